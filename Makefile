@@ -1,0 +1,46 @@
+# One command to run the app, one to run every test. See README.md.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app server
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run install test test-fast translations i18n-update clean
+
+$(BIN)/activate:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Re-installs only when pyproject.toml changed.
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed translations
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile -d server/translations --use-fuzzy >/dev/null
+
+# From a fresh clone to the app at http://$(HOST):$(PORT) with the worker running and demo logins printed.
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo
+	@echo "Lobbypad: http://$(HOST):$(PORT)   (Ctrl+C stops the server and the worker)"
+	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	 $(FLASK) worker & worker=$$!; \
+	 $(FLASK) run --host $(HOST) --port $(PORT)
+
+# Every test: unit and API on SQLite and PostgreSQL, pages, and the browser tests on Debian's Chromium.
+test: install
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+test-fast: install
+	$(BIN)/pytest -m "not slow" -n 2
+
+i18n-update: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o /tmp/lobbypad-messages.pot .
+	$(BIN)/pybabel update -i /tmp/lobbypad-messages.pot -d server/translations
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

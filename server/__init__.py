@@ -1,0 +1,65 @@
+"""Lobbypad: the bank branch lobby manager's handheld app."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import get_locale
+
+from server import extensions
+from server.admin.views import bp as admin_pages
+from server.auth.api import bp as auth_api
+from server.auth.locale import select_locale
+from server.auth.service import load_session_user
+from server.auth.views import bp as auth_pages
+from server.branches.api import bp as branches_api
+from server.cli import register_cli
+from server.common.errors import register_error_handlers
+from server.common.security import content_security_policy, register_security
+from server.common.types import render_alembic_item
+from server.config import load_config
+from server.database import register_database
+from server.pwa.views import bp as pwa_pages
+from server.shell.views import bp as shell_pages
+from server.worklog.api import bp as worklog_api
+
+BLUEPRINTS = (auth_api, branches_api, worklog_api, auth_pages, admin_pages, shell_pages, pwa_pages)
+
+
+def create_app(config: object | None = None) -> Flask:
+    """Assemble the app: config, extensions, blueprints, error handlers, commands."""
+    config = load_config(config)
+    app = Flask(__name__, static_folder=str(config.STATIC_FOLDER), static_url_path="/static",
+                instance_path=str(config.INSTANCE_PATH))
+    app.config.from_object(config)
+    register_extensions(app)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    register_error_handlers(app)
+    register_cli(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    extensions.db.init_app(app)
+    register_database(app)
+    extensions.migrate.init_app(app, extensions.db, directory=str(app.config["MIGRATIONS_DIR"]), render_as_batch=True,
+                                render_item=render_alembic_item, compare_type=True)
+    extensions.login_manager.init_app(app)
+    extensions.login_manager.user_loader(load_session_user)
+    extensions.login_manager.session_protection = app.config["SESSION_PROTECTION"]
+    extensions.csrf.init_app(app)
+    extensions.babel.init_app(app, locale_selector=select_locale,
+                              default_translation_directories=str(app.config["TRANSLATIONS_DIR"]))
+    app.jinja_env.globals["get_locale"] = get_locale
+    extensions.limiter.init_app(app)
+    extensions.talisman.init_app(
+        app,
+        force_https=False,  # TLS ends at the reverse proxy; HSTS below tells browsers to stay on HTTPS
+        strict_transport_security=app.config["SECURE_COOKIES"],
+        session_cookie_secure=app.config["SECURE_COOKIES"],
+        content_security_policy=content_security_policy(),
+        frame_options="DENY",
+        referrer_policy="strict-origin-when-cross-origin",
+        permissions_policy={"geolocation": "()", "camera": "()", "microphone": "()"},
+    )
+    register_security(app)

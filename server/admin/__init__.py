@@ -1,0 +1,1 @@
+"""Administration pages: branches and staff accounts."""

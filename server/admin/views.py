@@ -1,0 +1,97 @@
+"""Administrators create branches and staff accounts, deactivate accounts and reset passwords."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from server.auth import service as accounts
+from server.branches import service as branches
+from server.common.errors import DomainError
+from server.common.policy import require_roles
+from server.common.roles import Role
+from server.extensions import db
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.before_request
+@require_roles(Role.ADMIN)
+def only_admins():
+    """Every page here is for administrators only."""
+
+
+@bp.get("/")
+def index():
+    """Branches and staff."""
+    return render_template("admin/index.html", branches=branches.list_branches(), users=accounts.list_users(),
+                           roles=list(Role), me=current_user)
+
+
+@bp.post("/branches")
+def create_branch():
+    """Create a branch."""
+    form = request.form
+    try:
+        branch = branches.create_branch(form.get("code", ""), form.get("name", ""),
+                                        form.get("timezone") or "Asia/Shanghai", actor=current_user)
+    except DomainError as e:
+        db.session.rollback()
+        return _form_error("branch", e)
+    db.session.commit()
+    flash(_("Branch %(code)s created.", code=branch.code), "success")
+    return redirect(url_for("admin.index"))
+
+
+@bp.post("/users")
+def create_user():
+    """Create a staff account."""
+    form = request.form
+    try:
+        branch = branches.get_branch_by_code(form["branch"]) if form.get("branch") else None
+        user = accounts.create_user(username=form.get("username", ""), display_name=form.get("display_name", ""),
+                                    role=form.get("role", ""), branch=branch, password=form.get("password", ""),
+                                    actor=current_user)
+    except DomainError as e:
+        db.session.rollback()
+        return _form_error("user", e)
+    db.session.commit()
+    flash(_("Account %(name)s created.", name=user.username), "success")
+    return redirect(url_for("admin.index"))
+
+
+@bp.post("/users/<user_id>/active")
+def set_active(user_id: str):
+    """Deactivate or reactivate an account; deactivation ends its sessions at once."""
+    user = accounts.get_user(user_id)
+    try:
+        accounts.set_active(user, request.form.get("active") == "1", actor=current_user)
+    except DomainError as e:
+        db.session.rollback()
+        flash(e.message, "error")
+        return redirect(url_for("admin.index"))
+    db.session.commit()
+    flash(_("Account %(name)s updated.", name=user.username), "success")
+    return redirect(url_for("admin.index"))
+
+
+@bp.post("/users/<user_id>/password")
+def reset_password(user_id: str):
+    """Set a new password; the account's sessions end."""
+    user = accounts.get_user(user_id)
+    try:
+        accounts.reset_password(user, request.form.get("password", ""), actor=current_user)
+    except DomainError as e:
+        db.session.rollback()
+        flash(_("Password not changed: %(why)s", why="; ".join(e.fields.values()) or e.message), "error")
+        return redirect(url_for("admin.index"))
+    db.session.commit()
+    flash(_("Password of %(name)s reset.", name=user.username), "success")
+    return redirect(url_for("admin.index"))
+
+
+def _form_error(form_name: str, error: DomainError):
+    return render_template("admin/index.html", branches=branches.list_branches(), users=accounts.list_users(),
+                           roles=list(Role), me=current_user, form_name=form_name, error=error,
+                           values=request.form), error.status

@@ -1,0 +1,58 @@
+"""The User table (staff accounts)."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, Enum, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from server.branches.models import Branch
+from server.common.clock import utcnow
+from server.common.roles import Role
+from server.common.types import IdString, UTCDateTime, new_id
+from server.extensions import db
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("role = 'admin' OR branch_id IS NOT NULL", name="staff_have_branch"),
+    )
+
+    id: Mapped[str] = mapped_column(IdString, primary_key=True, default=new_id)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, native_enum=False, length=20, values_callable=lambda roles: [r.value for r in roles],
+             create_constraint=True, name="role"))
+    branch_id: Mapped[str | None] = mapped_column(IdString, ForeignKey("branches.id"), index=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    preferred_locale: Mapped[str | None] = mapped_column(String(8))
+    # Rotated on deactivation and password reset: every existing session of the user ends.
+    session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    branch: Mapped[Branch | None] = relationship()
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    def __repr__(self) -> str:
+        return f"<User {self.username} {self.role}>"

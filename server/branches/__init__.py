@@ -1,0 +1,1 @@
+"""Branches (网点) and their settings."""

@@ -1,0 +1,35 @@
+"""The Branch table."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from server.branches.settings import BranchSettings
+from server.common.clock import utcnow
+from server.common.types import IdString, UTCDateTime, new_id
+from server.extensions import db
+
+
+class Branch(db.Model):
+    __tablename__ = "branches"
+
+    id: Mapped[str] = mapped_column(IdString, primary_key=True, default=new_id)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
+    settings_data: Mapped[dict] = mapped_column("settings", JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def settings(self) -> BranchSettings:
+        return BranchSettings.model_validate(self.settings_data or {})
+
+    @settings.setter
+    def settings(self, value: BranchSettings) -> None:
+        self.settings_data = value.model_dump()
+
+    def __repr__(self) -> str:
+        return f"<Branch {self.code}>"

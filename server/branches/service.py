@@ -1,0 +1,72 @@
+"""Creating branches and changing their settings."""
+
+from __future__ import annotations
+
+import re
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from server.audit import service as audit
+from server.branches.models import Branch
+from server.branches.settings import BranchSettings
+from server.common.errors import Conflict, NotFound, ValidationFailed
+from server.common.http import validate
+from server.extensions import db
+
+CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,31}$")
+
+
+def create_branch(code: str, name: str, timezone: str = "Asia/Shanghai", actor=None) -> Branch:
+    """A new branch with the default settings of domain.md."""
+    code = (code or "").strip().upper()
+    name = (name or "").strip()
+    fields = {}
+    if not CODE_PATTERN.match(code):
+        fields["code"] = _("2–32 letters, digits or dashes.")
+    if not 1 <= len(name) <= 120:
+        fields["name"] = _("Give the branch a name (at most 120 characters).")
+    if not _is_timezone(timezone):
+        fields["timezone"] = _("Unknown time zone.")
+    if fields:
+        raise ValidationFailed(fields=fields)
+    if db.session.scalar(select(Branch.id).where(Branch.code == code)):
+        raise Conflict(_("A branch with code %(code)s already exists.", code=code), fields={"code": _("Taken.")})
+    branch = Branch(code=code, name=name, timezone=timezone, settings_data=BranchSettings().model_dump())
+    db.session.add(branch)
+    db.session.flush()
+    audit.record("branch.created", actor=actor, subject_type="branch", subject_id=branch.id, branch_id=branch.id)
+    return branch
+
+
+def get_branch_by_code(code: str) -> Branch:
+    branch = db.session.scalar(select(Branch).where(Branch.code == (code or "").strip().upper()))
+    if branch is None:
+        raise NotFound(_("No branch with code %(code)s.", code=code))
+    return branch
+
+
+def list_branches() -> list[Branch]:
+    return list(db.session.scalars(select(Branch).order_by(Branch.code)))
+
+
+def update_settings(branch: Branch, changes: dict, actor) -> BranchSettings:
+    """Apply a partial change to the branch's settings; the old and new values go to the audit trail."""
+    before = branch.settings
+    after = validate(BranchSettings, {**before.model_dump(), **changes})
+    branch.settings = after
+    changed = {k: [getattr(before, k), v] for k, v in after.model_dump().items() if getattr(before, k) != v}
+    if changed:
+        audit.record("branch.settings_changed", actor=actor, subject_type="branch", subject_id=branch.id,
+                     branch_id=branch.id, changes=changed)
+    db.session.flush()
+    return after
+
+
+def _is_timezone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        return False
+    return True

@@ -1,0 +1,93 @@
+"""Flask commands: create-branch, create-user, seed-demo, worker (db is Flask-Migrate's)."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import threading
+
+import click
+from flask import Flask, current_app
+
+from server.auth import service as accounts
+from server.branches import service as branches
+from server.common.errors import DomainError
+from server.common.roles import Role
+from server.extensions import db
+from server.worker import run_forever
+
+DEMO_BRANCH = ("DEMO", "演示支行 Demo Branch")
+# Demo logins are printed for the newcomer; seed-demo refuses to run under the production config.
+DEMO_USERS = (
+    ("lobby", "王芳 Wang Fang", Role.LOBBY_MANAGER, "lobby-demo-2026"),
+    ("manager", "李强 Li Qiang", Role.ACCOUNT_MANAGER, "manager-demo-2026"),
+    ("supervisor", "张敏 Zhang Min", Role.SUPERVISOR, "supervisor-demo-2026"),
+    ("admin", "系统管理员 Admin", Role.ADMIN, "admin-demo-2026"),
+)
+
+
+def _fail(error: DomainError) -> None:
+    details = "; ".join(f"{k}: {v}" for k, v in error.fields.items())
+    raise click.ClickException(f"{error.message} {details}".strip())
+
+
+def register_cli(app: Flask) -> None:
+    @app.cli.command("create-branch")
+    @click.option("--code", required=True)
+    @click.option("--name", required=True)
+    @click.option("--timezone", default="Asia/Shanghai", show_default=True)
+    def create_branch(code: str, name: str, timezone: str) -> None:
+        """Create a branch with the default settings."""
+        try:
+            branch = branches.create_branch(code, name, timezone)
+        except DomainError as e:
+            _fail(e)
+        db.session.commit()
+        click.echo(f"created branch {branch.code} ({branch.id})")
+
+    @app.cli.command("create-user")
+    @click.option("--username", required=True)
+    @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+    @click.option("--branch", "branch_code", help="branch code (not needed for admin)")
+    @click.option("--display-name", default="")
+    @click.option("--password-stdin", is_flag=True, required=True, help="read the password from standard input")
+    def create_user(username: str, role: str, branch_code: str | None, display_name: str, password_stdin: bool) -> None:
+        """Create a staff account; the password comes on standard input, never on the command line."""
+        password = sys.stdin.readline().rstrip("\r\n")
+        try:
+            branch = branches.get_branch_by_code(branch_code) if branch_code else None
+            user = accounts.create_user(username=username, display_name=display_name, role=role, branch=branch,
+                                        password=password)
+        except DomainError as e:
+            _fail(e)
+        db.session.commit()
+        click.echo(f"created user {user.username} ({user.role.value})")
+
+    @app.cli.command("seed-demo")
+    def seed_demo() -> None:
+        """Create the demo branch with one account of each role (idempotent) and print the logins."""
+        if not current_app.config["SEED_DEMO_ALLOWED"]:
+            raise click.ClickException("seed-demo is refused under the production config")
+        try:
+            branch = branches.get_branch_by_code(DEMO_BRANCH[0])
+        except DomainError:
+            branch = branches.create_branch(*DEMO_BRANCH)
+        existing = {u.username for u in accounts.list_users()}
+        for username, name, role, password in DEMO_USERS:
+            if username not in existing:
+                accounts.create_user(username=username, display_name=name, role=role,
+                                     branch=None if role == Role.ADMIN else branch, password=password)
+        db.session.commit()
+        click.echo("Demo logins (branch DEMO):")
+        for username, _name, role, password in DEMO_USERS:
+            click.echo(f"  {role.value:<16} {username:<11} {password}")
+
+    @app.cli.command("worker")
+    def worker() -> None:
+        """Run the background sweeps until interrupted."""
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(levelname)s %(message)s")
+        stop = threading.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: stop.set())
+        run_forever(current_app._get_current_object(), stop)

@@ -1,0 +1,1 @@
+"""Pieces shared by every feature: errors, ids, time, access policy."""

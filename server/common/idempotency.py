@@ -1,0 +1,70 @@
+"""Create-once semantics for records the handheld creates offline with ids it chose itself.
+
+Same id and same payload → the stored record (the outbox retried). Same id, different payload → 409.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from datetime import datetime
+from typing import TypeVar
+
+from flask_babel import gettext as _
+from sqlalchemy import String
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, mapped_column
+
+from server.common.clock import utcnow
+from server.common.errors import Conflict
+from server.common.types import UTCDateTime
+from server.extensions import db
+
+T = TypeVar("T")
+
+
+class ClientCreated:
+    """Columns of a record made on a device: its fingerprint, when it happened there, when it arrived here."""
+
+    payload_hash: Mapped[str] = mapped_column(String(64))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+def fingerprint(**payload) -> str:
+    """A stable hash of what the client asked for, including who asked."""
+    canonical = json.dumps(payload, sort_keys=True, default=_encode, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def create_once(model: type[T], record_id: str, payload_hash: str, build: Callable[[], T]) -> tuple[T, bool]:
+    """Return (record, created). `build` makes the new record when the id is unknown."""
+    existing = db.session.get(model, record_id)
+    if existing is not None:
+        return _same_or_conflict(existing, payload_hash), False
+    record = build()
+    record.id, record.payload_hash = record_id, payload_hash
+    db.session.add(record)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # A concurrent retry (page and service worker both flushing) inserted it first.
+        db.session.rollback()
+        existing = db.session.get(model, record_id)
+        if existing is None:
+            raise
+        return _same_or_conflict(existing, payload_hash), False
+    return record, True
+
+
+def _same_or_conflict(existing, payload_hash: str):
+    if existing.payload_hash != payload_hash:
+        raise Conflict(_("A different record with this id already exists."), code="id_conflict")
+    return existing
+
+
+def _encode(value):
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"cannot fingerprint {type(value).__name__}")

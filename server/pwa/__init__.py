@@ -1,0 +1,1 @@
+"""What makes the app installable and offline-capable: service worker, manifest, offline page."""

@@ -1,0 +1,1 @@
+"""The app shell: the one page the handheld runs in."""

@@ -1,0 +1,44 @@
+"""The bottom tab bar of each role, and what each not-yet-built screen will hold."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+from server.common.roles import Role
+
+
+@dataclass(frozen=True)
+class Tab:
+    key: str
+    label: object
+    icon: str
+    coming: object | None = None  # what the screen will do, shown until its issue lands
+
+
+FLOOR = Tab("floor", _l("Floor"), "floor",
+            _l("Everyone waiting, longest wait first, with one-tap called / served / care actions."))
+CUSTOMERS = Tab("customers", _l("Customers"), "customers",
+                _l("Find a customer by name, pinyin, phone or card digits, or ticket; see how to greet them."))
+REFER = Tab("refer", _l("Refer"), "refer",
+            _l("Refer a potential VIP to an account manager and see who is coming."))
+TASKS = Tab("tasks", _l("Tasks"), "tasks",
+            _l("Waiting-time care, VIP see-offs and cash escorts that are due now."))
+INBOX = Tab("inbox", _l("Referrals"), "refer",
+            _l("Referrals sent to you, newest first: accept with an ETA or decline."))
+DASHBOARD = Tab("dashboard", _l("Dashboard"), "dashboard",
+                _l("Today's waiting times, referrals and escalations of your branch."))
+ADMIN = Tab("admin", _l("Admin"), "admin")
+MORE = Tab("more", _l("More"), "more")
+
+TABS_BY_ROLE: dict[Role, tuple[Tab, ...]] = {
+    Role.LOBBY_MANAGER: (FLOOR, CUSTOMERS, REFER, TASKS, MORE),
+    Role.ACCOUNT_MANAGER: (INBOX, CUSTOMERS, TASKS, MORE),
+    Role.SUPERVISOR: (DASHBOARD, FLOOR, CUSTOMERS, MORE),
+    Role.ADMIN: (ADMIN, MORE),
+}
+
+
+def tabs_for(role: Role) -> tuple[Tab, ...]:
+    return TABS_BY_ROLE[role]

@@ -1,0 +1,89 @@
+/* Lobbypad service worker: versioned precache of the shell, network-first pages with an offline
+   fallback, user-approved updates, and the outbox flush on Background Sync. Flask fills in VERSION
+   (a hash of the shell's files) and PRECACHE when it serves this file. */
+const VERSION = "__VERSION__";
+const PRECACHE = [/*__PRECACHE__*/];
+const STATIC_CACHE = `lobbypad-static-${VERSION}`;
+const PAGES_CACHE = "lobbypad-pages";
+const EXPECTED_CACHES = [STATIC_CACHE, PAGES_CACHE];
+const NAVIGATION_TIMEOUT_MS = 3000;
+
+importScripts("/static/js/idb.js", "/static/js/outbox.js");
+
+self.addEventListener("install", (event) => {
+  // cache: "reload" skips the HTTP cache so a new version never precaches stale files.
+  event.waitUntil(caches.open(STATIC_CACHE).then((cache) =>
+    cache.addAll(PRECACHE.map((url) => new Request(url, { cache: "reload", credentials: "same-origin" })))));
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil((async () => {
+    const names = await caches.keys();
+    await Promise.all(names.filter((n) => n.startsWith("lobbypad-") && !EXPECTED_CACHES.includes(n))
+      .map((n) => caches.delete(n)));
+    // A fresh version's pages are cached anew: old shell HTML may point at files that are gone.
+    if (!names.includes(STATIC_CACHE)) await caches.delete(PAGES_CACHE);
+    await self.clients.claim();
+  })());
+});
+
+self.addEventListener("message", (event) => {
+  const type = event.data && event.data.type;
+  if (type === "SKIP_WAITING") self.skipWaiting();
+  if (type === "FLUSH_OUTBOX") event.waitUntil(self.LobbypadOutbox.flush());
+});
+
+self.addEventListener("sync", (event) => {
+  if (event.tag === self.LobbypadOutbox.SYNC_TAG) event.waitUntil(self.LobbypadOutbox.flush());
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin) return;
+  if (url.pathname.startsWith("/api/")) return;  // the app keeps API snapshots in IndexedDB itself
+  if (request.mode === "navigate") {
+    event.respondWith(networkFirstPage(event));
+  } else if (url.pathname.startsWith("/static/") || url.pathname === "/manifest.webmanifest") {
+    event.respondWith(cacheFirst(request));
+  }
+});
+
+async function networkFirstPage(event) {
+  const request = event.request;
+  const cache = await caches.open(PAGES_CACHE);
+  try {
+    const response = await withTimeout(fetch(request), NAVIGATION_TIMEOUT_MS);
+    // Only plain successful pages are kept: never errors, never redirects (signed-out users).
+    if (response.ok && !response.redirected && response.type === "basic") {
+      event.waitUntil(cache.put(pathOnly(request.url), response.clone()));
+    }
+    return response;
+  } catch (error) {
+    const cached = (await cache.match(pathOnly(request.url))) || (await caches.match("/offline"));
+    return cached || new Response("offline", { status: 503, headers: { "Content-Type": "text/plain" } });
+  }
+}
+
+async function cacheFirst(request) {
+  const cached = await caches.match(request, { ignoreSearch: true });
+  if (cached) return cached;
+  const response = await fetch(request);
+  if (response.ok) {
+    const cache = await caches.open(STATIC_CACHE);
+    await cache.put(request, response.clone());
+  }
+  return response;
+}
+
+function pathOnly(href) {
+  const url = new URL(href);
+  return url.origin + url.pathname;  // "/?x" and "/" are the same shell
+}
+
+function withTimeout(promise, ms) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("timeout")), ms);
+    promise.then((v) => { clearTimeout(timer); resolve(v); }, (e) => { clearTimeout(timer); reject(e); });
+  });
+}

@@ -1,0 +1,40 @@
+/* Reads and writes of the app. Reads: network first with a short timeout, else the last snapshot with
+   its age. Writes: always through the outbox (static/js/outbox.js), never a bare fetch. */
+const DB = self.LobbypadDB;
+const Outbox = self.LobbypadOutbox;
+const READ_TIMEOUT_MS = 3000;
+
+/** {data, fromSnapshot, at}; throws only when there is neither network nor snapshot. */
+export async function read(url) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), READ_TIMEOUT_MS);
+  try {
+    const response = await fetch(url, { credentials: "same-origin", signal: controller.signal });
+    if (response.status === 401) {
+      await DB.put("meta", { key: "signedOut", value: true });
+      throw new Error("signed out");
+    }
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const data = await response.json();
+    const at = Date.now();
+    await DB.put("snapshots", { key: url, data, at });
+    return { data, fromSnapshot: false, at };
+  } catch (error) {
+    const snapshot = await DB.get("snapshots", url);
+    if (!snapshot) throw error;
+    return { data: snapshot.data, fromSnapshot: true, at: snapshot.at };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Queue a write and try to send it now; resolves with {record, sent} (sent false = waits offline). */
+export async function write(kind, method, url, body, id) {
+  const record = await Outbox.enqueue({ kind, method, url, body, id });
+  await Outbox.flush();
+  const stillQueued = (await Outbox.pending()).some((r) => r.id === record.id);
+  const rejected = (await Outbox.rejected()).find((r) => r.id === record.id);
+  return { record, sent: !stillQueued && !rejected, rejected };
+}
+
+export const newId = () => Outbox.uuid();

@@ -1,0 +1,74 @@
+/* Entry of the app shell: device state, tab navigation, the sync indicator and the outbox triggers. */
+import { age, t } from "./i18n.js";
+import { initMore } from "./views/more.js";
+
+const DB = self.LobbypadDB;
+const Outbox = self.LobbypadOutbox;
+const FLUSH_EVERY_MS = 30 * 1000;
+
+async function rememberSession() {
+  const userId = document.querySelector('meta[name="lobbypad-user"]').content;
+  const csrf = document.querySelector('meta[name="csrf-token"]').content;
+  const previous = await DB.get("meta", "userId");
+  if (previous && previous.value !== userId) {
+    // Another account signed in on this phone: its snapshots are not ours to show.
+    for (const snapshot of await DB.all("snapshots")) await DB.delete("snapshots", snapshot.key);
+  }
+  await DB.put("meta", { key: "userId", value: userId });
+  await DB.put("meta", { key: "csrf", value: csrf });
+  await DB.put("meta", { key: "signedOut", value: false });
+}
+
+function initTabs() {
+  const tabs = Array.from(document.querySelectorAll("[data-tab]"));
+  const show = () => {
+    const wanted = location.hash.slice(1);
+    const key = tabs.some((tab) => tab.dataset.tab === wanted) ? wanted : tabs[0].dataset.tab;
+    tabs.forEach((tab) => {
+      if (tab.dataset.tab === key) tab.setAttribute("aria-current", "page");
+      else tab.removeAttribute("aria-current");
+    });
+    document.querySelectorAll("[data-screen]").forEach((screen) => { screen.hidden = screen.dataset.screen !== key; });
+  };
+  window.addEventListener("hashchange", () => {
+    show();
+    document.getElementById("main").focus({ preventScroll: true });
+  });
+  show();
+}
+
+let lastOnlineRead = Date.now();
+
+async function renderStatus() {
+  const [pending, rejected, signedOut] = await Promise.all([
+    Outbox.pending(), Outbox.rejected(), DB.get("meta", "signedOut")]);
+  const net = document.querySelector("[data-net-status]");
+  const sync = document.querySelector("[data-sync-status]");
+  const online = navigator.onLine;
+  net.textContent = online ? t("online") : t("offline_since", { age: age(Date.now() - lastOnlineRead) });
+  net.dataset.state = online ? "online" : "offline";
+  document.body.classList.toggle("is-offline", !online);
+  let text = pending.length ? t("pending_sync", { n: pending.length }) : t("all_synced");
+  if (signedOut && signedOut.value && pending.length) text = `${text} · ${t("sign_in_to_sync")}`;
+  if (rejected.length) text = `${text} · ${t("rejected", { n: rejected.length })}`;
+  sync.textContent = text;
+  sync.dataset.pending = String(pending.length);
+  sync.dataset.state = rejected.length ? "rejected" : pending.length ? "pending" : "synced";
+  document.dispatchEvent(new CustomEvent("lobbypad:status", { detail: { pending, rejected } }));
+}
+
+async function main() {
+  await rememberSession();
+  initTabs();
+  initMore();
+  Outbox.onChange(() => renderStatus());
+  window.addEventListener("online", () => { lastOnlineRead = Date.now(); Outbox.flush(); renderStatus(); });
+  window.addEventListener("offline", () => { lastOnlineRead = Date.now(); renderStatus(); });
+  document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") Outbox.flush(); });
+  setInterval(() => Outbox.flush({ force: false }), FLUSH_EVERY_MS);
+  await renderStatus();
+  await Outbox.flush();
+  document.body.dataset.ready = "true";
+}
+
+main().catch((error) => console.error("Lobbypad failed to start", error));

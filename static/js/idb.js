@@ -1,0 +1,91 @@
+/* The app's IndexedDB, shared by the page and the service worker (a classic script for importScripts).
+   Stores: outbox (writes waiting to be sent), rejected (writes the server refused, shown to the user),
+   snapshots (last answer of each read, with its time), meta (csrf token, signed-in user). */
+(function (scope) {
+  "use strict";
+  const NAME = "lobbypad";
+  const VERSION = 1;
+
+  // Schema migrations as a cascade (idb's upgrade(db, oldVersion)): add a case per version, never edit one.
+  function upgrade(db, oldVersion) {
+    switch (oldVersion) {
+      case 0: {
+        const outbox = db.createObjectStore("outbox", { keyPath: "id" });
+        outbox.createIndex("createdAt", "createdAt");
+        db.createObjectStore("rejected", { keyPath: "id" });
+        db.createObjectStore("snapshots", { keyPath: "key" });
+        db.createObjectStore("meta", { keyPath: "key" });
+      }
+    }
+  }
+
+  let opening = null;
+
+  function open() {
+    if (!opening) {
+      opening = new Promise((resolve, reject) => {
+        const req = indexedDB.open(NAME, VERSION);
+        req.onupgradeneeded = (event) => upgrade(req.result, event.oldVersion);
+        req.onsuccess = () => {
+          const db = req.result;
+          db.onversionchange = () => { db.close(); opening = null; };
+          resolve(db);
+        };
+        req.onerror = () => { opening = null; reject(req.error); };
+        req.onblocked = () => { opening = null; reject(new Error("IndexedDB upgrade blocked by another tab")); };
+      });
+    }
+    return opening;
+  }
+
+  function done(req) {
+    return new Promise((resolve, reject) => {
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+  }
+
+  async function run(storeName, mode, fn) {
+    const db = await open();
+    return new Promise((resolve, reject) => {
+      const tx = db.transaction(storeName, mode);
+      let result;
+      Promise.resolve(fn(tx.objectStore(storeName), tx)).then((r) => { result = r; }, reject);
+      tx.oncomplete = () => resolve(result);
+      tx.onerror = () => reject(tx.error);
+      tx.onabort = () => reject(tx.error || new Error("transaction aborted"));
+    });
+  }
+
+  const LobbypadDB = {
+    get: (store, key) => run(store, "readonly", (s) => done(s.get(key))),
+    put: (store, value) => run(store, "readwrite", (s) => done(s.put(value))),
+    delete: (store, key) => run(store, "readwrite", (s) => done(s.delete(key))),
+    all: (store, index) => run(store, "readonly", (s) => done(index ? s.index(index).getAll() : s.getAll())),
+    count: (store) => run(store, "readonly", (s) => done(s.count())),
+    /** Move one record from a store to another in a single transaction (nothing lost in between). */
+    move: async (from, to, key, value) => {
+      const db = await open();
+      return new Promise((resolve, reject) => {
+        const tx = db.transaction([from, to], "readwrite");
+        tx.objectStore(from).delete(key);
+        tx.objectStore(to).put(value);
+        tx.oncomplete = () => resolve();
+        tx.onerror = () => reject(tx.error);
+      });
+    },
+    /** Sign-out: forget everything this user had on the device (the shell's cache stays). */
+    wipe: async () => {
+      const db = await open();
+      const names = Array.from(db.objectStoreNames);
+      return new Promise((resolve, reject) => {
+        const tx = db.transaction(names, "readwrite");
+        names.forEach((n) => tx.objectStore(n).clear());
+        tx.oncomplete = () => resolve();
+        tx.onerror = () => reject(tx.error);
+      });
+    },
+  };
+
+  scope.LobbypadDB = LobbypadDB;
+})(self);

@@ -1,0 +1,132 @@
+/* The outbox: every write of the app is stored here first, then sent. Shared by the page and the
+   service worker (classic script). The server dedupes by the record's id, so sending twice is safe;
+   a record leaves the outbox only on a 2xx, and a refusal (4xx) moves it to "rejected", never away. */
+(function (scope) {
+  "use strict";
+  const DB = scope.LobbypadDB;
+  const SYNC_TAG = "lobbypad-outbox";
+  const MAX_BACKOFF_MS = 5 * 60 * 1000;
+  const listeners = new Set();
+  const channel = typeof BroadcastChannel === "function" ? new BroadcastChannel("lobbypad-outbox") : null;
+  let flushing = null;
+
+  function uuid() {
+    if (scope.crypto && crypto.randomUUID) return crypto.randomUUID();
+    const b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40; b[8] = (b[8] & 0x3f) | 0x80;
+    const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  }
+
+  function emit(event) {
+    listeners.forEach((fn) => { try { fn(event); } catch (e) { console.error(e); } });
+    if (channel) channel.postMessage(event);
+  }
+  if (channel) channel.onmessage = (msg) => listeners.forEach((fn) => fn(msg.data));
+
+  async function meta(key) {
+    const row = await DB.get("meta", key);
+    return row ? row.value : undefined;
+  }
+
+  /** Store a write, then try to send it at once. Resolves with the stored record (never loses it). */
+  async function enqueue({ id, kind, method = "POST", url, body }) {
+    const record = {
+      id: id || uuid(), kind, method, url, body,
+      createdAt: Date.now(), attempts: 0, nextAttemptAt: 0, userId: await meta("userId"),
+    };
+    await DB.put("outbox", record);
+    emit({ type: "queued", id: record.id, kind });
+    registerSync();
+    return record;
+  }
+
+  function registerSync() {
+    const ready = scope.registration ? Promise.resolve(scope.registration)
+      : (scope.navigator && navigator.serviceWorker ? navigator.serviceWorker.ready : Promise.reject());
+    ready.then((reg) => reg.sync && reg.sync.register(SYNC_TAG)).catch(() => { /* no Background Sync here */ });
+  }
+
+  /** Send what is due (everything when force is true). One flush at a time per context. */
+  function flush({ force = true } = {}) {
+    if (!flushing) flushing = doFlush(force).finally(() => { flushing = null; });
+    return flushing;
+  }
+
+  async function doFlush(force) {
+    const userId = await meta("userId");
+    const records = await DB.all("outbox", "createdAt");
+    for (const record of records) {
+      if (record.userId && userId && record.userId !== userId) continue;  // waits for its own account
+      if (!force && record.nextAttemptAt > Date.now()) continue;
+      const outcome = await send(record);
+      if (outcome === "offline" || outcome === "signed-out") break;
+    }
+    emit({ type: "flushed" });
+  }
+
+  async function send(record, retried = false) {
+    let response;
+    try {
+      response = await fetch(record.url, {
+        method: record.method,
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": (await meta("csrf")) || "" },
+        body: record.body === undefined ? undefined : JSON.stringify(record.body),
+      });
+    } catch (networkError) {
+      await later(record, null);
+      return "offline";
+    }
+    const answer = await response.json().catch(() => null);
+    if (response.ok) {
+      await DB.delete("outbox", record.id);
+      await DB.put("meta", { key: "signedOut", value: false });
+      emit({ type: "sent", id: record.id, kind: record.kind, status: response.status, answer });
+      return "sent";
+    }
+    const code = answer && answer.error && answer.error.code;
+    if (response.status === 401) {
+      await DB.put("meta", { key: "signedOut", value: true });
+      return "signed-out";
+    }
+    if (response.status === 400 && code === "csrf_failed" && !retried && (await refreshToken())) {
+      return send(record, true);
+    }
+    if (response.status === 408 || response.status === 429 || response.status >= 500) {
+      await later(record, response.headers.get("Retry-After"));
+      return "retry";
+    }
+    const error = (answer && answer.error) || { code: `http_${response.status}`, message: response.statusText };
+    await DB.move("outbox", "rejected", record.id, { ...record, status: response.status, error, rejectedAt: Date.now() });
+    emit({ type: "rejected", id: record.id, kind: record.kind, error });
+    return "rejected";
+  }
+
+  async function later(record, retryAfter) {
+    const attempts = record.attempts + 1;
+    const backoff = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** attempts) * (0.75 + Math.random() / 2);
+    const wait = retryAfter && !Number.isNaN(Number(retryAfter)) ? Number(retryAfter) * 1000 : backoff;
+    await DB.put("outbox", { ...record, attempts, nextAttemptAt: Date.now() + wait });
+  }
+
+  async function refreshToken() {
+    try {
+      const response = await fetch("/api/v1/me", { credentials: "same-origin" });
+      if (!response.ok) return false;
+      const body = await response.json();
+      await DB.put("meta", { key: "csrf", value: body.csrf_token });
+      return true;
+    } catch (e) {
+      return false;
+    }
+  }
+
+  scope.LobbypadOutbox = {
+    SYNC_TAG, enqueue, flush, uuid,
+    pending: () => DB.all("outbox", "createdAt"),
+    rejected: () => DB.all("rejected"),
+    dismissRejected: (id) => DB.delete("rejected", id).then(() => emit({ type: "dismissed", id })),
+    onChange: (fn) => { listeners.add(fn); return () => listeners.delete(fn); },
+  };
+})(self);

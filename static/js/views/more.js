@@ -1,0 +1,127 @@
+/* The "More" screen: the work log (the first write that goes through the outbox), language, sync, sign-out. */
+import { read, write, newId } from "../api.js";
+import { age, t } from "../i18n.js";
+
+const Outbox = self.LobbypadOutbox;
+const DB = self.LobbypadDB;
+const WORKLOG_URL = "/api/v1/worklog/entries";
+
+function timeOf(iso) {
+  return new Date(iso).toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit" });
+}
+
+function item(text, meta, pending) {
+  const li = document.createElement("li");
+  li.className = pending ? "list-item pending" : "list-item";
+  const body = document.createElement("p");
+  body.textContent = text;
+  const small = document.createElement("small");
+  small.textContent = meta;
+  li.append(body, small);
+  return li;
+}
+
+async function renderWorklog() {
+  const list = document.querySelector("[data-worklog-list]");
+  const ageLine = document.querySelector("[data-worklog-age]");
+  if (!list) return;
+  let entries = [];
+  try {
+    const result = await read(WORKLOG_URL);
+    entries = result.data.entries;
+    ageLine.hidden = !result.fromSnapshot;
+    ageLine.textContent = result.fromSnapshot ? t("offline_since", { age: age(Date.now() - result.at) }) : "";
+  } catch (error) {
+    ageLine.hidden = false;
+    ageLine.textContent = t("load_failed");
+  }
+  const known = new Set(entries.map((e) => e.id));
+  const pending = (await Outbox.pending()).filter((r) => r.kind === "worklog.entry" && !known.has(r.id));
+  list.replaceChildren(
+    ...entries.map((e) => item(e.body, `${timeOf(e.occurred_at)} · ${e.author.display_name}`, false)),
+    ...pending.map((r) => item(r.body.body, `${timeOf(r.body.occurred_at)} · ${t("not_synced_yet")}`, true)),
+  );
+  if (!list.children.length) list.append(item(t("worklog_empty"), "", false));
+}
+
+function initWorklog() {
+  const form = document.querySelector("[data-worklog-form]");
+  if (!form) return;
+  const feedback = form.querySelector("#worklog-feedback");
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const text = form.body.value.trim();
+    if (!text) {
+      feedback.textContent = t("worklog_required");
+      form.body.setAttribute("aria-invalid", "true");
+      form.body.focus();
+      return;
+    }
+    form.body.removeAttribute("aria-invalid");
+    const id = newId();
+    const result = await write("worklog.entry", "POST", WORKLOG_URL,
+      { id, body: text, occurred_at: new Date().toISOString() }, id);
+    form.reset();
+    feedback.textContent = result.rejected ? result.rejected.error.message : result.sent ? t("saved") : t("saved_offline");
+    renderWorklog();
+  });
+  Outbox.onChange((event) => { if (event.kind === "worklog.entry" || event.type === "flushed") renderWorklog(); });
+  renderWorklog();
+}
+
+function initLanguage() {
+  document.querySelectorAll("[data-set-locale]").forEach((button) => {
+    button.addEventListener("click", async () => {
+      const locale = button.dataset.setLocale;
+      const result = await write("me.locale", "PATCH", "/api/v1/me", { preferred_locale: locale }, newId());
+      if (result.sent) {
+        location.reload();
+      } else {
+        document.querySelectorAll("[data-set-locale]").forEach((b) => b.setAttribute("aria-pressed", String(b === button)));
+        document.querySelector("[data-sync-detail]").textContent = t("language_queued");
+      }
+    });
+  });
+}
+
+function initSync() {
+  const detail = document.querySelector("[data-sync-detail]");
+  const rejectedList = document.querySelector("[data-rejected-list]");
+  document.querySelector("[data-sync-now]").addEventListener("click", () => Outbox.flush());
+  document.addEventListener("lobbypad:status", ({ detail: state }) => {
+    detail.textContent = state.pending.length ? t("pending_sync", { n: state.pending.length }) : t("all_synced");
+    rejectedList.replaceChildren(...state.rejected.map((r) => item(r.error.message, `${r.kind} · ${r.status}`, false)));
+  });
+}
+
+function initLogout() {
+  const button = document.querySelector("[data-logout]");
+  const feedback = document.querySelector("[data-logout-feedback]");
+  button.addEventListener("click", async () => {
+    await Outbox.flush();
+    const pending = await Outbox.pending();
+    if (pending.length) {
+      // Signing out wipes this phone's data: never while a record has not reached the server.
+      feedback.textContent = t("logout_blocked", { n: pending.length });
+      return;
+    }
+    const csrf = (await DB.get("meta", "csrf")).value;
+    const response = await fetch("/api/v1/auth/logout", {
+      method: "POST", credentials: "same-origin", headers: { "X-CSRF-Token": csrf },
+    }).catch(() => null);
+    if (!response || !response.ok) {
+      feedback.textContent = t("logout_needs_network");
+      return;
+    }
+    await DB.wipe();
+    await caches.delete("lobbypad-pages");  // cached pages carry the user's name
+    location.assign("/login");
+  });
+}
+
+export function initMore() {
+  initWorklog();
+  initLanguage();
+  initSync();
+  initLogout();
+}
