@@ -38,13 +38,13 @@ class Config:
     """Development defaults: embedded SQLite, cookies without Secure on localhost."""
 
     ENV_NAME = "development"
-    INSTANCE_PATH = Path(env("INSTANCE_PATH", str(PROJECT_ROOT / "instance")))
     STATIC_FOLDER = PROJECT_ROOT / "static"
     SERVICE_WORKER_FILE = PROJECT_ROOT / "service-worker.js"
     MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
     TRANSLATIONS_DIR = PROJECT_ROOT / "server" / "translations"
 
-    def __init__(self) -> None:
+    def __init__(self, instance_path: Path | None = None) -> None:
+        self.INSTANCE_PATH = instance_path or Path(env("INSTANCE_PATH", str(PROJECT_ROOT / "instance")))
         self.SECRET_KEY = self._secret_key()
         self.SQLALCHEMY_DATABASE_URI = self._database_url()
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
@@ -108,13 +108,13 @@ class ProductionConfig(Config):
 class TestConfig(Config):
     """Tests: the caller passes the database URL; nothing is read from the developer's instance/."""
 
+    __test__ = False  # not a pytest test class
     ENV_NAME = "test"
     TESTING = True
     ARGON2_MEMORY_KIB = 1024  # still Argon2id, cheap enough for hundreds of test logins
 
     def __init__(self, database_url: str = "sqlite://", instance_path: Path | None = None, **overrides) -> None:
-        self.INSTANCE_PATH = instance_path or PROJECT_ROOT / "instance" / "test"
-        super().__init__()
+        super().__init__(instance_path or PROJECT_ROOT / "instance" / "test")
         self.SQLALCHEMY_DATABASE_URI = database_url
         self.RATELIMIT_STORAGE_URI = "memory://"
         self.PUSH_ALLOWED_ORIGINS = ()

@@ -1,0 +1,79 @@
+"""The flask commands: create-branch, create-user (password on stdin), seed-demo."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from server import create_app
+from server.auth.models import User
+from server.config import Config, ProductionConfig, TestConfig
+from server.extensions import db
+
+
+def test_create_branch_and_user_from_the_command_line(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["create-branch", "--code", "gz-02", "--name", "广州二支行"])
+    assert result.exit_code == 0 and "GZ-02" in result.output
+    result = runner.invoke(args=["create-user", "--username", "chen", "--role", "account_manager",
+                                 "--branch", "GZ-02", "--password-stdin"], input="a-long-password\n")
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == "chen"))
+        assert user.branch.code == "GZ-02"
+    assert app.test_client().post("/api/v1/auth/login", json={
+        "username": "chen", "password": "a-long-password"}).status_code == 200
+
+
+def test_create_user_reports_bad_input_without_a_traceback(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["create-user", "--username", "x", "--role", "supervisor", "--branch", "NOPE",
+                                 "--password-stdin"], input="short\n")
+    assert result.exit_code != 0
+    assert "NOPE" in result.output and "Traceback" not in result.output
+
+
+def test_seed_demo_prints_logins_and_is_idempotent(app):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["seed-demo"])
+    second = runner.invoke(args=["seed-demo"])
+    assert first.exit_code == 0 and second.exit_code == 0
+    for username in ("lobby", "manager", "supervisor", "admin"):
+        assert username in first.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count(User.id))) == 4
+    client = app.test_client()
+    assert client.post("/api/v1/auth/login", json={"username": "lobby", "password": "lobby-demo-2026"}).status_code == 200
+
+
+def test_seed_demo_is_refused_in_production(monkeypatch, tmp_path):
+    monkeypatch.setenv("LOBBYPAD_SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("LOBBYPAD_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.sqlite'}")
+    app = create_app(ProductionConfig())
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code != 0 and "production" in result.output
+
+
+def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
+    monkeypatch.delenv("LOBBYPAD_SECRET_KEY", raising=False)
+    with pytest.raises(RuntimeError, match="LOBBYPAD_SECRET_KEY"):
+        ProductionConfig()
+
+
+def test_production_cookies_are_secure(monkeypatch, tmp_path):
+    monkeypatch.setenv("LOBBYPAD_SECRET_KEY", "x" * 40)
+    config = ProductionConfig()
+    assert config.SESSION_COOKIE_SECURE and config.REMEMBER_COOKIE_SECURE
+
+
+def test_development_secret_is_generated_once_into_instance(monkeypatch, tmp_path):
+    monkeypatch.delenv("LOBBYPAD_SECRET_KEY", raising=False)
+    monkeypatch.setenv("LOBBYPAD_INSTANCE_PATH", str(tmp_path))
+    first, second = Config().SECRET_KEY, Config().SECRET_KEY
+    assert first == second and len(first) >= 40
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_test_config_is_not_collected_as_a_test():
+    assert TestConfig.__test__ is False
