@@ -30,7 +30,11 @@ self.addEventListener("activate", (event) => {
 self.addEventListener("message", (event) => {
   const type = event.data && event.data.type;
   if (type === "SKIP_WAITING") self.skipWaiting();
+  // A page whose navigation began before this worker activated is not claimed by activate's claim().
+  if (type === "CLAIM") event.waitUntil(self.clients.claim());
   if (type === "FLUSH_OUTBOX") event.waitUntil(self.LobbypadOutbox.flush());
+  // The page that signed in was loaded before this worker controlled it: keep it for offline reloads.
+  if (type === "CACHE_SHELL") event.waitUntil(cacheShell());
 });
 
 self.addEventListener("sync", (event) => {
@@ -62,6 +66,13 @@ async function networkFirstPage(event) {
   } catch (error) {
     const cached = (await cache.match(pathOnly(request.url))) || (await caches.match("/offline"));
     return cached || new Response("offline", { status: 503, headers: { "Content-Type": "text/plain" } });
+  }
+}
+
+async function cacheShell() {
+  const response = await fetch("/", { credentials: "same-origin" }).catch(() => null);
+  if (response && response.ok && !response.redirected) {
+    await (await caches.open(PAGES_CACHE)).put(pathOnly(new URL("/", self.location).href), response);
   }
 }
 

@@ -78,6 +78,9 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     SESSION_PROTECTION = "basic"  # "strong" would sign out a phone each time it changes network
     PERMANENT_SESSION_LIFETIME = 12 * 3600  # one long shift
+    # Set the cookie only when the session changes: a response to a request still in flight when the user
+    # signed out must not put the signed-in cookie back.
+    SESSION_REFRESH_EACH_REQUEST = False
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session: the outbox may replay hours later
     WTF_CSRF_HEADERS = ["X-CSRF-Token", "X-CSRFToken"]
     WTF_CSRF_SSL_STRICT = False  # same-origin is enforced by SameSite cookies and the token itself

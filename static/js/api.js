@@ -6,18 +6,16 @@ const READ_TIMEOUT_MS = 3000;
 
 /** {data, fromSnapshot, at}; throws only when there is neither network nor snapshot. */
 export async function read(url) {
+  const owner = await DB.get("meta", "userId");
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), READ_TIMEOUT_MS);
   try {
     const response = await fetch(url, { credentials: "same-origin", signal: controller.signal });
-    if (response.status === 401) {
-      await DB.put("meta", { key: "signedOut", value: true });
-      throw new Error("signed out");
-    }
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     const data = await response.json();
     const at = Date.now();
-    await DB.put("snapshots", { key: url, data, at });
+    // A read that finishes after sign-out wiped the device must not leave the user's data behind.
+    if (owner) await DB.putForUser("snapshots", { key: url, data, at }, owner.value);
     return { data, fromSnapshot: false, at };
   } catch (error) {
     const snapshot = await DB.get("snapshots", url);

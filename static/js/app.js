@@ -67,6 +67,10 @@ async function main() {
   document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") Outbox.flush(); });
   setInterval(() => Outbox.flush({ force: false }), FLUSH_EVERY_MS);
   await renderStatus();
+  navigator.serviceWorker?.ready.then((registration) => {
+    if (!navigator.serviceWorker.controller) registration.active.postMessage({ type: "CLAIM" });
+    registration.active.postMessage({ type: "CACHE_SHELL" });
+  });
   await Outbox.flush();
   document.body.dataset.ready = "true";
 }

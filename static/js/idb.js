@@ -74,6 +74,19 @@
         tx.onerror = () => reject(tx.error);
       });
     },
+    /** Put a value only while `userId` is still the signed-in user, atomically with sign-out's wipe. */
+    putForUser: async (store, value, userId) => {
+      const db = await open();
+      return new Promise((resolve, reject) => {
+        const tx = db.transaction(["meta", store], "readwrite");
+        tx.objectStore("meta").get("userId").onsuccess = (event) => {
+          const owner = event.target.result;
+          if (owner && owner.value === userId) tx.objectStore(store).put(value);
+        };
+        tx.oncomplete = () => resolve();
+        tx.onerror = () => reject(tx.error);
+      });
+    },
     /** Sign-out: forget everything this user had on the device (the shell's cache stays). */
     wipe: async () => {
       const db = await open();

@@ -81,7 +81,6 @@
     const answer = await response.json().catch(() => null);
     if (response.ok) {
       await DB.delete("outbox", record.id);
-      await DB.put("meta", { key: "signedOut", value: false });
       emit({ type: "sent", id: record.id, kind: record.kind, status: response.status, answer });
       return "sent";
     }

@@ -21,7 +21,26 @@ function item(text, meta, pending) {
   return li;
 }
 
-async function renderWorklog() {
+let rendering = null;
+let renderAgain = false;
+
+/** Coalesces bursts of outbox events into at most one render in flight and one after it. */
+function renderWorklog() {
+  if (rendering) {
+    renderAgain = true;
+    return rendering;
+  }
+  rendering = drawWorklog().finally(() => {
+    rendering = null;
+    if (renderAgain) {
+      renderAgain = false;
+      renderWorklog();
+    }
+  });
+  return rendering;
+}
+
+async function drawWorklog() {
   const list = document.querySelector("[data-worklog-list]");
   const ageLine = document.querySelector("[data-worklog-age]");
   if (!list) return;

@@ -1,0 +1,105 @@
+"""Writes go through the IndexedDB outbox: made offline, kept, sent exactly once when back online."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from server.auth.models import User
+from server.extensions import db
+from server.worklog.models import WorkLogEntry
+
+PENDING = "() => LobbypadOutbox.pending().then(r => r.length)"
+
+
+def entries_of(live_server, username: str) -> list[WorkLogEntry]:
+    with live_server.app.app_context():
+        author = db.session.scalar(select(User.id).where(User.username == username))
+        return list(db.session.scalars(select(WorkLogEntry).where(WorkLogEntry.author_id == author)))
+
+
+def add_note(page, text: str) -> None:
+    page.fill("#worklog-body", text)
+    page.click("[data-worklog-form] button[type=submit]")
+
+
+def test_online_note_is_saved_and_listed(live_server, shell, staff):
+    shell.click("[data-tab=more]")
+    add_note(shell, "ATM 2 out of paper, reported")
+    shell.wait_for_selector("#worklog-feedback:text('Saved')")
+    shell.wait_for_selector("[data-worklog-list] li:has-text('ATM 2 out of paper, reported')")
+    assert [e.body for e in entries_of(live_server, staff[0])] == ["ATM 2 out of paper, reported"]
+
+
+def test_empty_note_is_refused_on_the_device(shell):
+    shell.click("[data-tab=more]")
+    add_note(shell, "   ")
+    assert shell.locator("#worklog-body").get_attribute("aria-invalid") == "true"
+    assert shell.locator("#worklog-feedback").inner_text() == "Write something first."
+    assert shell.evaluate(PENDING) == 0
+
+
+def test_offline_note_waits_in_the_outbox_and_reaches_the_server_exactly_once(live_server, shell, staff):
+    shell.click("[data-tab=more]")
+    shell.context.set_offline(True)
+    add_note(shell, "Queue machine paper jam at 10:40")
+    shell.wait_for_selector("#worklog-feedback:text('Saved on this phone')")
+    assert shell.evaluate(PENDING) == 1
+    assert shell.locator("[data-sync-status]").inner_text().startswith("1 waiting to sync")
+    shell.wait_for_selector("[data-worklog-list] li.pending:has-text('Queue machine paper jam')")
+    assert entries_of(live_server, staff[0]) == []
+
+    # The outbox survives a reload while still offline (it lives in IndexedDB, not in memory).
+    shell.reload()
+    shell.wait_for_selector("body[data-ready=true]")
+    assert shell.evaluate(PENDING) == 1
+
+    # Back online: the page's `online` handler and Background Sync both send it; the server keeps one.
+    shell.context.set_offline(False)
+    shell.wait_for_function("() => LobbypadOutbox.pending().then(r => r.length === 0)")
+    shell.wait_for_selector("[data-sync-status][data-state=synced]")
+    shell.evaluate("() => LobbypadOutbox.flush()")  # one more retry of nothing: still one record
+    entries = entries_of(live_server, staff[0])
+    assert [e.body for e in entries] == ["Queue machine paper jam at 10:40"]
+    assert shell.evaluate("() => LobbypadOutbox.rejected().then(r => r.length)") == 0
+
+
+def test_a_record_the_server_refuses_is_kept_and_shown(shell):
+    shell.click("[data-tab=more]")
+    shell.evaluate("""() => LobbypadOutbox.enqueue({kind: 'worklog.entry', url: '/api/v1/worklog/entries',
+                                                 body: {id: 'not-a-uuid', body: 'x'}}).then(() => LobbypadOutbox.flush())""")
+    shell.wait_for_selector("[data-sync-status][data-state=rejected]")
+    rejected = shell.evaluate("() => LobbypadOutbox.rejected()")
+    assert len(rejected) == 1 and rejected[0]["status"] == 422 and "id" in rejected[0]["error"]["fields"]
+    assert shell.locator("[data-rejected-list] li").count() == 1
+
+
+def test_sign_out_is_refused_while_records_wait_then_wipes_the_device(shell):
+    shell.click("[data-tab=more]")
+    add_note(shell, "online note, leaves a snapshot")
+    shell.wait_for_selector("#worklog-feedback:text('Saved')")
+    shell.context.set_offline(True)
+    add_note(shell, "offline note")
+    shell.wait_for_selector("#worklog-feedback:text('Saved on this phone')")
+    shell.click("[data-logout]")
+    shell.wait_for_selector("[data-logout-feedback]:has-text('have not reached the server')")
+    assert shell.url.endswith("/#more") or shell.url.endswith("/")
+
+    shell.context.set_offline(False)
+    shell.wait_for_function("() => LobbypadOutbox.pending().then(r => r.length === 0)")
+    shell.click("[data-logout]")
+    shell.wait_for_url("**/login")
+    counts = shell.evaluate("""() => new Promise((resolve, reject) => {
+        const open = indexedDB.open('lobbypad');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+            const stores = ['outbox', 'rejected', 'snapshots', 'meta'];
+            const tx = open.result.transaction(stores);
+            const counts = stores.map(() => 0);
+            stores.forEach((name, i) => { tx.objectStore(name).count().onsuccess = (e) => { counts[i] = e.target.result; }; });
+            tx.oncomplete = () => resolve(counts);
+        };
+    })""")
+    assert counts == [0, 0, 0, 0]
+    # the signed-in shell (it shows the user's name) is gone from the page cache
+    assert not shell.evaluate("() => caches.match(location.origin + '/').then(Boolean)")
+    assert shell.goto("/").url.endswith("/login?next=/")

@@ -1,0 +1,81 @@
+"""The app shell in a real browser: sign-in on a phone, both languages, service worker, installability."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+
+from server.auth.models import User
+from server.extensions import db
+
+
+def test_lobby_manager_signs_in_and_sees_the_tab_bar_in_english(shell):
+    assert shell.locator("html").get_attribute("lang") == "en"
+    labels = shell.locator(".tabbar .tab span").all_inner_texts()
+    assert labels == ["Floor", "Customers", "Refer", "Tasks", "More"]
+    assert shell.locator("[data-screen=floor]").is_visible()
+    shell.click("[data-tab=more]")
+    assert shell.locator("[data-screen=more]").is_visible()
+    assert not shell.locator("[data-screen=floor]").is_visible()
+    assert shell.locator("[data-tab=more]").get_attribute("aria-current") == "page"
+    # the tab bar sits at the bottom of a 390×844 phone screen, within thumb reach
+    box = shell.locator(".tabbar").bounding_box()
+    assert box["y"] + box["height"] == 844 and box["width"] == 390
+
+
+def test_chinese_phone_gets_the_chinese_shell(new_context, staff, sign_in):
+    page = new_context(locale="zh-CN").new_page()
+    sign_in(page, *staff)
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    assert page.locator(".tabbar .tab span").all_inner_texts() == ["大堂", "客户", "推荐", "任务", "更多"]
+    assert page.locator("[data-sync-status]").inner_text() == "已全部保存"
+
+
+def test_language_switch_in_the_app_is_remembered(live_server, shell, staff):
+    shell.click("[data-tab=more]")
+    with shell.expect_navigation():
+        shell.click("[data-set-locale=zh]")
+    shell.wait_for_selector("body[data-ready=true]")
+    assert shell.locator("html").get_attribute("lang") == "zh-CN"
+    with live_server.app.app_context():
+        assert db.session.scalar(select(User.preferred_locale).where(User.username == staff[0])) == "zh"
+
+
+def test_service_worker_controls_the_page_with_a_versioned_cache(shell):
+    caches = shell.evaluate("caches.keys()")
+    assert any(name.startswith("lobbypad-static-") for name in caches)
+    scope = shell.evaluate("navigator.serviceWorker.ready.then(r => r.scope)")
+    assert scope.endswith("/") and scope.count("/") == 3
+
+
+def test_the_app_is_installable(browser, playwright_instance, chromium_path, live_server, staff, sign_in, tmp_path):
+    """Chromium's own installability check, which needs a persistent (non-incognito) profile."""
+    from tests.browser.conftest import CHROMIUM_ARGS, PHONE
+
+    context = playwright_instance.chromium.launch_persistent_context(
+        str(tmp_path / "profile"), executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS,
+        base_url=live_server.url, viewport=PHONE, locale="en-US")
+    try:
+        page = context.new_page()
+        sign_in(page, *staff)
+        cdp = context.new_cdp_session(page)
+        errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+        assert errors == []
+        manifest = cdp.send("Page.getAppManifest")
+        assert manifest["errors"] == []
+        assert json.loads(manifest["data"])["display"] == "standalone"
+    finally:
+        context.close()
+
+
+def test_offline_reload_still_shows_the_shell(shell):
+    shell.wait_for_function("caches.open('lobbypad-pages').then(c => c.match(location.origin + '/')).then(Boolean)")
+    shell.context.set_offline(True)
+    response = shell.reload()
+    assert response.from_service_worker
+    shell.wait_for_selector("body[data-ready=true]")
+    assert shell.locator(".tabbar .tab").count() == 5
+    assert shell.locator("[data-net-status]").inner_text().startswith("Offline")
+    shell.goto("/some-page-never-visited")
+    assert shell.locator("h1[lang=en]").inner_text() == "You are offline"
