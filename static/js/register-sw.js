@@ -12,12 +12,16 @@
   }
 
   let reloading = false;
+  let controlled = Boolean(navigator.serviceWorker.controller);
   navigator.serviceWorker.addEventListener("controllerchange", () => {
-    if (reloading || !window.lobbypadHadController) return;  // the first install takes control silently
+    if (!controlled) {  // the first worker taking control is not an update: nothing to reload
+      controlled = true;
+      return;
+    }
+    if (reloading) return;
     reloading = true;
     window.location.reload();
   });
-  window.lobbypadHadController = Boolean(navigator.serviceWorker.controller);
 
   navigator.serviceWorker.register("/service-worker.js", { scope: "/" }).then((reg) => {
     if (reg.waiting && navigator.serviceWorker.controller) offerUpdate(reg.waiting);

@@ -1,0 +1,27 @@
+"""Takes the README's phone screenshots from a running app (make run): python scripts/screenshot.py [URL]."""
+
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:5000"
+OUT = Path(__file__).resolve().parent.parent / "docs"
+
+with sync_playwright() as p:
+    browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                args=["--disable-background-networking", "--disable-component-update"])
+    for locale, name in (("zh-CN", "phone-zh.png"), ("en-US", "phone-en.png")):
+        context = browser.new_context(base_url=BASE, viewport={"width": 390, "height": 844}, locale=locale,
+                                      device_scale_factor=2, is_mobile=True)
+        page = context.new_page()
+        page.goto("/login")
+        page.fill("#username", "lobby")
+        page.fill("#password", "lobby-demo-2026")
+        page.click("button[type=submit]")
+        page.wait_for_selector("body[data-ready=true]")
+        page.click("[data-tab=more]")
+        page.wait_for_selector("[data-worklog-list] li")
+        page.screenshot(path=str(OUT / name))
+        context.close()
+    browser.close()

@@ -1,0 +1,24 @@
+"""axe-core finds no serious or critical accessibility problem on the sign-in page and the shell."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+
+def serious(results) -> list[str]:
+    return [f"{v['id']}: {v['help']} ({len(v['nodes'])}×)" for v in results.response["violations"]
+            if v["impact"] in ("serious", "critical")]
+
+
+@pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
+def test_sign_in_page(new_context, locale):
+    page = new_context(locale=locale).new_page()
+    page.goto("/login")
+    assert serious(Axe().run(page)) == []
+
+
+def test_shell_screens(shell):
+    for tab in ("floor", "more"):
+        shell.click(f"[data-tab={tab}]")
+        assert serious(Axe().run(shell)) == [], tab
