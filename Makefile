@@ -20,7 +20,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 install: $(VENV)/.installed translations
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile -d server/translations --use-fuzzy >/dev/null
+	$(BIN)/pybabel compile -d server/translations >/dev/null
 
 # From a fresh clone to the app at http://$(HOST):$(PORT) with the worker running and demo logins printed.
 run: install

@@ -64,30 +64,30 @@ def create_user():
 @bp.post("/users/<user_id>/active")
 def set_active(user_id: str):
     """Deactivate or reactivate an account; deactivation ends its sessions at once."""
-    user = accounts.get_user(user_id)
-    try:
-        accounts.set_active(user, request.form.get("active") == "1", actor=current_user)
-    except DomainError as e:
-        db.session.rollback()
-        flash(e.message, "error")
-        return redirect(url_for("admin.index"))
-    db.session.commit()
-    flash(_("Account %(name)s updated.", name=user.username), "success")
-    return redirect(url_for("admin.index"))
+    active = request.form.get("active") == "1"
+    return _act_on_user(user_id, lambda user: accounts.set_active(user, active, actor=current_user),
+                        _("Account %(name)s updated."))
 
 
 @bp.post("/users/<user_id>/password")
 def reset_password(user_id: str):
     """Set a new password; the account's sessions end."""
+    password = request.form.get("password", "")
+    return _act_on_user(user_id, lambda user: accounts.reset_password(user, password, actor=current_user),
+                        _("Password of %(name)s reset."))
+
+
+def _act_on_user(user_id: str, action, done_message: str):
+    """Run one account action, commit it, and say on the admin page what happened."""
     user = accounts.get_user(user_id)
     try:
-        accounts.reset_password(user, request.form.get("password", ""), actor=current_user)
+        action(user)
     except DomainError as e:
         db.session.rollback()
-        flash(_("Password not changed: %(why)s", why="; ".join(e.fields.values()) or e.message), "error")
+        flash(_("Not changed: %(why)s", why="; ".join(e.fields.values()) or e.message), "error")
         return redirect(url_for("admin.index"))
     db.session.commit()
-    flash(_("Password of %(name)s reset.", name=user.username), "success")
+    flash(done_message % {"name": user.username}, "success")
     return redirect(url_for("admin.index"))
 
 
