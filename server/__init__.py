@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_babel import get_locale
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from server import extensions
 from server.admin.views import bp as admin_pages
@@ -31,6 +32,8 @@ def create_app(config: object | None = None) -> Flask:
     app = Flask(__name__, static_folder=str(config.STATIC_FOLDER), static_url_path="/static",
                 instance_path=str(config.INSTANCE_PATH))
     app.config.from_object(config)
+    if app.config["PROXY_HOPS"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_HOPS"], x_proto=app.config["PROXY_HOPS"])
     register_extensions(app)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)

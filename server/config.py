@@ -54,6 +54,8 @@ class Config:
         self.LOGIN_LIMIT_PER_USERNAME = env("LOGIN_LIMIT_PER_USERNAME", "5 per minute;20 per hour")
         self.LOGIN_LIMIT_PER_ADDRESS = env("LOGIN_LIMIT_PER_ADDRESS", "30 per minute")
         self.SWEEP_SECONDS = float(env("SWEEP_SECONDS", "15"))
+        # Reverse proxies in front of the app: their X-Forwarded-For gives the client address for rate limits.
+        self.PROXY_HOPS = int(env("PROXY_HOPS", "0"))
         origins = env("PUSH_ALLOWED_ORIGINS")
         self.PUSH_ALLOWED_ORIGINS = (
             tuple(o.strip().rstrip("/") for o in origins.split(",") if o.strip()) if origins else DEFAULT_PUSH_ORIGINS

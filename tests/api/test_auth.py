@@ -6,7 +6,9 @@ from sqlalchemy import select
 
 from server.audit.models import AuditEvent
 from server.auth.models import User
+from server import create_app
 from server.auth import service as accounts
+from server.config import TestConfig
 from server.extensions import db
 from tests.helpers import assert_error
 
@@ -123,3 +125,20 @@ def test_user_can_change_own_language(api, make_user):
     assert response.get_json()["user"]["preferred_locale"] == "en"
     error = assert_error(api.patch("/api/v1/me", json={"preferred_locale": "fr"}), 422, "validation_failed")
     assert "preferred_locale" in error["fields"]
+
+
+def test_rate_limit_uses_the_forwarded_address_behind_a_trusted_proxy(app, database_url, tmp_path):
+    proxied = create_app(TestConfig(database_url, instance_path=tmp_path / "proxy", PROXY_HOPS=1,
+                                    LOGIN_LIMIT_PER_ADDRESS="2 per minute"))
+    client = proxied.test_client()
+    for name in ("p1", "p2"):
+        client.post("/api/v1/auth/login", json={"username": name, "password": "wrong-password"},
+                    headers={"X-Forwarded-For": "10.0.0.1"})
+    blocked = client.post("/api/v1/auth/login", json={"username": "p3", "password": "wrong-password"},
+                          headers={"X-Forwarded-For": "10.0.0.1"})
+    other_client = client.post("/api/v1/auth/login", json={"username": "p3", "password": "wrong-password"},
+                               headers={"X-Forwarded-For": "10.0.0.2"})
+    with proxied.app_context():
+        db.engine.dispose()
+    assert blocked.status_code == 429
+    assert other_client.status_code == 401

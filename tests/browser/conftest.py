@@ -130,3 +130,13 @@ def shell(page, staff):
     """A phone-sized page signed in as a fresh lobby manager, with the service worker in control."""
     _sign_in(page, *staff)
     return page
+
+
+@pytest.fixture
+def persistent_context(playwright_instance, chromium_path, live_server, tmp_path):
+    """A non-incognito profile: Chromium's installability check reports `in-incognito` otherwise."""
+    context = playwright_instance.chromium.launch_persistent_context(
+        str(tmp_path / "profile"), executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS,
+        base_url=live_server.url, viewport=PHONE, locale="en-US")
+    yield context
+    context.close()

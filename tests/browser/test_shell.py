@@ -49,24 +49,15 @@ def test_service_worker_controls_the_page_with_a_versioned_cache(shell):
     assert scope.endswith("/") and scope.count("/") == 3
 
 
-def test_the_app_is_installable(browser, playwright_instance, chromium_path, live_server, staff, sign_in, tmp_path):
-    """Chromium's own installability check, which needs a persistent (non-incognito) profile."""
-    from tests.browser.conftest import CHROMIUM_ARGS, PHONE
-
-    context = playwright_instance.chromium.launch_persistent_context(
-        str(tmp_path / "profile"), executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS,
-        base_url=live_server.url, viewport=PHONE, locale="en-US")
-    try:
-        page = context.new_page()
-        sign_in(page, *staff)
-        cdp = context.new_cdp_session(page)
-        errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
-        assert errors == []
-        manifest = cdp.send("Page.getAppManifest")
-        assert manifest["errors"] == []
-        assert json.loads(manifest["data"])["display"] == "standalone"
-    finally:
-        context.close()
+def test_the_app_is_installable(persistent_context, staff, sign_in):
+    """Chromium's own installability check finds nothing missing (manifest, icons, service worker)."""
+    page = persistent_context.new_page()
+    sign_in(page, *staff)
+    cdp = persistent_context.new_cdp_session(page)
+    assert cdp.send("Page.getInstallabilityErrors")["installabilityErrors"] == []
+    manifest = cdp.send("Page.getAppManifest")
+    assert manifest["errors"] == []
+    assert json.loads(manifest["data"])["display"] == "standalone"
 
 
 def test_offline_reload_still_shows_the_shell(shell):
