@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 
-from flask import Flask, Response, current_app, jsonify, redirect, render_template, request, url_for
+from flask import Flask, Response, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_limiter.errors import RateLimitExceeded
@@ -117,6 +117,4 @@ def register_error_handlers(app: Flask) -> None:
     def unexpected(e: Exception):
         db.session.rollback()
         log.exception("unhandled error on %s %s", request.method, request.path)
-        if current_app.config.get("PROPAGATE_UNEXPECTED"):
-            raise e
         return error_response(500, "internal_error", _("Something went wrong on our side. Nothing was saved; try again."))
