@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from server import create_app
 from server.auth.models import User
-from server.config import Config, ProductionConfig, TestConfig
+from server.config import Config, ProductionConfig
 from server.extensions import db
 
 
@@ -73,7 +73,3 @@ def test_development_secret_is_generated_once_into_instance(monkeypatch, tmp_pat
     first, second = Config().SECRET_KEY, Config().SECRET_KEY
     assert first == second and len(first) >= 40
     assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
-
-
-def test_test_config_is_not_collected_as_a_test():
-    assert TestConfig.__test__ is False
