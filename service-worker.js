@@ -32,7 +32,6 @@ self.addEventListener("message", (event) => {
   if (type === "SKIP_WAITING") self.skipWaiting();
   // A page whose navigation began before this worker activated is not claimed by activate's claim().
   if (type === "CLAIM") event.waitUntil(self.clients.claim());
-  if (type === "FLUSH_OUTBOX") event.waitUntil(self.LobbypadOutbox.flush());
   // The page that signed in was loaded before this worker controlled it: keep it for offline reloads.
   if (type === "CACHE_SHELL") event.waitUntil(cacheShell());
 });
