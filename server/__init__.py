@@ -18,12 +18,15 @@ from server.common.errors import register_error_handlers
 from server.common.security import content_security_policy, register_security
 from server.common.types import render_alembic_item
 from server.config import load_config
+from server.customers.api import bp as customers_api
+from server.customers.vault import Vault
 from server.database import register_database
+from server.floor.api import bp as floor_api
 from server.pwa.views import bp as pwa_pages
 from server.shell.views import bp as shell_pages
 from server.worklog.api import bp as worklog_api
 
-BLUEPRINTS = (auth_api, branches_api, worklog_api, auth_pages, admin_pages, shell_pages, pwa_pages)
+BLUEPRINTS = (auth_api, branches_api, customers_api, floor_api, worklog_api, auth_pages, admin_pages, shell_pages, pwa_pages)
 
 
 def create_app(config: object | None = None) -> Flask:
@@ -66,3 +69,4 @@ def register_extensions(app: Flask) -> None:
         permissions_policy={"geolocation": "()", "camera": "()", "microphone": "()"},
     )
     register_security(app)
+    app.extensions["lobbypad.vault"] = Vault(app.config["PII_KEY"])

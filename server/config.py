@@ -46,6 +46,8 @@ class Config:
     def __init__(self, instance_path: Path | None = None) -> None:
         self.INSTANCE_PATH = instance_path or Path(env("INSTANCE_PATH", str(PROJECT_ROOT / "instance")))
         self.SECRET_KEY = self._secret_key()
+        # Encrypts customers' phone and ID numbers; losing it makes them unreadable (back it up with the database).
+        self.PII_KEY = env("PII_KEY") or _instance_secret(self.INSTANCE_PATH, "pii_key")
         self.SQLALCHEMY_DATABASE_URI = self._database_url()
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         self.SESSION_COOKIE_SECURE = self.SECURE_COOKIES

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, String
+from sqlalchemy import JSON, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.branches.settings import BranchSettings
@@ -21,6 +21,8 @@ class Branch(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
     settings_data: Mapped[dict] = mapped_column("settings", JSON, default=dict)
+    # The queue-ticket machine's webhook secret, encrypted like personal data; None = tickets entered by hand.
+    queue_secret_cipher: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @property

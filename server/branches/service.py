@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_babel import gettext as _
@@ -13,6 +14,7 @@ from server.branches.models import Branch
 from server.branches.settings import BranchSettings
 from server.common.errors import Conflict, NotFound, ValidationFailed
 from server.common.http import validate
+from server.customers.vault import vault
 from server.extensions import db
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,31}$")
@@ -70,3 +72,17 @@ def _is_timezone(name: str) -> bool:
     except (ZoneInfoNotFoundError, ValueError, TypeError):
         return False
     return True
+
+
+def rotate_queue_secret(branch: Branch, actor=None) -> str:
+    """A new webhook secret for the branch's queue-ticket machine; shown once, stored encrypted."""
+    secret = secrets.token_urlsafe(32)
+    branch.queue_secret_cipher = vault().encrypt("queue_secret", secret)
+    audit.record("branch.queue_secret_rotated", actor=actor, subject_type="branch", subject_id=branch.id,
+                 branch_id=branch.id)
+    db.session.flush()
+    return secret
+
+
+def queue_secret(branch: Branch) -> str | None:
+    return vault().decrypt("queue_secret", branch.queue_secret_cipher) if branch.queue_secret_cipher else None

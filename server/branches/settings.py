@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
+
+VisitFlag = Literal["elderly", "disabled", "urgent", "pregnant", "with_child"]
+StaffRole = Literal["lobby_manager", "account_manager", "supervisor", "admin"]
 
 
 class BranchSettings(BaseModel):
@@ -19,6 +24,10 @@ class BranchSettings(BaseModel):
     self_service_deposit_limit: int = Field(100000, ge=0, le=10_000_000)
     self_service_transfer_limit: int = Field(50000, ge=0, le=10_000_000)
     cash_escort_threshold: int = Field(50000, ge=0, le=10_000_000)
+    # Arrivals with any of these flags go to the green channel (domain.md: elderly, disabled, urgent).
+    green_channel_flags: tuple[VisitFlag, ...] = ("elderly", "disabled", "urgent")
+    # Roles that may reveal a customer's full phone or ID number (each reveal is audited).
+    reveal_roles: tuple[StaffRole, ...] = ("account_manager", "supervisor")
 
     def updated(self, changes: dict) -> "BranchSettings":
         """A validated copy with `changes` applied (unknown keys and bad values are refused)."""

@@ -24,11 +24,13 @@ class DomainError(Exception):
     code = "bad_request"
     default_message = _l("The request could not be processed.")
 
-    def __init__(self, message: str | None = None, *, code: str | None = None, fields: dict | None = None):
+    def __init__(self, message: str | None = None, *, code: str | None = None, fields: dict | None = None,
+                 details: dict | None = None):
         super().__init__(message or str(self.default_message))
         self.message = message or str(self.default_message)
         self.code = code or self.code
         self.fields = fields or {}
+        self.details = details or {}  # what the client needs to act, e.g. the id of the existing record
 
 
 class NotFound(DomainError):
@@ -56,12 +58,14 @@ def wants_json() -> bool:
 
 
 def error_response(status: int, code: str, message: str, fields: dict | None = None,
-                   headers: dict | None = None) -> Response:
+                   headers: dict | None = None, details: dict | None = None) -> Response:
     """The error envelope of the API contract, or an HTML page for people."""
     if wants_json():
         body = {"error": {"code": code, "message": message}}
         if fields:
             body["error"]["fields"] = fields
+        if details:
+            body["error"]["details"] = details
         response = jsonify(body)
     else:
         response = Response(render_template("errors/error.html", status=status, message=message), mimetype="text/html")
@@ -95,7 +99,7 @@ def register_error_handlers(app: Flask) -> None:
     def domain_error(e: DomainError):
         if isinstance(e, Unauthenticated) and not wants_json():
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-        return error_response(e.status, e.code, e.message, e.fields)
+        return error_response(e.status, e.code, e.message, e.fields, details=e.details)
 
     @app.errorhandler(CSRFError)
     def csrf_error(e: CSRFError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime, String
+from sqlalchemy import DateTime, Enum, String
 from sqlalchemy.types import TypeDecorator
 
 
@@ -49,3 +49,9 @@ def render_alembic_item(type_, obj, autogen_context):
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     return False
+
+
+def code_enum(enum_cls, name: str) -> Enum:
+    """A StrEnum stored as its code in a VARCHAR with a CHECK constraint (portable, readable in SQL)."""
+    return Enum(enum_cls, native_enum=False, length=max(len(m.value) for m in enum_cls),
+                values_callable=lambda members: [m.value for m in members], create_constraint=True, name=name)

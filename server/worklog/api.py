@@ -6,6 +6,7 @@ from flask import Blueprint, jsonify
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from server.common.clock import local_day_start
 from server.common.errors import DomainError
 from server.common.http import parse_json, transactional
 from server.common.policy import require_login
@@ -32,7 +33,7 @@ def create_entry():
 def list_entries():
     """Today's notes of the user's branch (branch local day)."""
     timezone = current_user.branch.timezone if current_user.branch else "Asia/Shanghai"
-    entries = service.entries_of_day(current_user, service.today_start(timezone))
+    entries = service.entries_of_day(current_user, local_day_start(timezone))
     return jsonify(entries=[entry_out(e) for e in entries])
 
 

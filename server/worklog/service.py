@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -27,12 +26,6 @@ def entries_of_day(actor, day_start_utc: datetime) -> list[WorkLogEntry]:
     stmt = select(WorkLogEntry).where(WorkLogEntry.occurred_at >= day_start_utc,
                                       WorkLogEntry.occurred_at < day_start_utc + timedelta(days=1))
     return list(db.session.scalars(scoped(stmt, WorkLogEntry, actor).order_by(WorkLogEntry.occurred_at)))
-
-
-def today_start(timezone: str) -> datetime:
-    """Midnight of today in the branch's time zone, as UTC."""
-    local = utcnow().astimezone(ZoneInfo(timezone))
-    return local.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def get_entry(actor, entry_id: str) -> WorkLogEntry:

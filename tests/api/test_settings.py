@@ -13,6 +13,7 @@ DEFAULTS = {
     "follow_up_business_days": 1, "complaint_reply_business_days": 1,
     "self_service_withdrawal_limit": 20000, "self_service_deposit_limit": 100000,
     "self_service_transfer_limit": 50000, "cash_escort_threshold": 50000,
+    "green_channel_flags": ["elderly", "disabled", "urgent"], "reveal_roles": ["account_manager", "supervisor"],
 }
 
 

@@ -1,0 +1,55 @@
+"""JSON endpoints of customers: search, register, read, reveal."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+from flask_login import current_user
+
+from server.common.clock import local_day_start
+from server.common.http import parse_json, transactional
+from server.common.policy import require_roles
+from server.common.roles import Role
+from server.customers import service
+from server.customers.schemas import CustomerIn, RevealIn, customer_out
+from server.floor.schemas import visit_summary
+from server.floor.service import recent_visits
+
+bp = Blueprint("customers_api", __name__, url_prefix="/api/v1/customers")
+BRANCH_STAFF = (Role.LOBBY_MANAGER, Role.ACCOUNT_MANAGER, Role.SUPERVISOR)
+
+
+@bp.get("")
+@require_roles(*BRANCH_STAFF)
+def search():
+    """One search box: name, pinyin or initials, phone or its last four, card/ID last four, today's ticket."""
+    query = request.args.get("q", "")[:64]
+    day_start = local_day_start(current_user.branch.timezone)
+    found = service.search(current_user, query, day_start)
+    return jsonify(customers=[customer_out(c, matched) for c, matched in found], query=query)
+
+
+@bp.post("")
+@require_roles(*BRANCH_STAFF)
+@transactional
+def create():
+    """Register a customer (idempotent on the client-chosen id); only masked numbers come back."""
+    customer, created = service.create_customer(current_user, parse_json(CustomerIn))
+    return jsonify(customer=customer_out(customer)), 201 if created else 200
+
+
+@bp.get("/<customer_id>")
+@require_roles(*BRANCH_STAFF)
+def read(customer_id: str):
+    """The customer card: who they are, how to greet them, their recent visits."""
+    customer = service.get_customer(current_user, customer_id)
+    return jsonify(customer=customer_out(customer), visits=[visit_summary(v) for v in recent_visits(customer)])
+
+
+@bp.post("/<customer_id>/reveal")
+@require_roles(*BRANCH_STAFF)
+@transactional
+def reveal(customer_id: str):
+    """The full phone or ID number for a stated reason; audited, never cached (responses are no-store)."""
+    data = parse_json(RevealIn)
+    value = service.reveal(current_user, customer_id, data.field, data.reason)
+    return jsonify(field=data.field, value=value)

@@ -1,0 +1,87 @@
+"""The Customer table: a branch's customer resource register (客户资源信息簿), personal numbers protected."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from server.auth.models import User
+from server.common.idempotency import ClientCreated
+from server.common.types import IdString, UTCDateTime, code_enum
+from server.extensions import db
+
+
+class Tier(StrEnum):
+    ORDINARY = "ordinary"
+    POTENTIAL = "potential"
+    VIP = "vip"
+
+
+class Salutation(StrEnum):
+    MR = "mr"
+    MS = "ms"
+    NONE = "none"
+
+
+def _binary(length: int) -> String:
+    # Prefix search runs as a range (key >= 'lx' AND key < 'lx\U0010ffff'); that needs code-point order,
+    # which SQLite has by default and PostgreSQL gets from the C collation.
+    return String(length).with_variant(String(length, collation="C"), "postgresql")
+
+
+class Customer(ClientCreated, db.Model):
+    __tablename__ = "customers"
+    __table_args__ = (
+        UniqueConstraint("branch_id", "phone_index", name="uq_customers_branch_phone"),
+        UniqueConstraint("branch_id", "id_number_index", name="uq_customers_branch_id_number"),
+        Index("ix_customers_branch_full_name", "branch_id", "full_name"),
+        Index("ix_customers_branch_name_pinyin", "branch_id", "name_pinyin"),
+        Index("ix_customers_branch_name_initials", "branch_id", "name_initials"),
+        Index("ix_customers_branch_phone_last4", "branch_id", "phone_last4"),
+        Index("ix_customers_branch_id_number_last4", "branch_id", "id_number_last4"),
+        Index("ix_customers_branch_card_last4", "branch_id", "card_last4"),
+        Index("ix_customers_branch_card_index", "branch_id", "card_index"),
+    )
+
+    id: Mapped[str] = mapped_column(IdString, primary_key=True)
+    branch_id: Mapped[str] = mapped_column(IdString, ForeignKey("branches.id"))
+    family_name: Mapped[str] = mapped_column(String(20))
+    given_name: Mapped[str] = mapped_column(String(40), default="")
+    full_name: Mapped[str] = mapped_column(_binary(60))
+    name_pinyin: Mapped[str] = mapped_column(_binary(120))
+    name_initials: Mapped[str] = mapped_column(_binary(40))
+    salutation: Mapped[Salutation] = mapped_column(code_enum(Salutation, "salutation"), default=Salutation.NONE)
+    honorific: Mapped[str | None] = mapped_column(String(20))  # a title such as 张总, when known
+    tier: Mapped[Tier] = mapped_column(code_enum(Tier, "tier"), default=Tier.ORDINARY)
+    assigned_account_manager_id: Mapped[str | None] = mapped_column(IdString, ForeignKey("users.id"))
+    preferred_language: Mapped[str | None] = mapped_column(String(8))
+    needs: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(20), default="walk_in")
+
+    # Personal numbers: encrypted copy, keyed hash for exact look-up, last four and masked form for display.
+    phone_cipher: Mapped[str | None] = mapped_column(Text)
+    phone_index: Mapped[str | None] = mapped_column(String(64))
+    phone_last4: Mapped[str | None] = mapped_column(String(4))
+    phone_masked: Mapped[str | None] = mapped_column(String(16))
+    id_number_cipher: Mapped[str | None] = mapped_column(Text)
+    id_number_index: Mapped[str | None] = mapped_column(String(64))
+    id_number_last4: Mapped[str | None] = mapped_column(String(4))
+    id_number_masked: Mapped[str | None] = mapped_column(String(20))
+    card_index: Mapped[str | None] = mapped_column(String(64))
+    card_last4: Mapped[str | None] = mapped_column(String(4))
+    card_masked: Mapped[str | None] = mapped_column(String(24))
+
+    consent_contact: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_marketing: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    consent_recorded_by_id: Mapped[str | None] = mapped_column(IdString, ForeignKey("users.id"))
+
+    created_by_id: Mapped[str | None] = mapped_column(IdString, ForeignKey("users.id"))
+    last_visit_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    account_manager: Mapped[User | None] = relationship(foreign_keys=[assigned_account_manager_id])
+    consent_recorded_by: Mapped[User | None] = relationship(foreign_keys=[consent_recorded_by_id])

@@ -1,0 +1,121 @@
+"""Shapes of the customer API: what may come in (validated at the edge) and the masked view that goes out."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, field_validator
+from pydantic_core import PydanticCustomError
+
+from server.common.types import new_id
+from server.customers.identity import PROTECTORS, InvalidNumber
+from server.customers.models import Customer, Salutation, Tier
+from server.customers.names import family_in_pinyin
+
+UUID_PATTERN = r"^[0-9a-fA-F-]{36}$"
+Source = Literal["walk_in", "referral", "queue_machine", "import", "other"]
+
+
+class ConsentIn(BaseModel):
+    """Both answers are required: consent is never assumed."""
+
+    model_config = ConfigDict(extra="forbid")
+    contact: StrictBool
+    marketing: StrictBool
+
+
+class CustomerIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    id: str = Field(default_factory=new_id, pattern=UUID_PATTERN)
+    family_name: str = Field(min_length=1, max_length=20)
+    given_name: str = Field("", max_length=40)
+    salutation: Salutation = Salutation.NONE
+    honorific: str | None = Field(None, max_length=20)
+    phone: str | None = Field(None, max_length=32)
+    id_number: str | None = Field(None, max_length=32)
+    card_number: str | None = Field(None, max_length=32)
+    tier: Tier = Tier.ORDINARY
+    assigned_account_manager_id: str | None = Field(None, pattern=UUID_PATTERN)
+    preferred_language: Literal["zh", "en"] | None = None
+    needs: str = Field("", max_length=2000)
+    notes: str = Field("", max_length=2000)
+    source: Source = "walk_in"
+    consent: ConsentIn
+    occurred_at: AwareDatetime | None = None
+
+    @field_validator("phone", "id_number", "card_number")
+    @classmethod
+    def valid_number(cls, value: str | None, info) -> str | None:
+        if not value:
+            return None
+        try:
+            return PROTECTORS[info.field_name](value).normalized
+        except InvalidNumber as e:
+            raise PydanticCustomError("invalid_number", str(e)) from None
+
+    @field_validator("honorific")
+    @classmethod
+    def empty_is_none(cls, value: str | None) -> str | None:
+        return value or None
+
+
+class RevealIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    field: Literal["phone", "id_number"]
+    reason: str = Field(min_length=4, max_length=200)
+
+
+def greeting_name(customer: Customer) -> str:
+    """How to address the customer in the current language: 李先生 / Mr Li, 张总, or the full name."""
+    chinese = get_locale() is None or get_locale().language == "zh"
+    family = customer.family_name if chinese else family_in_pinyin(customer.family_name)
+    if customer.honorific and (chinese or customer.salutation == Salutation.NONE):
+        return customer.honorific
+    if customer.salutation == Salutation.MR:
+        return _("Mr %(family)s", family=family)
+    if customer.salutation == Salutation.MS:
+        return _("Ms %(family)s", family=family)
+    return customer.full_name
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def customer_out(customer: Customer, matched: str | None = None) -> dict:
+    """The masked view: never a full phone, ID or card number."""
+    manager = customer.account_manager
+    out = {
+        "id": customer.id,
+        "family_name": customer.family_name,
+        "given_name": customer.given_name,
+        "full_name": customer.full_name,
+        "name_pinyin": customer.name_pinyin,
+        "salutation": customer.salutation.value,
+        "honorific": customer.honorific,
+        "greeting_name": greeting_name(customer),
+        "tier": customer.tier.value,
+        "account_manager": {"id": manager.id, "display_name": manager.display_name} if manager else None,
+        "preferred_language": customer.preferred_language,
+        "phone_masked": customer.phone_masked,
+        "id_number_masked": customer.id_number_masked,
+        "card_masked": customer.card_masked,
+        "last_visit_at": _iso(customer.last_visit_at),
+        "needs": customer.needs,
+        "notes": customer.notes,
+        "source": customer.source,
+        "consent": {
+            "contact": customer.consent_contact,
+            "marketing": customer.consent_marketing,
+            "recorded_at": _iso(customer.consent_recorded_at),
+            "recorded_by": customer.consent_recorded_by.display_name if customer.consent_recorded_by else None,
+        },
+    }
+    if matched:
+        out["matched"] = matched
+    return out

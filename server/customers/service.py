@@ -1,0 +1,177 @@
+"""Registering customers, finding them on the floor, and revealing a full number (audited)."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import and_, select
+from sqlalchemy.orm import joinedload
+
+from server.audit import service as audit
+from server.auth.models import User
+from server.common.clock import utcnow
+from server.common.errors import Conflict, PermissionDenied, ValidationFailed
+from server.common.idempotency import create_once, fingerprint
+from server.common.policy import get_scoped_or_404
+from server.common.roles import Role
+from server.customers.identity import PROTECTORS
+from server.customers.models import Customer, Tier
+from server.customers.names import has_hanzi, is_pinyin_query, query_key, search_keys
+from server.customers.schemas import CustomerIn
+from server.customers.vault import vault
+from server.extensions import db
+
+SEARCH_LIMIT = 20
+TICKET = re.compile(r"^[A-Za-z]{0,2}\d{1,4}$")
+ID_NUMBER = re.compile(r"^\d{17}[\dXx]$")
+TOP = "\U0010ffff"  # sorts after every character: key >= prefix AND key < prefix + TOP is a prefix match
+
+
+def create_customer(actor: User, data: CustomerIn) -> tuple[Customer, bool]:
+    """Register a customer with only what they agreed to give; replays of the same request are harmless."""
+    payload = fingerprint(actor=actor.id, **data.model_dump(mode="json"))
+    return create_once(Customer, data.id.lower(), payload, lambda: _build(actor, data))
+
+
+def _build(actor: User, data: CustomerIn) -> Customer:
+    _check_account_manager(actor, data.assigned_account_manager_id)
+    full_pinyin, initials = search_keys(data.family_name, data.given_name)
+    when = data.occurred_at or utcnow()
+    customer = Customer(
+        branch_id=actor.branch_id, family_name=data.family_name, given_name=data.given_name,
+        full_name=f"{data.family_name}{data.given_name}" if has_hanzi(data.family_name)
+        else f"{data.family_name} {data.given_name}".strip(),
+        name_pinyin=full_pinyin, name_initials=initials, salutation=data.salutation, honorific=data.honorific,
+        tier=data.tier, assigned_account_manager_id=data.assigned_account_manager_id,
+        preferred_language=data.preferred_language, needs=data.needs, notes=data.notes, source=data.source,
+        consent_contact=data.consent.contact, consent_marketing=data.consent.marketing,
+        consent_recorded_at=when, consent_recorded_by_id=actor.id, created_by_id=actor.id, occurred_at=when,
+    )
+    for field in ("phone", "id_number", "card_number"):
+        value = getattr(data, field)
+        if value:
+            _protect(customer, field, value)
+    _refuse_duplicate(customer)
+    audit.record("customer.created", actor=actor, subject_type="customer", subject_id=data.id,
+                 branch_id=actor.branch_id, consent={"contact": data.consent.contact,
+                                                     "marketing": data.consent.marketing})
+    return customer
+
+
+def _protect(customer: Customer, field: str, value: str) -> None:
+    protected = PROTECTORS[field](value)
+    secret = vault()
+    if field == "card_number":
+        customer.card_index = secret.blind_index("card", protected.normalized)
+        customer.card_last4, customer.card_masked = protected.last4, protected.masked
+        return
+    setattr(customer, f"{field}_cipher", secret.encrypt(field, protected.normalized))
+    setattr(customer, f"{field}_index", secret.blind_index(field, protected.normalized))
+    setattr(customer, f"{field}_last4", protected.last4)
+    setattr(customer, f"{field}_masked", protected.masked)
+
+
+def _refuse_duplicate(customer: Customer) -> None:
+    """One record per phone and per ID number in a branch: point the user at the existing one."""
+    for field, label in (("phone", _("phone number")), ("id_number", _("ID number"))):
+        index = getattr(customer, f"{field}_index")
+        if index is None:
+            continue
+        existing = db.session.scalar(select(Customer.id).where(
+            Customer.branch_id == customer.branch_id, getattr(Customer, f"{field}_index") == index))
+        if existing:
+            raise Conflict(_("A customer with this %(what)s is already registered.", what=label),
+                           code="duplicate_customer", fields={field: _("Already registered.")},
+                           details={"customer_id": existing})
+
+
+def _check_account_manager(actor: User, manager_id: str | None) -> None:
+    if manager_id is None:
+        return
+    manager = db.session.get(User, manager_id)
+    if manager is None or manager.branch_id != actor.branch_id or manager.role != Role.ACCOUNT_MANAGER:
+        raise ValidationFailed(fields={"assigned_account_manager_id": _("Not an account manager of this branch.")})
+
+
+def get_customer(actor: User, customer_id: str) -> Customer:
+    return get_scoped_or_404(Customer, customer_id, actor)
+
+
+def search(actor: User, query: str, today_start: datetime) -> list[tuple[Customer, str]]:
+    """Customers of the actor's branch matching one box: name (hanzi, pinyin, initials), phone or its
+    last four, last four of card or ID, a full ID or card number, or today's ticket. Exact matches first."""
+    query = (query or "").strip()
+    if not query:
+        return []
+    found: dict[str, tuple[Customer, str]] = {}
+    for kind, condition, order in _conditions(actor, query, today_start):
+        stmt = (select(Customer).options(joinedload(Customer.account_manager))
+                .where(Customer.branch_id == actor.branch_id, condition).order_by(*order).limit(SEARCH_LIMIT))
+        for customer in db.session.scalars(stmt):
+            found.setdefault(customer.id, (customer, kind))
+        if len(found) >= SEARCH_LIMIT:
+            break
+    return list(found.values())[:SEARCH_LIMIT]
+
+
+def _conditions(actor: User, query: str, today_start: datetime):
+    """(matched kind, WHERE clause, ORDER BY) for each way the query can be read; each uses an index."""
+    from server.floor.models import Visit  # the floor builds on customers, not the other way round
+
+    by_relevance = (Customer.tier.desc(), Customer.last_visit_at.desc(), Customer.full_name)
+    compact = re.sub(r"[\s-]", "", query)
+    secret = vault()
+    if compact.isdigit() and len(compact) == 11:
+        yield "phone", Customer.phone_index == secret.blind_index("phone", compact), by_relevance
+    if ID_NUMBER.match(compact):
+        yield "id_number", Customer.id_number_index == secret.blind_index("id_number", compact.upper()), by_relevance
+    if compact.isdigit() and 16 <= len(compact) <= 19:
+        yield "card", Customer.card_index == secret.blind_index("card", compact), by_relevance
+    if TICKET.match(compact):
+        tickets = (select(Visit.customer_id).where(Visit.branch_id == actor.branch_id,
+                                                   Visit.ticket == compact.upper(),
+                                                   Visit.arrived_at >= today_start,
+                                                   Visit.customer_id.is_not(None)))
+        yield "ticket", Customer.id.in_(tickets), by_relevance
+    if compact.isdigit() and len(compact) == 4:
+        yield "phone_last4", Customer.phone_last4 == compact, by_relevance
+        yield "card_last4", Customer.card_last4 == compact, by_relevance
+        yield "id_number_last4", Customer.id_number_last4 == compact, by_relevance
+    if compact[:-1].isdigit() and len(compact) == 4 and compact[-1] in "xX":
+        yield "id_number_last4", Customer.id_number_last4 == compact.upper(), by_relevance
+    if has_hanzi(query):
+        yield "name", _prefix(Customer.full_name, compact), (Customer.full_name,)
+    elif is_pinyin_query(query):
+        key = query_key(query)
+        if key:
+            yield "initials", _prefix(Customer.name_initials, key), (Customer.name_initials, Customer.name_pinyin)
+            yield "pinyin", _prefix(Customer.name_pinyin, key), (Customer.name_pinyin,)
+
+
+def _prefix(column, prefix: str):
+    return and_(column >= prefix, column < prefix + TOP)
+
+
+def reveal(actor: User, customer_id: str, field: str, reason: str) -> str:
+    """The full phone or ID number, for roles the branch allows; every reveal is audited with its reason."""
+    customer = get_customer(actor, customer_id)
+    allowed = actor.branch.settings.reveal_roles if actor.branch else ()
+    if actor.role not in allowed:
+        raise PermissionDenied(_("Your role may not see full numbers at this branch."), code="reveal_not_allowed")
+    cipher = getattr(customer, f"{field}_cipher")
+    if cipher is None:
+        raise ValidationFailed(_("This customer gave no such number."), fields={"field": _("Not on record.")})
+    value = vault().decrypt(field, cipher)
+    audit.record("customer.revealed", actor=actor, subject_type="customer", subject_id=customer.id,
+                 branch_id=customer.branch_id, reason=reason, field=field)
+    return value
+
+
+def record_visit(customer: Customer, arrived_at: datetime) -> Tier:
+    """Note the visit on the customer's record; returns the tier the visit is triaged with."""
+    if customer.last_visit_at is None or arrived_at > customer.last_visit_at:
+        customer.last_visit_at = arrived_at
+    return customer.tier
+

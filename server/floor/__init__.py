@@ -1,0 +1,1 @@
+"""The floor: arrivals (visits), triage, the live waiting board and the queue-ticket machine."""

@@ -1,0 +1,122 @@
+"""Shapes of the visit, floor and queue-machine APIs."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from server.common.clock import utcnow
+from server.common.types import new_id
+from server.floor.codes import BusinessType, Channel, EventType, Flag
+from server.floor.models import Visit
+from server.floor.labels import BUSINESS_NAMES, CHANNEL_NAMES
+from server.floor.triage import explain
+
+UUID_PATTERN = r"^[0-9a-fA-F-]{36}$"
+TICKET_PATTERN = r"^[A-Za-z0-9-]{1,16}$"
+CLOCK_SKEW = timedelta(minutes=5)  # a device clock may run a little fast
+OLDEST_ARRIVAL = timedelta(hours=12)  # an arrival logged late is still today's
+
+
+def _not_future(value: datetime | None) -> datetime | None:
+    if value is not None and value > utcnow() + CLOCK_SKEW:
+        raise PydanticCustomError("in_future", "must not be in the future")
+    return value
+
+
+class VisitIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    id: str = Field(default_factory=new_id, pattern=UUID_PATTERN)
+    ticket: str = Field(pattern=TICKET_PATTERN)
+    business_type: BusinessType
+    amount: Decimal | None = Field(None, gt=0, le=100_000_000, max_digits=14, decimal_places=2)
+    customer_id: str | None = Field(None, pattern=UUID_PATTERN)
+    flags: list[Flag] = Field(default_factory=list, max_length=5)
+    arrived_at: AwareDatetime | None = None
+    channel: Channel | None = None  # the lobby manager's override of the suggestion
+    override_reason: str | None = Field(None, max_length=200)
+
+    @field_validator("ticket")
+    @classmethod
+    def upper(cls, value: str) -> str:
+        return value.upper()
+
+    @field_validator("flags")
+    @classmethod
+    def unique(cls, value: list[Flag]) -> list[Flag]:
+        return sorted(set(value))
+
+    @field_validator("arrived_at")
+    @classmethod
+    def recent(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value < utcnow() - OLDEST_ARRIVAL:
+            raise PydanticCustomError("too_old", "must be within the last 12 hours")
+        return _not_future(value)
+
+
+class VisitEventIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    id: str = Field(default_factory=new_id, pattern=UUID_PATTERN)
+    type: EventType
+    note: str | None = Field(None, max_length=500)
+    channel: Channel | None = None
+    occurred_at: AwareDatetime | None = None
+
+    @field_validator("occurred_at")
+    @classmethod
+    def not_future(cls, value: datetime | None) -> datetime | None:
+        return _not_future(value)
+
+    @model_validator(mode="after")
+    def reroute_needs_channel_and_reason(self) -> "VisitEventIn":
+        if self.type == EventType.REROUTED and (self.channel is None or not self.note):
+            raise PydanticCustomError("reroute_incomplete", "a reroute needs the new channel and a reason (note)")
+        return self
+
+
+class QueueEventIn(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)  # machines add fields of their own
+
+    event: str = Field(pattern=r"^(issued|called|served|cancelled)$")
+    ticket: str = Field(pattern=TICKET_PATTERN)
+    business_type: BusinessType = BusinessType.OTHER
+    amount: Decimal | None = Field(None, gt=0, le=100_000_000, max_digits=14, decimal_places=2)
+    at: AwareDatetime
+
+    @field_validator("ticket")
+    @classmethod
+    def upper(cls, value: str) -> str:
+        return value.upper()
+
+
+def triage_reason(visit: Visit) -> str:
+    if visit.override_reason:
+        return explain("override", {"reason": visit.override_reason}, visit.channel)
+    return explain(visit.triage_rule, visit.triage_params, visit.suggested_channel)
+
+
+def visit_summary(visit: Visit) -> dict:
+    """A visit as a list row: on the customer card and in answers to writes."""
+    return {
+        "id": visit.id,
+        "ticket": visit.ticket,
+        "status": visit.status.value,
+        "business_type": visit.business_type.value,
+        "business_name": str(BUSINESS_NAMES[visit.business_type]),
+        "amount": float(visit.amount) if visit.amount is not None else None,
+        "arrived_at": visit.arrived_at.isoformat(),
+        "finished_at": visit.finished_at.isoformat() if visit.finished_at else None,
+        "channel": visit.channel.value,
+        "channel_name": str(CHANNEL_NAMES[visit.channel]),
+        "suggested_channel": visit.suggested_channel.value,
+        "triage_reason": triage_reason(visit),
+        "tier": visit.tier.value,
+        "flags": list(visit.flags or []),
+        "customer_id": visit.customer_id,
+        "source": visit.source.value,
+    }

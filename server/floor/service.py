@@ -1,0 +1,182 @@
+"""Arrivals, what happens to them on the floor, and the live waiting board."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from server.auth.models import User
+from server.branches.models import Branch
+from server.common.clock import local_day_start, utcnow
+from server.common.errors import Conflict, ValidationFailed
+from server.common.idempotency import create_once, fingerprint
+from server.common.policy import get_scoped_or_404
+from server.common.types import new_id
+from server.customers import service as customers
+from server.customers.models import Customer, Tier
+from server.extensions import db
+from server.floor.codes import OPEN_STATUSES, Channel, EventType, VisitSource, VisitStatus
+from server.floor.models import Visit, VisitEvent
+from server.floor.schemas import VisitEventIn, VisitIn
+from server.floor.labels import EVENT_NAMES, STATUS_NAMES
+from server.floor.triage import Triage, triage
+
+S = VisitStatus
+# Which status each event may follow, and the status it leads to (None: the status stays).
+TRANSITIONS: dict[EventType, tuple[tuple[VisitStatus, ...], VisitStatus | None]] = {
+    EventType.CALLED: ((S.WAITING,), S.CALLED),
+    EventType.SERVING: ((S.WAITING, S.CALLED), S.SERVING),
+    EventType.SERVED: ((S.WAITING, S.CALLED, S.SERVING), S.DONE),
+    EventType.LEFT: ((S.WAITING, S.CALLED), S.LEFT),
+    EventType.CARE: ((S.WAITING, S.CALLED, S.SERVING), None),
+    EventType.ESCORTED: ((S.SERVING, S.DONE), None),
+    EventType.REROUTED: ((S.WAITING, S.CALLED), None),
+}
+
+
+def log_arrival(actor: User, data: VisitIn) -> tuple[Visit, Triage, bool]:
+    """Record an arrival with the triage suggestion (or the lobby manager's override and its reason)."""
+    payload = fingerprint(actor=actor.id, **data.model_dump(mode="json"))
+    built: list[Triage] = []
+
+    def build() -> Visit:
+        customer = customers.get_customer(actor, data.customer_id) if data.customer_id else None
+        visit, suggestion = _new_visit(actor.branch, ticket=data.ticket, business=data.business_type,
+                                       amount=data.amount, customer=customer, flags=data.flags,
+                                       arrived_at=data.arrived_at or utcnow(), source=VisitSource.MANUAL,
+                                       actor=actor)
+        if data.channel and data.channel != suggestion.channel:
+            if not data.override_reason:
+                raise ValidationFailed(fields={"override_reason": _("Say why the suggestion is changed.")})
+            visit.channel, visit.override_reason = data.channel, data.override_reason
+        built.append(suggestion)
+        return visit
+
+    visit, created = create_once(Visit, data.id.lower(), payload, build)
+    suggestion = built[0] if built else Triage(visit.suggested_channel, visit.triage_rule, visit.triage_params)
+    return visit, suggestion, created
+
+
+def _new_visit(branch: Branch, *, ticket, business, amount, customer: Customer | None, flags, arrived_at: datetime,
+               source: VisitSource, actor: User | None) -> tuple[Visit, Triage]:
+    tier = customers.record_visit(customer, arrived_at) if customer else Tier.ORDINARY
+    suggestion = triage(business, amount, tier, flags, branch.settings)
+    visit = Visit(branch_id=branch.id, ticket=ticket, business_type=business, amount=amount,
+                  customer_id=customer.id if customer else None, tier=tier, flags=[f.value for f in flags],
+                  arrived_at=arrived_at, occurred_at=arrived_at, status=S.WAITING, channel=suggestion.channel,
+                  suggested_channel=suggestion.channel, triage_rule=suggestion.rule, triage_params=suggestion.params,
+                  source=source, logged_by_id=actor.id if actor else None)
+    return visit, suggestion
+
+
+def create_queue_visit(branch: Branch, *, ticket: str, business, amount, at: datetime) -> Visit:
+    visit, _suggestion = _new_visit(branch, ticket=ticket, business=business, amount=amount, customer=None,
+                                    flags=[], arrived_at=at, source=VisitSource.QUEUE_MACHINE, actor=None)
+    visit.id, visit.payload_hash = new_id(), fingerprint(queue=True, ticket=ticket, at=at)
+    db.session.add(visit)
+    db.session.flush()
+    return visit
+
+
+def get_visit(actor: User, visit_id: str) -> Visit:
+    return get_scoped_or_404(Visit, visit_id, actor)
+
+
+def record_event(actor: User, visit: Visit, data: VisitEventIn) -> tuple[VisitEvent, bool]:
+    """Apply one step (called, served, left, care…) to a visit; a replayed step changes nothing twice."""
+    payload = fingerprint(actor=actor.id, visit=visit.id, **data.model_dump(mode="json"))
+    return create_once(VisitEvent, data.id.lower(), payload,
+                       lambda: apply(visit, data.type, when=data.occurred_at or utcnow(), actor=actor,
+                                     note=data.note, channel=data.channel))
+
+
+def record_machine_event(visit: Visit, kind: EventType, when: datetime) -> VisitEvent:
+    """A step reported by the queue-ticket machine (no user; deduplicated by its delivery instead)."""
+    event = apply(visit, kind, when=when, actor=None)
+    event.id, event.payload_hash = new_id(), fingerprint(machine=True, visit=visit.id, type=kind.value, at=when)
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def apply(visit: Visit, kind: EventType, *, when: datetime, actor: User | None, note: str | None = None,
+          channel: Channel | None = None) -> VisitEvent:
+    """Move the visit along; an impossible step is refused with the reason, never dropped silently."""
+    allowed_from, to_status = TRANSITIONS[kind]
+    if visit.status not in allowed_from:
+        raise Conflict(_("Ticket %(ticket)s is already %(status)s, so it cannot be marked %(event)s.",
+                         ticket=visit.ticket, status=STATUS_NAMES[visit.status], event=EVENT_NAMES[kind]),
+                       code="invalid_transition", details={"status": visit.status.value})
+    before = visit.status
+    if to_status is not None:
+        visit.status = to_status
+    if kind == EventType.CALLED:
+        visit.called_at = when
+    elif kind == EventType.SERVING:
+        visit.serving_at = when
+    elif kind in (EventType.SERVED, EventType.LEFT):
+        visit.finished_at = when
+    elif kind == EventType.CARE:
+        visit.care_given_at = when
+    elif kind == EventType.REROUTED:
+        visit.channel = channel
+    return VisitEvent(visit_id=visit.id, branch_id=visit.branch_id, type=kind, from_status=before,
+                      to_status=visit.status, channel=channel, note=note, actor_id=actor.id if actor else None,
+                      occurred_at=when)
+
+
+def open_visit_by_ticket(branch_id: str, ticket: str, day_start: datetime) -> Visit | None:
+    """Today's latest visit with this ticket (tickets restart every day)."""
+    return db.session.scalar(select(Visit).where(Visit.branch_id == branch_id, Visit.ticket == ticket,
+                                                 Visit.arrived_at >= day_start)
+                             .order_by(Visit.arrived_at.desc()).limit(1))
+
+
+def recent_visits(customer: Customer, limit: int = 10) -> list[Visit]:
+    return list(db.session.scalars(select(Visit).where(Visit.customer_id == customer.id)
+                                   .order_by(Visit.arrived_at.desc()).limit(limit)))
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    visit: Visit
+    waited_minutes: int
+    ahead: int
+    care_due_at: datetime | None
+    tolerance_state: str  # ok (under 2/3 of the tolerance), near, over
+
+
+def floor_board(branch: Branch, now: datetime | None = None) -> list[BoardRow]:
+    """Everyone in the lobby today, longest wait first: one query, people ahead counted in memory."""
+    now = now or utcnow()
+    settings = branch.settings
+    tolerance = timedelta(minutes=settings.wait_tolerance_minutes)
+    reminder = timedelta(minutes=settings.care_reminder_minutes)
+    visits = db.session.scalars(
+        select(Visit).options(joinedload(Visit.customer).joinedload(Customer.account_manager))
+        .where(Visit.branch_id == branch.id, Visit.status.in_(OPEN_STATUSES),
+               Visit.arrived_at >= local_day_start(branch.timezone, now))
+        .order_by(Visit.arrived_at, Visit.ticket)).all()
+    waiting_before: dict[Channel, int] = {}
+    rows = []
+    for visit in visits:
+        waited = now - visit.arrived_at
+        waiting = visit.status in (S.WAITING, S.CALLED)
+        ahead = waiting_before.get(visit.channel, 0) if visit.status == S.WAITING else 0
+        if visit.status == S.WAITING:
+            waiting_before[visit.channel] = ahead + 1
+        care_due = None
+        if waiting:
+            care_due = visit.care_given_at + reminder if visit.care_given_at else visit.arrived_at + tolerance
+        state = "ok"
+        if waiting and waited >= tolerance:
+            state = "over"
+        elif waiting and waited * 3 >= tolerance * 2:
+            state = "near"
+        rows.append(BoardRow(visit, max(0, int(waited.total_seconds() // 60)), ahead, care_due, state))
+    return rows
+

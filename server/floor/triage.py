@@ -1,0 +1,91 @@
+"""Triage (分流): where an arriving customer should go, and why, in the viewer's language.
+
+`triage()` is a pure function of the arrival and the branch's settings; `explain()` renders its reason.
+Rules in order (domain.md step 2): green-channel flags, VIP, wealth business, potential VIP,
+counter-only business, then self-service by amount (a limit is the first amount that is not self-service).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+
+from server.branches.settings import BranchSettings
+from server.customers.models import Tier
+from server.floor.codes import BusinessType, Channel, Flag
+from server.floor.labels import BUSINESS_NAMES, CHANNEL_NAMES, FLAG_NAMES
+
+SELF_SERVICE_LIMITS = {
+    BusinessType.WITHDRAWAL: "self_service_withdrawal_limit",
+    BusinessType.DEPOSIT: "self_service_deposit_limit",
+    BusinessType.TRANSFER: "self_service_transfer_limit",
+}
+
+
+@dataclass(frozen=True)
+class Triage:
+    channel: Channel
+    rule: str
+    params: dict = field(default_factory=dict)
+
+
+def triage(business: BusinessType, amount: Decimal | None, tier: Tier, flags: list[Flag] | tuple,
+           settings: BranchSettings) -> Triage:
+    green = [f for f in flags if f in settings.green_channel_flags]
+    if green:
+        return Triage(Channel.GREEN_CHANNEL, "green_flags", {"flags": sorted(green)})
+    if tier == Tier.VIP:
+        return Triage(Channel.VIP_AREA, "vip")
+    if business == BusinessType.WEALTH_MANAGEMENT:
+        return Triage(Channel.VIP_AREA, "wealth")
+    if tier == Tier.POTENTIAL:
+        return Triage(Channel.COUNTER, "potential")
+    if business == BusinessType.BALANCE_ENQUIRY:
+        return Triage(Channel.SELF_SERVICE, "simple", {"business": business.value})
+    if business in SELF_SERVICE_LIMITS:
+        limit = getattr(settings, SELF_SERVICE_LIMITS[business])
+        if amount is None:
+            return Triage(Channel.SELF_SERVICE, "amount_unknown", {"business": business.value, "limit": limit})
+        params = {"business": business.value, "amount": str(amount), "limit": limit}
+        if amount < limit:
+            return Triage(Channel.SELF_SERVICE, "under_limit", params)
+        return Triage(Channel.COUNTER, "over_limit", params)
+    return Triage(Channel.COUNTER, "counter_business", {"business": business.value})
+
+
+def money(value) -> str:
+    return format_decimal(Decimal(str(value)), format="#,##0.##")
+
+
+def explain(rule: str, params: dict, channel: Channel) -> str:
+    """The reason of a triage in the current request's language, ending with where the customer goes."""
+    business = str(BUSINESS_NAMES.get(params.get("business"), ""))
+    target = str(CHANNEL_NAMES[channel])
+    if rule == "green_flags":
+        flags = _(", ").join(str(FLAG_NAMES[Flag(f)]) for f in params["flags"])
+        why = _("%(flags)s: priority, accompany the customer", flags=flags)
+    elif rule == "vip":
+        why = _("VIP customer")
+    elif rule == "wealth":
+        why = _("Wealth management business")
+    elif rule == "potential":
+        why = _("Potential VIP: serve at the counter and consider a referral")
+    elif rule == "simple":
+        why = _("%(business)s is simple card business", business=business)
+    elif rule == "amount_unknown":
+        why = _("%(business)s, amount not given: self-service if under CNY %(limit)s",
+                business=business, limit=money(params["limit"]))
+    elif rule == "under_limit":
+        why = _("%(business)s CNY %(amount)s, under the self-service limit of CNY %(limit)s",
+                business=business, amount=money(params["amount"]), limit=money(params["limit"]))
+    elif rule == "over_limit":
+        why = _("%(business)s CNY %(amount)s, at or over the self-service limit of CNY %(limit)s",
+                business=business, amount=money(params["amount"]), limit=money(params["limit"]))
+    elif rule == "override":
+        why = _("Changed by the lobby manager: %(reason)s", reason=params.get("reason", ""))
+    else:
+        why = _("%(business)s needs the counter", business=business)
+    return f"{why} → {target}"
