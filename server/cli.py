@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import logging
+import random
 import signal
 import sys
 import threading
 
 import click
 from flask import Flask, current_app
+from sqlalchemy import func, select
 
+from server import demo
 from server.auth import service as accounts
 from server.branches import service as branches
 from server.common.errors import DomainError
 from server.common.roles import Role
+from server.customers.models import Customer
 from server.extensions import db
+from server.floor import service as floor
 from server.worker import run_forever
 
 DEMO_BRANCH = ("DEMO", "演示支行 Demo Branch")
@@ -22,14 +27,35 @@ DEMO_BRANCH = ("DEMO", "演示支行 Demo Branch")
 DEMO_USERS = (
     ("lobby", "王芳 Wang Fang", Role.LOBBY_MANAGER, "lobby-demo-2026"),
     ("manager", "李强 Li Qiang", Role.ACCOUNT_MANAGER, "manager-demo-2026"),
+    ("manager2", "赵磊 Zhao Lei", Role.ACCOUNT_MANAGER, "manager2-demo-2026"),
     ("supervisor", "张敏 Zhang Min", Role.SUPERVISOR, "supervisor-demo-2026"),
     ("admin", "系统管理员 Admin", Role.ADMIN, "admin-demo-2026"),
 )
 
 
+DEMO_CUSTOMERS = 2000
+
+
 def _fail(error: DomainError) -> None:
     details = "; ".join(f"{k}: {v}" for k, v in error.fields.items())
     raise click.ClickException(f"{error.message} {details}".strip())
+
+
+def demo_floor(branch) -> str | None:
+    """Fill the demo branch with customers once, and with visits when nobody is waiting today."""
+    rng = random.Random()
+    managers = tuple(u.id for u in accounts.list_users() if u.branch_id == branch.id and u.role == Role.ACCOUNT_MANAGER)
+    messages = []
+    if not db.session.scalar(select(func.count(Customer.id)).where(Customer.branch_id == branch.id)):
+        demo.insert_customers(demo.customer_rows(branch.id, DEMO_CUSTOMERS, random.Random(2026),
+                                                 account_manager_ids=managers))
+        messages.append(f"{DEMO_CUSTOMERS} demo customers")
+    if not floor.floor_board(branch):
+        customers = list(db.session.scalars(select(Customer).where(Customer.branch_id == branch.id).limit(300)))
+        visits = demo.visit_rows(branch, customers, rng, waiting=12, done=30)
+        db.session.add_all(visits)
+        messages.append(f"{len(visits)} visits this morning")
+    return f"seeded {' and '.join(messages)}" if messages else None
 
 
 def register_cli(app: Flask) -> None:
@@ -79,9 +105,26 @@ def register_cli(app: Flask) -> None:
                 accounts.create_user(username=username, display_name=name, role=role,
                                      branch=None if role == Role.ADMIN else branch, password=password)
         db.session.commit()
+        seeded = demo_floor(branch)
+        db.session.commit()
+        if seeded:
+            click.echo(seeded)
         click.echo("Demo logins (branch DEMO):")
         for username, _name, role, password in DEMO_USERS:
             click.echo(f"  {role.value:<16} {username:<11} {password}")
+
+    @app.cli.command("set-queue-secret")
+    @click.option("--branch", "branch_code", required=True)
+    def set_queue_secret(branch_code: str) -> None:
+        """Give the branch's queue-ticket machine a new webhook secret (printed once; the old one stops working)."""
+        try:
+            branch = branches.get_branch_by_code(branch_code)
+        except DomainError as e:
+            _fail(e)
+        secret = branches.rotate_queue_secret(branch)
+        db.session.commit()
+        click.echo(f"queue secret of {branch.code}: {secret}")
+        click.echo("Sign each POST /api/v1/queue/events body: X-Lobbypad-Signature: sha256=<hex HMAC-SHA256>")
 
     @app.cli.command("worker")
     def worker() -> None:

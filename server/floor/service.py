@@ -45,10 +45,10 @@ def log_arrival(actor: User, data: VisitIn) -> tuple[Visit, Triage, bool]:
 
     def build() -> Visit:
         customer = customers.get_customer(actor, data.customer_id) if data.customer_id else None
-        visit, suggestion = _new_visit(actor.branch, ticket=data.ticket, business=data.business_type,
-                                       amount=data.amount, customer=customer, flags=data.flags,
-                                       arrived_at=data.arrived_at or utcnow(), source=VisitSource.MANUAL,
-                                       actor=actor)
+        visit, suggestion = new_visit(actor.branch, ticket=data.ticket, business=data.business_type,
+                                      amount=data.amount, customer=customer, flags=data.flags,
+                                      arrived_at=data.arrived_at or utcnow(), source=VisitSource.MANUAL,
+                                      actor=actor)
         if data.channel and data.channel != suggestion.channel:
             if not data.override_reason:
                 raise ValidationFailed(fields={"override_reason": _("Say why the suggestion is changed.")})
@@ -61,8 +61,9 @@ def log_arrival(actor: User, data: VisitIn) -> tuple[Visit, Triage, bool]:
     return visit, suggestion, created
 
 
-def _new_visit(branch: Branch, *, ticket, business, amount, customer: Customer | None, flags, arrived_at: datetime,
-               source: VisitSource, actor: User | None) -> tuple[Visit, Triage]:
+def new_visit(branch: Branch, *, ticket, business, amount, customer: Customer | None, flags, arrived_at: datetime,
+              source: VisitSource, actor: User | None) -> tuple[Visit, Triage]:
+    """An unsaved visit, triaged by the branch's rules (callers give it its id and add it)."""
     tier = customers.record_visit(customer, arrived_at) if customer else Tier.ORDINARY
     suggestion = triage(business, amount, tier, flags, branch.settings)
     visit = Visit(branch_id=branch.id, ticket=ticket, business_type=business, amount=amount,
@@ -74,8 +75,8 @@ def _new_visit(branch: Branch, *, ticket, business, amount, customer: Customer |
 
 
 def create_queue_visit(branch: Branch, *, ticket: str, business, amount, at: datetime) -> Visit:
-    visit, _suggestion = _new_visit(branch, ticket=ticket, business=business, amount=amount, customer=None,
-                                    flags=[], arrived_at=at, source=VisitSource.QUEUE_MACHINE, actor=None)
+    visit, _suggestion = new_visit(branch, ticket=ticket, business=business, amount=amount, customer=None,
+                                   flags=[], arrived_at=at, source=VisitSource.QUEUE_MACHINE, actor=None)
     visit.id, visit.payload_hash = new_id(), fingerprint(queue=True, ticket=ticket, at=at)
     db.session.add(visit)
     db.session.flush()

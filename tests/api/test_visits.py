@@ -1,0 +1,193 @@
+"""Arrivals, their steps on the floor, and the board: idempotency, validation, transitions, ETag, scoping."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import func, select
+
+from server.extensions import db
+from server.floor.models import Visit, VisitEvent
+from tests.helpers import assert_error
+
+VISITS = "/api/v1/visits"
+
+
+def ago(minutes: float) -> str:
+    return (datetime.now(timezone.utc) - timedelta(minutes=minutes)).isoformat()
+
+
+@pytest.fixture
+def lobby(api, make_user):
+    api.login(make_user("lobby_manager"))
+    return api
+
+
+def arrive(api, **fields):
+    response = api.post(VISITS, {"ticket": "A001", "business_type": "withdrawal", **fields})
+    assert response.status_code in (200, 201), response.get_json()
+    return response.get_json()
+
+
+def test_arrival_answers_with_the_triage_and_its_reason(lobby):
+    body = arrive(lobby, ticket="a023", amount=8000)
+    assert body["triage"]["channel"] == "self_service"
+    assert body["triage"]["reason"] == "取款 8,000 元，低于自助限额 20,000 元 → 自助设备"
+    visit = body["visit"]
+    assert (visit["ticket"], visit["status"], visit["channel"], visit["amount"]) == ("A023", "waiting", "self_service", 8000)
+
+
+def test_arrival_uses_the_customers_tier(lobby):
+    customer = lobby.post("/api/v1/customers", {"family_name": "张", "honorific": "张总", "tier": "vip",
+                                                "consent": {"contact": True, "marketing": True}}).get_json()
+    body = arrive(lobby, customer_id=customer["customer"]["id"], amount=100)
+    assert body["triage"]["channel"] == "vip_area" and body["visit"]["tier"] == "vip"
+    card = lobby.get(f"/api/v1/customers/{customer['customer']['id']}").get_json()
+    assert card["customer"]["last_visit_at"] is not None
+    assert [v["id"] for v in card["visits"]] == [body["visit"]["id"]]
+
+
+def test_override_keeps_the_suggestion_and_needs_a_reason(lobby):
+    assert "override_reason" in assert_error(
+        lobby.post(VISITS, {"ticket": "A1", "business_type": "withdrawal", "amount": 100, "channel": "counter"}),
+        422, "validation_failed")["fields"]
+    body = arrive(lobby, amount=100, channel="counter", override_reason="card swallowed by the ATM")
+    assert body["visit"]["channel"] == "counter" and body["visit"]["suggested_channel"] == "self_service"
+    assert body["triage"]["channel"] == "self_service"
+    assert "card swallowed by the ATM" in body["visit"]["triage_reason"]
+
+
+@pytest.mark.parametrize("fields, bad", [
+    ({"amount": -5}, "amount"), ({"amount": 0}, "amount"), ({"amount": 10**12}, "amount"),
+    ({"amount": "12.345"}, "amount"), ({"business_type": "lottery"}, "business_type"),
+    ({"ticket": ""}, "ticket"), ({"ticket": "A 1; drop"}, "ticket"), ({"flags": ["vip"]}, "flags.0"),
+    ({"arrived_at": "2020-01-01T00:00:00+00:00"}, "arrived_at"),
+    ({"arrived_at": (datetime.now(timezone.utc) + timedelta(hours=1)).isoformat()}, "arrived_at"),
+    ({"arrived_at": "2026-11-22T10:00:00"}, "arrived_at"), ({"customer_id": "nope"}, "customer_id"),
+])
+def test_bad_arrivals_name_the_field(app, lobby, fields, bad):
+    error = assert_error(lobby.post(VISITS, {"ticket": "A1", "business_type": "withdrawal", **fields}),
+                         422, "validation_failed")
+    assert list(error["fields"]) == [bad]
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Visit.id))) == 0
+
+
+def test_arrival_is_idempotent_on_the_client_id(app, lobby):
+    visit_id = str(uuid.uuid4())
+    payload = {"id": visit_id, "ticket": "A001", "business_type": "deposit", "amount": 5000, "arrived_at": ago(3)}
+    first = lobby.post(VISITS, payload)
+    again = lobby.post(VISITS, payload)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.get_json()["visit"] == first.get_json()["visit"]
+    assert again.get_json()["triage"] == first.get_json()["triage"]
+    assert_error(lobby.post(VISITS, {**payload, "amount": 6000}), 409, "id_conflict")
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Visit.id))) == 1
+
+
+def test_unknown_or_foreign_customer_is_not_found(api_factory, make_user):
+    a, b = api_factory(), api_factory()
+    a.login(make_user("lobby_manager", branch_code="A001"))
+    b.login(make_user("lobby_manager", branch_code="B002"))
+    theirs = a.post("/api/v1/customers", {"family_name": "李", "consent": {"contact": False, "marketing": False}})
+    response = b.post(VISITS, {"ticket": "A1", "business_type": "deposit",
+                               "customer_id": theirs.get_json()["customer"]["id"]})
+    assert_error(response, 404, "not_found")
+
+
+def test_steps_follow_the_visit_and_impossible_ones_are_refused(lobby):
+    visit = arrive(lobby)["visit"]
+    url = f"{VISITS}/{visit['id']}/events"
+    care_id = str(uuid.uuid4())
+    assert lobby.post(url, {"id": care_id, "type": "care", "note": "water"}).status_code == 201
+    assert lobby.post(url, {"id": care_id, "type": "care", "note": "water"}).status_code == 200  # replay
+    called = lobby.post(url, {"type": "called"})
+    assert called.status_code == 201 and called.get_json()["visit"]["status"] == "called"
+    served = lobby.post(url, {"type": "served"})
+    assert served.get_json()["visit"]["status"] == "done" and served.get_json()["visit"]["finished_at"]
+    error = assert_error(lobby.post(url, {"type": "called"}), 409, "invalid_transition")
+    assert "A001" in error["message"] and error["details"] == {"status": "done"}
+    assert lobby.post(url, {"type": "escorted", "note": "to the car"}).status_code == 201
+
+
+def test_a_replayed_step_is_stored_once(app, lobby):
+    visit = arrive(lobby)["visit"]
+    step = {"id": str(uuid.uuid4()), "type": "care", "note": "water"}
+    for _ in range(3):
+        lobby.post(f"{VISITS}/{visit['id']}/events", step)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(VisitEvent.id))) == 1
+
+
+def test_reroute_needs_a_channel_and_a_reason(lobby):
+    visit = arrive(lobby, amount=100)["visit"]
+    url = f"{VISITS}/{visit['id']}/events"
+    assert_error(lobby.post(url, {"type": "rerouted", "channel": "counter"}), 422, "validation_failed")
+    moved = lobby.post(url, {"type": "rerouted", "channel": "counter", "note": "ATM out of cash"})
+    assert moved.get_json()["visit"]["channel"] == "counter"
+
+
+def test_board_orders_by_wait_counts_ahead_and_colours_by_tolerance(lobby):
+    arrive(lobby, ticket="A003", amount=100, arrived_at=ago(3))
+    arrive(lobby, ticket="A001", amount=100, arrived_at=ago(16))
+    arrive(lobby, ticket="A002", amount=100, arrived_at=ago(11))
+    arrive(lobby, ticket="C001", business_type="account_opening", arrived_at=ago(1))
+    done = arrive(lobby, ticket="A000", amount=100, arrived_at=ago(20))["visit"]
+    lobby.post(f"{VISITS}/{done['id']}/events", {"type": "served"})
+    board = lobby.get("/api/v1/floor").get_json()
+    rows = [(v["ticket"], v["ahead"], v["tolerance_state"], v["waited_minutes"]) for v in board["visits"]]
+    assert rows == [("A001", 0, "over", 16), ("A002", 1, "near", 11), ("A003", 2, "ok", 3), ("C001", 0, "ok", 1)]
+    assert board["counts"]["waiting"] == 4 and board["counts"]["over_tolerance"] == 1
+    assert board["counts"]["by_channel"] == {"self_service": 3, "counter": 1, "vip_area": 0, "green_channel": 0}
+    first = board["visits"][0]
+    assert first["customer"] is None and first["triage_reason"].endswith("自助设备")
+    due = datetime.fromisoformat(first["care_due_at"]) - datetime.fromisoformat(first["arrived_at"])
+    assert due == timedelta(minutes=15)
+
+
+def test_board_answers_304_until_something_changes(lobby):
+    arrive(lobby, ticket="A001")
+    first = lobby.get("/api/v1/floor")
+    etag = first.headers["ETag"]
+    assert lobby.get("/api/v1/floor", headers={"If-None-Match": etag}).status_code == 304
+    arrive(lobby, ticket="A002")
+    changed = lobby.get("/api/v1/floor", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and len(changed.get_json()["visits"]) == 2
+
+
+def test_board_is_per_branch(api_factory, make_user):
+    a, b = api_factory(), api_factory()
+    a.login(make_user("lobby_manager", branch_code="A001"))
+    b.login(make_user("lobby_manager", branch_code="B002"))
+    visit = arrive(a)["visit"]
+    assert b.get("/api/v1/floor").get_json()["visits"] == []
+    assert_error(b.post(f"{VISITS}/{visit['id']}/events", {"type": "called"}), 404, "not_found")
+
+
+def test_board_query_count_does_not_grow_with_visits(app, lobby):
+    """No N+1: the board is one query whatever the number of waiting visits and customers."""
+    from sqlalchemy import event
+
+    for n in range(8):
+        customer = lobby.post("/api/v1/customers", {"family_name": "李", "given_name": f"{n}",
+                                                    "consent": {"contact": False, "marketing": False}}).get_json()
+        arrive(lobby, ticket=f"A{n:03}", customer_id=customer["customer"]["id"])
+    statements = []
+    with app.app_context():
+        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            assert len(lobby.get("/api/v1/floor").get_json()["visits"]) == 8
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+    visit_queries = [s for s in statements if "FROM visits" in s or "FROM customers" in s]
+    assert len(visit_queries) == 1, visit_queries
+
+
+def test_account_managers_cannot_log_arrivals(api, make_user):
+    api.login(make_user("account_manager"))
+    assert_error(api.post(VISITS, {"ticket": "A1", "business_type": "deposit"}), 403, "forbidden")
+    assert_error(api.get("/api/v1/floor"), 403, "forbidden")
