@@ -44,10 +44,12 @@ def _fail(error: DomainError) -> None:
 def demo_floor(branch) -> str | None:
     """Fill the demo branch with customers once, and with visits when nobody is waiting today."""
     rng = random.Random()
-    managers = tuple(u.id for u in accounts.list_users() if u.branch_id == branch.id and u.role == Role.ACCOUNT_MANAGER)
+    staff = [u for u in accounts.list_users() if u.branch_id == branch.id]
+    managers = tuple(u.id for u in staff if u.role == Role.ACCOUNT_MANAGER)
+    recorder = next((u.id for u in staff if u.role == Role.LOBBY_MANAGER), None)
     messages = []
     if not db.session.scalar(select(func.count(Customer.id)).where(Customer.branch_id == branch.id)):
-        demo.insert_customers(demo.customer_rows(branch.id, DEMO_CUSTOMERS, random.Random(2026),
+        demo.insert_customers(demo.customer_rows(branch.id, DEMO_CUSTOMERS, random.Random(2026), created_by=recorder,
                                                  account_manager_ids=managers))
         messages.append(f"{DEMO_CUSTOMERS} demo customers")
     if not floor.floor_board(branch):

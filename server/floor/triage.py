@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from flask_babel import format_decimal
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from server.branches.settings import BranchSettings
 from server.customers.models import Tier
@@ -60,32 +60,29 @@ def money(value) -> str:
     return format_decimal(Decimal(str(value)), format="#,##0.##")
 
 
+# Reason templates, shared with the handheld (static/js/triage.js) through the shell's message catalog.
+REASONS = {
+    "green_flags": _l("%(flags)s: priority, accompany the customer"),
+    "vip": _l("VIP customer"),
+    "wealth": _l("Wealth management business"),
+    "potential": _l("Potential VIP: serve at the counter and consider a referral"),
+    "simple": _l("%(business)s is simple card business"),
+    "amount_unknown": _l("%(business)s, amount not given: self-service if under CNY %(limit)s"),
+    "under_limit": _l("%(business)s CNY %(amount)s, under the self-service limit of CNY %(limit)s"),
+    "over_limit": _l("%(business)s CNY %(amount)s, at or over the self-service limit of CNY %(limit)s"),
+    "counter_business": _l("%(business)s needs the counter"),
+    "override": _l("Changed by the lobby manager: %(reason)s"),
+}
+LIST_SEPARATOR = _l(", ")
+
+
 def explain(rule: str, params: dict, channel: Channel) -> str:
     """The reason of a triage in the current request's language, ending with where the customer goes."""
-    business = str(BUSINESS_NAMES.get(params.get("business"), ""))
-    target = str(CHANNEL_NAMES[channel])
-    if rule == "green_flags":
-        flags = _(", ").join(str(FLAG_NAMES[Flag(f)]) for f in params["flags"])
-        why = _("%(flags)s: priority, accompany the customer", flags=flags)
-    elif rule == "vip":
-        why = _("VIP customer")
-    elif rule == "wealth":
-        why = _("Wealth management business")
-    elif rule == "potential":
-        why = _("Potential VIP: serve at the counter and consider a referral")
-    elif rule == "simple":
-        why = _("%(business)s is simple card business", business=business)
-    elif rule == "amount_unknown":
-        why = _("%(business)s, amount not given: self-service if under CNY %(limit)s",
-                business=business, limit=money(params["limit"]))
-    elif rule == "under_limit":
-        why = _("%(business)s CNY %(amount)s, under the self-service limit of CNY %(limit)s",
-                business=business, amount=money(params["amount"]), limit=money(params["limit"]))
-    elif rule == "over_limit":
-        why = _("%(business)s CNY %(amount)s, at or over the self-service limit of CNY %(limit)s",
-                business=business, amount=money(params["amount"]), limit=money(params["limit"]))
-    elif rule == "override":
-        why = _("Changed by the lobby manager: %(reason)s", reason=params.get("reason", ""))
-    else:
-        why = _("%(business)s needs the counter", business=business)
-    return f"{why} → {target}"
+    values = {
+        "business": str(BUSINESS_NAMES.get(params.get("business"), "")),
+        "flags": str(LIST_SEPARATOR).join(str(FLAG_NAMES[Flag(f)]) for f in params.get("flags", ())),
+        "amount": money(params["amount"]) if "amount" in params else "",
+        "limit": money(params["limit"]) if "limit" in params else "",
+        "reason": params.get("reason", ""),
+    }
+    return f"{str(REASONS[rule]) % values} → {CHANNEL_NAMES[channel]}"

@@ -17,10 +17,8 @@ class Tab:
     coming: object | None = None  # what the screen will do, shown until its issue lands
 
 
-FLOOR = Tab("floor", _l("Floor"), "floor",
-            _l("Everyone waiting, longest wait first, with one-tap called / served / care actions."))
-CUSTOMERS = Tab("customers", _l("Customers"), "customers",
-                _l("Find a customer by name, pinyin, phone or card digits, or ticket; see how to greet them."))
+FLOOR = Tab("floor", _l("Floor"), "floor")
+CUSTOMERS = Tab("customers", _l("Customers"), "customers")
 REFER = Tab("refer", _l("Refer"), "refer",
             _l("Refer a potential VIP to an account manager and see who is coming."))
 TASKS = Tab("tasks", _l("Tasks"), "tasks",

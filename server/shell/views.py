@@ -5,10 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from server.shell.messages import JS_MESSAGES
+from server.floor.labels import BUSINESS_NAMES, CHANNEL_NAMES, FLAG_NAMES
+from server.shell.messages import JS_MESSAGES, js_catalog
 from server.shell.navigation import tabs_for
 
 bp = Blueprint("shell", __name__)
+CARE_OPTIONS = ("water", "newspaper", "brochure", "forms", "told_ahead", "product")
 
 
 @bp.get("/")
@@ -16,6 +18,9 @@ def index():
     """The app shell: the tab bar of the user's role; screens render from the JSON API."""
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-    messages = {key: str(text) for key, text in JS_MESSAGES.items()}
-    return render_template("shell/app.html", tabs=tabs_for(current_user.role), js_messages=messages,
-                           is_admin=current_user.is_admin)
+    branch = current_user.branch
+    return render_template("shell/app.html", tabs=tabs_for(current_user.role), js_messages=js_catalog(),
+                           is_admin=current_user.is_admin, timezone=branch.timezone if branch else "Asia/Shanghai",
+                           can_reveal=bool(branch) and current_user.role in branch.settings.reveal_roles,
+                           business_names=BUSINESS_NAMES, flag_names=FLAG_NAMES, channel_names=CHANNEL_NAMES,
+                           care_options={c: JS_MESSAGES[f"care.{c}"] for c in CARE_OPTIONS})

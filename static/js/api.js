@@ -10,16 +10,22 @@ export async function read(url) {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), READ_TIMEOUT_MS);
   try {
-    const response = await fetch(url, { credentials: "same-origin", signal: controller.signal });
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    const data = await response.json();
+    const known = await DB.get("snapshots", url);
+    const headers = known && known.etag ? { "If-None-Match": known.etag } : {};
+    const response = await fetch(url, { credentials: "same-origin", signal: controller.signal, headers });
     const at = Date.now();
+    if (response.status === 304 && known) {
+      if (owner) await DB.putForUser("snapshots", { ...known, at }, owner.value);
+      return { data: known.data, fromSnapshot: false, at, unchanged: true };
+    }
+    if (!response.ok) throw Object.assign(new Error(`HTTP ${response.status}`), { status: response.status });
+    const data = await response.json();
     // A read that finishes after sign-out wiped the device must not leave the user's data behind.
-    if (owner) await DB.putForUser("snapshots", { key: url, data, at }, owner.value);
+    if (owner) await DB.putForUser("snapshots", { key: url, data, at, etag: response.headers.get("ETag") }, owner.value);
     return { data, fromSnapshot: false, at };
   } catch (error) {
     const snapshot = await DB.get("snapshots", url);
-    if (!snapshot) throw error;
+    if (!snapshot || error.status === 404 || error.status === 403) throw error;
     return { data: snapshot.data, fromSnapshot: true, at: snapshot.at };
   } finally {
     clearTimeout(timer);
@@ -27,8 +33,8 @@ export async function read(url) {
 }
 
 /** Queue a write and try to send it now; resolves with {record, sent} (sent false = waits offline). */
-export async function write(kind, method, url, body, id) {
-  const record = await Outbox.enqueue({ kind, method, url, body, id });
+export async function write(kind, method, url, body, id, local) {
+  const record = await Outbox.enqueue({ kind, method, url, body, id, local });
   await Outbox.flush();
   const stillQueued = (await Outbox.pending()).some((r) => r.id === record.id);
   const rejected = (await Outbox.rejected()).find((r) => r.id === record.id);

@@ -1,5 +1,8 @@
 /* Entry of the app shell: device state, tab navigation, the sync indicator and the outbox triggers. */
 import { age, t } from "./i18n.js";
+import { initArrival } from "./views/arrival.js";
+import { initCustomers } from "./views/customers.js";
+import { initFloor } from "./views/floor.js";
 import { initMore } from "./views/more.js";
 
 const DB = self.LobbypadDB;
@@ -22,7 +25,7 @@ async function rememberSession() {
 function initTabs() {
   const tabs = Array.from(document.querySelectorAll("[data-tab]"));
   const show = () => {
-    const wanted = location.hash.slice(1);
+    const wanted = location.hash.slice(1).split("/")[0];
     const key = tabs.some((tab) => tab.dataset.tab === wanted) ? wanted : tabs[0].dataset.tab;
     tabs.forEach((tab) => {
       if (tab.dataset.tab === key) tab.setAttribute("aria-current", "page");
@@ -61,6 +64,9 @@ async function main() {
   await rememberSession();
   initTabs();
   initMore();
+  initArrival();
+  if (document.querySelector("[data-board]")) initFloor();
+  if (document.querySelector("[data-customer-search]")) initCustomers();
   Outbox.onChange(() => renderStatus());
   window.addEventListener("online", () => { lastOnlineRead = Date.now(); Outbox.flush(); renderStatus(); });
   window.addEventListener("offline", () => { lastOnlineRead = Date.now(); renderStatus(); });

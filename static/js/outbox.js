@@ -29,10 +29,11 @@
     return row ? row.value : undefined;
   }
 
-  /** Store a write, then try to send it at once. Resolves with the stored record (never loses it). */
-  async function enqueue({ id, kind, method = "POST", url, body }) {
+  /** Store a write, then try to send it at once. Resolves with the stored record (never loses it).
+      `local` is what the screens show of the record until the server has it (never sent). */
+  async function enqueue({ id, kind, method = "POST", url, body, local }) {
     const record = {
-      id: id || uuid(), kind, method, url, body,
+      id: id || uuid(), kind, method, url, body, local,
       createdAt: Date.now(), attempts: 0, nextAttemptAt: 0, userId: await meta("userId"),
     };
     await DB.put("outbox", record);

@@ -1,0 +1,124 @@
+/* The log-arrival sheet: ticket, business, done. The triage suggestion shows as soon as the business is
+   chosen (computed here, offline too); the record goes through the outbox and the board shows it at once. */
+import { newId, write } from "../api.js";
+import { t } from "../i18n.js";
+import { branchSettings } from "../settings.js";
+import { explain, triage } from "../triage.js";
+
+const DB = self.LobbypadDB;
+const WITH_AMOUNT = new Set(["withdrawal", "deposit", "transfer"]);
+let customer = null;  // {id, greeting_name, tier} when logged from a customer card
+
+function nextTicket(last) {
+  const match = /^([A-Z]*)(\d+)$/.exec(last || "");
+  if (!match) return "";
+  const number = String(Number(match[2]) + 1).padStart(match[2].length, "0");
+  return `${match[1]}${number}`;
+}
+
+function formValues(form) {
+  const data = new FormData(form);
+  return {
+    ticket: (data.get("ticket") || "").trim().toUpperCase(),
+    business_type: data.get("business_type"),
+    amount: (data.get("amount") || "").trim(),
+    flags: data.getAll("flags"),
+    channel: data.get("channel") || null,
+    override_reason: (data.get("override_reason") || "").trim(),
+  };
+}
+
+function showError(form, field, message) {
+  const slot = form.querySelector(`[data-error-for="${field}"]`);
+  if (slot) slot.textContent = message || "";
+  const input = form.querySelector(`[name="${field}"]`);
+  if (input) {
+    if (message) input.setAttribute("aria-invalid", "true");
+    else input.removeAttribute("aria-invalid");
+  }
+}
+
+function validate(form, values) {
+  const errors = {};
+  if (!/^[A-Z0-9-]{1,16}$/.test(values.ticket)) errors.ticket = t("ticket_required");
+  if (!values.business_type) errors.business_type = t("business_required");
+  if (values.amount !== "" && !(Number(values.amount) > 0 && Number(values.amount) <= 1e8)) errors.amount = t("amount_invalid");
+  if (values.channel && !values.override_reason) errors.override_reason = t("reason_required");
+  ["ticket", "business_type", "amount", "override_reason"].forEach((f) => showError(form, f, errors[f]));
+  return errors;
+}
+
+async function suggestionFor(values) {
+  if (!values.business_type) return null;
+  const amount = WITH_AMOUNT.has(values.business_type) && values.amount !== "" ? Number(values.amount) : null;
+  return triage(values.business_type, amount, customer ? customer.tier : "ordinary", values.flags, await branchSettings());
+}
+
+async function preview(form) {
+  const values = formValues(form);
+  form.querySelector("[data-amount-field]").hidden = !WITH_AMOUNT.has(values.business_type);
+  const suggestion = await suggestionFor(values);
+  form.querySelector("[data-suggestion]").textContent = suggestion
+    ? t("suggestion", { reason: explain(suggestion.rule, suggestion.params, suggestion.channel) }) : "";
+}
+
+export async function openArrival(forCustomer = null) {
+  const dialog = document.querySelector("[data-arrival-dialog]");
+  const form = dialog.querySelector("form");
+  form.reset();
+  customer = forCustomer;
+  const who = form.querySelector("[data-arrival-customer]");
+  who.hidden = !customer;
+  who.textContent = customer ? customer.greeting_name : "";
+  const last = await DB.get("meta", "lastTicket");
+  form.ticket.value = nextTicket(last && last.value);
+  ["ticket", "business_type", "amount", "override_reason"].forEach((f) => showError(form, f, ""));
+  await preview(form);
+  dialog.showModal();
+  form.ticket.focus();
+  form.ticket.select();
+}
+
+async function submit(form) {
+  const values = formValues(form);
+  if (Object.keys(validate(form, values)).length) {
+    form.querySelector("[aria-invalid=true]")?.focus();
+    return;
+  }
+  const id = newId();
+  const body = {
+    id, ticket: values.ticket, business_type: values.business_type, flags: values.flags,
+    arrived_at: new Date().toISOString(),
+  };
+  if (WITH_AMOUNT.has(values.business_type) && values.amount !== "") body.amount = Number(values.amount);
+  if (customer) body.customer_id = customer.id;
+  if (values.channel) Object.assign(body, { channel: values.channel, override_reason: values.override_reason });
+  const suggestion = await suggestionFor(values);
+  await DB.put("meta", { key: "lastTicket", value: values.ticket });
+  // Shown on the board before the server answers; the server's triage replaces it when synced.
+  const local = { customer, triage: suggestion };
+  form.closest("dialog").close();
+  const sending = write("visit.create", "POST", "/api/v1/visits", body, id, local);
+  const result = await sending;
+  const channel = t(`channel.${values.channel || suggestion.channel}`);
+  let message;
+  if (result.rejected) message = t("action_failed", { message: result.rejected.error.message });
+  else if (result.sent) message = t("arrival_logged", { ticket: values.ticket, channel });
+  else message = t("arrival_logged_offline", { ticket: values.ticket, channel });
+  document.dispatchEvent(new CustomEvent("lobbypad:arrival-done", { detail: { id, message, result } }));
+}
+
+export function initArrival() {
+  const dialog = document.querySelector("[data-arrival-dialog]");
+  if (!dialog) return;
+  const form = dialog.querySelector("form");
+  form.addEventListener("input", () => preview(form));
+  form.addEventListener("change", () => preview(form));
+  form.addEventListener("submit", (event) => { event.preventDefault(); submit(form); });
+  document.querySelectorAll("[data-close-dialog]").forEach((button) => {
+    button.addEventListener("click", () => button.closest("dialog").close());
+  });
+  document.querySelectorAll("[data-open-arrival]").forEach((button) => {
+    button.addEventListener("click", () => openArrival());
+  });
+}

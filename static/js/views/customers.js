@@ -1,0 +1,291 @@
+/* Customers: one search box (debounced), the customer card with the greeting by branch local time, the
+   audited reveal of a full number (never stored on the phone), and a quick "new customer" with consent. */
+import { newId, read, write } from "../api.js";
+import { age, t } from "../i18n.js";
+import { openArrival } from "./arrival.js";
+
+const DB = self.LobbypadDB;
+const SEARCH_URL = "/api/v1/customers?q=";
+const DEBOUNCE_MS = 250;
+const REVEAL_VISIBLE_MS = 60 * 1000;
+
+const meta = (name) => document.querySelector(`meta[name="lobbypad-${name}"]`).content;
+const lang = () => document.documentElement.lang || "zh";
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined && text !== null) node.textContent = text;
+  return node;
+}
+
+function dateOf(iso) {
+  return new Date(iso).toLocaleDateString(lang(), { timeZone: meta("timezone"), month: "short", day: "numeric", year: "numeric" });
+}
+
+/** "李先生，下午好" / "Good afternoon, Mr Li", by the hour at the branch. */
+export function greeting(name, now = new Date()) {
+  const hour = Number(new Intl.DateTimeFormat("en-GB", { hour: "numeric", hourCycle: "h23", timeZone: meta("timezone") }).format(now));
+  const key = hour < 11 ? "greet_morning" : hour < 13 ? "greet_noon" : hour < 18 ? "greet_afternoon" : "greet_evening";
+  return t(key, { name });
+}
+
+/** A badge for VIPs and potential VIPs; ordinary customers get none (less to read on the floor). */
+function tierBadge(tier) {
+  return tier === "ordinary" ? document.createTextNode("") : el("span", `badge badge-${tier}`, t(`tier.${tier}`));
+}
+
+/* Search */
+
+let searchSeq = 0;
+
+async function search(query) {
+  const status = document.querySelector("[data-search-status]");
+  const results = document.querySelector("[data-results]");
+  const seq = ++searchSeq;
+  if (!query.trim()) {
+    status.textContent = t("search_hint_empty");
+    results.replaceChildren();
+    return;
+  }
+  status.textContent = t("loading");
+  let customers;
+  try {
+    const result = await read(SEARCH_URL + encodeURIComponent(query.trim()));
+    customers = result.data.customers;
+  } catch (error) {
+    if (seq !== searchSeq) return;
+    status.textContent = t("search_offline");
+    results.replaceChildren(...(await openedEarlier()).map(resultItem));
+    return;
+  }
+  if (seq !== searchSeq) return;  // a newer keystroke already answered
+  status.textContent = customers.length ? t("search_count", { n: customers.length }) : t("search_none", { q: query.trim() });
+  results.replaceChildren(...customers.map(resultItem));
+}
+
+async function openedEarlier() {
+  const snapshots = await DB.all("snapshots");
+  return snapshots.filter((s) => /^\/api\/v1\/customers\/[0-9a-f-]{36}$/.test(s.key)).map((s) => s.data.customer);
+}
+
+function resultItem(customer) {
+  const li = el("li", "result");
+  const link = el("a", "result-link");
+  link.href = `#customers/${customer.id}`;
+  const top = el("span", "result-top");
+  top.append(el("strong", "", customer.greeting_name), el("span", "result-name", customer.full_name), tierBadge(customer.tier));
+  const details = [customer.phone_masked, customer.account_manager ? t("manager", { name: customer.account_manager.display_name }) : null,
+    customer.last_visit_at ? t("last_visit", { date: dateOf(customer.last_visit_at) }) : t("never_visited")].filter(Boolean);
+  link.append(top, el("span", "result-details", details.join(" · ")));
+  li.append(link);
+  return li;
+}
+
+/* The customer card */
+
+function row(label, value) {
+  const div = el("div", "field");
+  div.append(el("dt", "", label), el("dd", "", value));
+  return div;
+}
+
+async function showCard(customerId) {
+  const card = document.querySelector("[data-customer-card]");
+  card.replaceChildren(el("p", "hint", t("loading")));
+  let result;
+  try {
+    result = await read(`/api/v1/customers/${customerId}`);
+  } catch (error) {
+    card.replaceChildren(el("p", "alert alert-error", error.status === 404 ? t("load_failed") : t("not_found_offline")));
+    return;
+  }
+  const { customer, visits } = result.data;
+  const back = el("a", "button small", "←");
+  back.href = "#customers";
+  back.setAttribute("aria-label", t("back"));
+  const title = el("h2", "greeting", greeting(customer.greeting_name));
+  title.tabIndex = -1;
+  const who = el("p", "card-who");
+  who.append(el("span", "", customer.full_name), tierBadge(customer.tier));
+  const facts = el("dl", "facts");
+  facts.append(row(t("label_manager"), customer.account_manager ? customer.account_manager.display_name : t("no_manager")));
+  for (const [field, label] of [["phone", t("label_phone")], ["id_number", t("label_id")]]) {
+    const masked = customer[`${field}_masked`];
+    if (!masked) continue;
+    const value = el("dd", "masked");
+    value.append(el("span", "", masked));
+    if (meta("can-reveal") === "true") {
+      const button = el("button", "button small", t("reveal"));
+      button.type = "button";
+      button.addEventListener("click", () => openReveal(customer.id, field));
+      value.append(button);
+    }
+    const div = el("div", "field");
+    div.append(el("dt", "", label), value);
+    facts.append(div);
+  }
+  if (customer.card_masked) facts.append(row(t("label_card"), customer.card_masked));
+  if (customer.needs) facts.append(row(t("label_needs"), customer.needs));
+  if (customer.notes) facts.append(row(t("label_notes"), customer.notes));
+  const consent = customer.consent;
+  facts.append(row(t("label_consent"), t("consent_line", {
+    contact: t(consent.contact ? "consent_yes" : "consent_no"), marketing: t(consent.marketing ? "consent_yes" : "consent_no"),
+    date: consent.recorded_at ? dateOf(consent.recorded_at) : "", who: consent.recorded_by || "",
+  })));
+  const actions = el("div", "card-actions");
+  const arrive = el("button", "button primary", t("log_arrival"));
+  arrive.type = "button";
+  arrive.addEventListener("click", () => openArrival({ id: customer.id, greeting_name: customer.greeting_name, tier: customer.tier }));
+  actions.append(arrive);
+  const visitList = el("ul", "list");
+  visitList.setAttribute("aria-label", t("label_visits"));
+  visits.forEach((v) => visitList.append(el("li", "list-item",
+    `${dateOf(v.arrived_at)} · ${v.ticket} · ${v.business_name} · ${v.channel_name}`)));
+  if (!visits.length) visitList.append(el("li", "list-item", t("no_visits")));
+  const visitsTitle = el("h3", "", t("label_visits"));
+  const ageLine = el("p", "snapshot-age", result.fromSnapshot ? t("offline_since", { age: age(Date.now() - result.at) }) : "");
+  ageLine.hidden = !result.fromSnapshot;
+  card.replaceChildren(back, title, who, ageLine, actions, facts, visitsTitle, visitList);
+  title.focus();
+}
+
+/* Reveal: straight to the server (never the outbox or a snapshot), shown for a minute, then gone. */
+
+let revealTimer = null;
+
+function openReveal(customerId, field) {
+  const dialog = document.querySelector("[data-reveal-dialog]");
+  const form = dialog.querySelector("form");
+  form.reset();
+  form.dataset.customerId = customerId;
+  form.dataset.field = field;
+  dialog.querySelector("[data-reveal-error]").textContent = navigator.onLine ? "" : t("reveal_needs_network");
+  dialog.querySelector("[data-revealed]").hidden = true;
+  dialog.querySelector("[data-revealed]").textContent = "";
+  dialog.showModal();
+  form.reason.focus();
+}
+
+async function submitReveal(form) {
+  const dialog = form.closest("dialog");
+  const error = dialog.querySelector("[data-reveal-error]");
+  const shown = dialog.querySelector("[data-revealed]");
+  const reason = form.reason.value.trim();
+  if (reason.length < 4) {
+    error.textContent = t("reveal_reason_required");
+    form.reason.setAttribute("aria-invalid", "true");
+    form.reason.focus();
+    return;
+  }
+  form.reason.removeAttribute("aria-invalid");
+  const csrf = (await DB.get("meta", "csrf")).value;
+  let response;
+  try {
+    response = await fetch(`/api/v1/customers/${form.dataset.customerId}/reveal`, {
+      method: "POST", credentials: "same-origin", cache: "no-store",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+      body: JSON.stringify({ field: form.dataset.field, reason }),
+    });
+  } catch (networkError) {
+    error.textContent = t("reveal_needs_network");
+    return;
+  }
+  const answer = await response.json().catch(() => null);
+  if (!response.ok) {
+    error.textContent = (answer && answer.error && answer.error.message) || t("load_failed");
+    return;
+  }
+  error.textContent = "";
+  shown.textContent = answer.value;
+  shown.hidden = false;
+  clearTimeout(revealTimer);
+  revealTimer = setTimeout(() => dialog.close(), REVEAL_VISIBLE_MS);
+}
+
+/* New customer */
+
+function showFieldErrors(form, fields) {
+  form.querySelectorAll("[data-error-for]").forEach((slot) => {
+    const key = slot.dataset.errorFor;
+    const message = fields[key] || Object.entries(fields).filter(([k]) => k.startsWith(`${key}.`)).map(([, v]) => v)[0] || "";
+    slot.textContent = message;
+    const input = form.querySelector(`[name="${key}"]`);
+    if (input) {
+      if (message) input.setAttribute("aria-invalid", "true");
+      else input.removeAttribute("aria-invalid");
+    }
+  });
+  form.querySelector("[aria-invalid=true]")?.focus();
+}
+
+async function submitCustomer(form) {
+  const data = new FormData(form);
+  const errors = {};
+  if (!String(data.get("family_name") || "").trim()) errors.family_name = t("family_required");
+  if (!data.get("consent_contact") || !data.get("consent_marketing")) errors.consent = t("consent_required");
+  showFieldErrors(form, errors);
+  if (Object.keys(errors).length) return;
+  const id = newId();
+  const body = { id, consent: { contact: data.get("consent_contact") === "yes", marketing: data.get("consent_marketing") === "yes" },
+    occurred_at: new Date().toISOString() };
+  for (const key of ["family_name", "given_name", "salutation", "honorific", "phone", "id_number", "tier", "needs"]) {
+    const value = String(data.get(key) || "").trim();
+    if (value) body[key] = value;
+  }
+  const feedback = form.querySelector("[data-customer-form-feedback]");
+  const result = await write("customer.create", "POST", "/api/v1/customers", body, id);
+  if (result.rejected) {
+    feedback.textContent = result.rejected.error.message;
+    showFieldErrors(form, result.rejected.error.fields || {});
+    await self.LobbypadOutbox.dismissRejected(id);  // the form still holds it: fix and send again
+    return;
+  }
+  feedback.textContent = result.sent ? t("customer_saved") : t("customer_saved_offline");
+  form.reset();
+  location.hash = result.sent ? `#customers/${id}` : "#customers";
+}
+
+/* Routing inside the tab: #customers, #customers/new, #customers/<id> */
+
+function route() {
+  const [tab, sub] = location.hash.slice(1).split("/");
+  if (tab !== "customers") return;
+  const searchBox = document.querySelector("[data-customer-search]");
+  const card = document.querySelector("[data-customer-card]");
+  const form = document.querySelector("[data-customer-form]");
+  searchBox.hidden = Boolean(sub);
+  card.hidden = !sub || sub === "new";
+  form.hidden = sub !== "new";
+  if (sub === "new") form.querySelector("[name=family_name]").focus();
+  else if (sub) showCard(sub);
+  else document.getElementById("customer-q").focus({ preventScroll: true });
+}
+
+export function initCustomers() {
+  const input = document.getElementById("customer-q");
+  let timer = null;
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => search(input.value), DEBOUNCE_MS);
+  });
+  document.querySelector("[data-search-form]").addEventListener("submit", (event) => {
+    event.preventDefault();
+    clearTimeout(timer);
+    search(input.value);
+  });
+  document.querySelector("[data-search-status]").textContent = t("search_hint_empty");
+  const revealForm = document.querySelector("[data-reveal-form]");
+  revealForm.addEventListener("submit", (event) => { event.preventDefault(); submitReveal(revealForm); });
+  // The full number leaves the screen with the dialog.
+  revealForm.closest("dialog").addEventListener("close", () => {
+    clearTimeout(revealTimer);
+    const shown = revealForm.querySelector("[data-revealed]");
+    shown.textContent = "";
+    shown.hidden = true;
+  });
+  const form = document.querySelector("[data-customer-form]");
+  form.addEventListener("submit", (event) => { event.preventDefault(); submitCustomer(form); });
+  window.addEventListener("hashchange", route);
+  route();
+}

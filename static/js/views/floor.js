@@ -1,0 +1,249 @@
+/* The floor board: everyone waiting, longest wait first, with one-tap steps. It merges the server's board
+   with what this phone has not synced yet, ticks the waited minutes locally, polls with ETag, and never
+   reorders rows under the user's finger. */
+import { newId, read, write } from "../api.js";
+import { age, t } from "../i18n.js";
+import { branchSettings } from "../settings.js";
+import { explain, money } from "../triage.js";
+
+const Outbox = self.LobbypadOutbox;
+const FLOOR_URL = "/api/v1/floor";
+const POLL_MS = 10 * 1000;
+const TICK_MS = 20 * 1000;
+const HANDS_OFF_MS = 1500;  // after a touch, wait this long before moving rows
+const CHANNELS = ["self_service", "counter", "vip_area", "green_channel"];
+const CLOSING = new Set(["served", "left"]);
+
+let server = { visits: [], wait_tolerance_minutes: 15 };
+let snapshotAt = null;
+let lastTouch = 0;
+let renderTimer = null;
+
+function waitedMinutes(visit, now = Date.now()) {
+  return Math.max(0, Math.floor((now - Date.parse(visit.arrived_at)) / 60000));
+}
+
+function toleranceState(visit, tolerance) {
+  if (!["waiting", "called"].includes(visit.status)) return "ok";
+  const waited = waitedMinutes(visit);
+  if (waited >= tolerance) return "over";
+  return waited * 3 >= tolerance * 2 ? "near" : "ok";
+}
+
+/** The server's rows with this phone's unsynced arrivals and steps applied on top. */
+async function compose() {
+  const pending = await Outbox.pending();
+  const rows = new Map(server.visits.map((v) => [v.id, { ...v, unsynced: false }]));
+  for (const record of pending) {
+    if (record.kind === "visit.create" && !rows.has(record.id)) {
+      const { body, local } = record;
+      const suggestion = local && local.triage;
+      const channel = body.channel || (suggestion ? suggestion.channel : "counter");
+      rows.set(record.id, {
+        id: record.id, ticket: body.ticket, status: "waiting", business_type: body.business_type,
+        amount: body.amount ?? null, arrived_at: body.arrived_at, channel, flags: body.flags || [],
+        tier: local && local.customer ? local.customer.tier : "ordinary",
+        customer: local && local.customer ? local.customer : null,
+        triage_reason: body.override_reason
+          ? explain("override", { reason: body.override_reason }, channel)
+          : suggestion ? explain(suggestion.rule, suggestion.params, suggestion.channel) : "",
+        unsynced: true,
+      });
+    }
+  }
+  for (const record of pending) {
+    if (record.kind !== "visit.event") continue;
+    const row = rows.get(record.local.visitId);
+    if (!row) continue;
+    const type = record.body.type;
+    if (CLOSING.has(type)) rows.delete(row.id);
+    else if (type === "called") Object.assign(row, { status: "called", unsynced: true });
+    else if (type === "care") Object.assign(row, { care_given_at: record.body.occurred_at, unsynced: true });
+  }
+  const list = Array.from(rows.values()).sort((a, b) => Date.parse(a.arrived_at) - Date.parse(b.arrived_at));
+  const before = {};
+  for (const row of list) {
+    row.ahead = row.status === "waiting" ? (before[row.channel] || 0) : 0;
+    if (row.status === "waiting") before[row.channel] = row.ahead + 1;
+  }
+  return list;
+}
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function badges(row) {
+  const list = [];
+  if (row.tier === "vip") list.push(["vip", t("tier.vip")]);
+  if (row.tier === "potential") list.push(["potential", t("tier.potential")]);
+  if (row.channel === "green_channel") list.push(["green", t("channel.green_channel")]);
+  for (const flag of row.flags || []) list.push(["flag", t(`flag.${flag}`)]);
+  if (row.unsynced) list.push(["unsynced", t("not_synced_yet")]);
+  return list;
+}
+
+function actionButton(label, action, ticket) {
+  const button = el("button", "button small", label);
+  button.type = "button";
+  button.dataset.action = action;
+  button.setAttribute("aria-label", `${label} ${ticket}`);
+  return button;
+}
+
+function buildRow(row) {
+  const li = el("li", "visit");
+  li.dataset.id = row.id;
+  const main = el("div", "visit-main");
+  const head = el("div", "visit-head");
+  head.append(el("span", "ticket", row.ticket));
+  const who = row.customer ? el("a", "visit-who", row.customer.greeting_name) : el("span", "visit-who", t("walk_in"));
+  if (row.customer) who.href = `#customers/${row.customer.id}`;
+  head.append(who);
+  const badgeBox = el("span", "badges");
+  for (const [kind, text] of badges(row)) badgeBox.append(el("span", `badge badge-${kind}`, text));
+  head.append(badgeBox);
+  const what = [t(`business.${row.business_type}`)];
+  if (row.amount) what.push(`¥${money(row.amount)}`);
+  what.push(t(`channel.${row.channel}`));
+  if (row.status === "waiting") what.push(t("ahead", { n: row.ahead }));
+  else what.push(t(row.status === "called" ? "called" : "served"));
+  main.append(head, el("p", "visit-what", what.join(" · ")), el("p", "visit-why", row.triage_reason || ""));
+  const wait = el("div", "visit-wait");
+  wait.append(el("span", "minutes"), el("span", "unit"));
+  const actions = el("div", "visit-actions");
+  if (row.status === "waiting") actions.append(actionButton(t("called"), "called", row.ticket));
+  actions.append(actionButton(t("served"), "served", row.ticket));
+  if (row.status !== "serving") actions.append(actionButton(t("left"), "left", row.ticket));
+  actions.append(actionButton(t("care"), "care", row.ticket));
+  li.append(main, wait, actions);
+  li.dataset.signature = JSON.stringify([row.status, row.channel, row.ahead, row.unsynced, row.customer && row.customer.greeting_name,
+    row.tier, row.triage_reason, row.flags]);
+  return li;
+}
+
+function updateWait(li, row, tolerance) {
+  const minutes = waitedMinutes(row);
+  li.dataset.state = toleranceState(row, tolerance);
+  li.querySelector(".minutes").textContent = String(minutes);
+  li.querySelector(".unit").textContent = t("minutes", { n: "" }).trim();
+  li.querySelector(".visit-wait").setAttribute("aria-label", t("waited", { n: minutes }));
+}
+
+function renderCounts(rows) {
+  const box = document.querySelector("[data-floor-counts]");
+  const counts = Object.fromEntries(CHANNELS.map((c) => [c, 0]));
+  rows.filter((r) => r.status === "waiting").forEach((r) => { counts[r.channel] += 1; });
+  box.replaceChildren(...CHANNELS.map((channel) => {
+    const chip = el("span", `count count-${channel}`);
+    chip.append(el("strong", "", String(counts[channel])), el("span", "", t(`channel.${channel}`)));
+    return chip;
+  }));
+}
+
+function busy() {
+  return Date.now() - lastTouch < HANDS_OFF_MS || document.querySelector("dialog[open]") !== null;
+}
+
+async function render({ force = false } = {}) {
+  if (!force && busy()) {
+    clearTimeout(renderTimer);
+    renderTimer = setTimeout(() => render(), HANDS_OFF_MS);
+    return;
+  }
+  const rows = await compose();
+  const board = document.querySelector("[data-board]");
+  const tolerance = server.wait_tolerance_minutes || (await branchSettings()).wait_tolerance_minutes;
+  const existing = new Map(Array.from(board.children, (li) => [li.dataset.id, li]));
+  const ordered = rows.map((row) => {
+    let li = existing.get(row.id);
+    const fresh = buildRow(row);
+    if (!li || li.dataset.signature !== fresh.dataset.signature) {
+      if (li && li.contains(document.activeElement)) {
+        li.replaceWith(fresh);
+        fresh.querySelector(`[data-action="${document.activeElement.dataset?.action}"]`)?.focus();
+      }
+      li = fresh;
+    }
+    updateWait(li, row, tolerance);
+    return li;
+  });
+  const same = ordered.length === board.children.length && ordered.every((li, i) => board.children[i] === li);
+  if (!same) board.replaceChildren(...ordered);
+  renderCounts(rows);
+  document.querySelector("[data-board-loading]").hidden = true;
+  document.querySelector("[data-board-empty]").hidden = rows.length > 0;
+  const ageLine = document.querySelector("[data-floor-age]");
+  ageLine.hidden = snapshotAt === null;
+  if (snapshotAt !== null) ageLine.textContent = t("offline_since", { age: age(Date.now() - snapshotAt) });
+}
+
+async function refresh() {
+  try {
+    const result = await read(FLOOR_URL);
+    server = result.data;
+    snapshotAt = result.fromSnapshot ? result.at : null;
+  } catch (error) {
+    document.querySelector("[data-board-loading]").textContent = t("load_failed");
+  }
+  await render();
+}
+
+function feedback(text) {
+  document.querySelector("[data-floor-feedback]").textContent = text;
+}
+
+async function step(visitId, ticket, type, note) {
+  const id = newId();
+  const body = { id, type, occurred_at: new Date().toISOString() };
+  if (note) body.note = note;
+  const sending = write("visit.event", "POST", `/api/v1/visits/${visitId}/events`, body, id, { visitId, ticket });
+  await render({ force: true });
+  const result = await sending;
+  if (result.rejected) feedback(t("action_failed", { message: result.rejected.error.message }));
+  else feedback(`${ticket} · ${t(type === "care" ? "care" : type)} · ${result.sent ? t("saved") : t("saved_offline")}`);
+}
+
+function initActions() {
+  const board = document.querySelector("[data-board]");
+  const careDialog = document.querySelector("[data-care-dialog]");
+  board.addEventListener("pointerdown", () => { lastTouch = Date.now(); });
+  board.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-action]");
+    if (!button) return;
+    const li = button.closest("[data-id]");
+    const ticket = li.querySelector(".ticket").textContent;
+    if (button.dataset.action === "care") {
+      careDialog.dataset.visitId = li.dataset.id;
+      careDialog.dataset.ticket = ticket;
+      careDialog.querySelector("[data-care-ticket]").textContent = ticket;
+      careDialog.showModal();
+      return;
+    }
+    step(li.dataset.id, ticket, button.dataset.action);
+  });
+  careDialog.addEventListener("close", () => {
+    const option = careDialog.returnValue;
+    careDialog.returnValue = "";
+    if (option && option in { water: 1, newspaper: 1, brochure: 1, forms: 1, told_ahead: 1, product: 1 }) {
+      step(careDialog.dataset.visitId, careDialog.dataset.ticket, "care", t(`care.${option}`));
+    }
+  });
+}
+
+export function initFloor() {
+  initActions();
+  document.addEventListener("lobbypad:arrival-done", (event) => feedback(event.detail.message));
+  Outbox.onChange((event) => {
+    if (event.kind && !event.kind.startsWith("visit.")) return;
+    if (event.type === "sent" || event.type === "rejected") refresh();
+    else render({ force: event.type === "queued" });
+  });
+  setInterval(() => { if (document.visibilityState === "visible" && !document.querySelector("[data-screen=floor]").hidden) refresh(); }, POLL_MS);
+  setInterval(() => render(), TICK_MS);
+  window.addEventListener("online", refresh);
+  refresh();
+}
