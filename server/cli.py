@@ -33,9 +33,6 @@ DEMO_USERS = (
 )
 
 
-DEMO_CUSTOMERS = 2000
-
-
 def _fail(error: DomainError) -> None:
     details = "; ".join(f"{k}: {v}" for k, v in error.fields.items())
     raise click.ClickException(f"{error.message} {details}".strip())
@@ -49,9 +46,10 @@ def demo_floor(branch) -> str | None:
     recorder = next((u.id for u in staff if u.role == Role.LOBBY_MANAGER), None)
     messages = []
     if not db.session.scalar(select(func.count(Customer.id)).where(Customer.branch_id == branch.id)):
-        demo.insert_customers(demo.customer_rows(branch.id, DEMO_CUSTOMERS, random.Random(2026), created_by=recorder,
+        count = current_app.config["DEMO_CUSTOMERS"]
+        demo.insert_customers(demo.customer_rows(branch.id, count, random.Random(2026), created_by=recorder,
                                                  account_manager_ids=managers))
-        messages.append(f"{DEMO_CUSTOMERS} demo customers")
+        messages.append(f"{count} demo customers")
     if not floor.floor_board(branch):
         customers = list(db.session.scalars(select(Customer).where(Customer.branch_id == branch.id).limit(300)))
         visits = demo.visit_rows(branch, customers, rng, waiting=12, done=30)

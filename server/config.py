@@ -96,6 +96,7 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = False  # the 429 answer carries Retry-After itself
     RATELIMIT_ENABLED = True
     SEED_DEMO_ALLOWED = True
+    DEMO_CUSTOMERS = 2000
     ARGON2_MEMORY_KIB = 64 * 1024  # argon2-cffi's default (RFC 9106 low-memory profile)
 
 
@@ -119,6 +120,7 @@ class TestConfig(Config):
     ENV_NAME = "test"
     TESTING = True
     ARGON2_MEMORY_KIB = 1024  # still Argon2id, cheap enough for hundreds of test logins
+    DEMO_CUSTOMERS = 200
 
     def __init__(self, database_url: str = "sqlite://", instance_path: Path | None = None, **overrides) -> None:
         super().__init__(instance_path or PROJECT_ROOT / "instance" / "test")

@@ -54,3 +54,22 @@ def assert_error(response, status: int, code: str):
     assert body["error"]["code"] == code
     assert isinstance(body["error"]["message"], str) and body["error"]["message"]
     return body["error"]
+
+
+def wait_until(page, condition: str, timeout_ms: int = 15000) -> None:
+    """Wait in the page until an async JS condition holds, e.g. `(await LobbypadOutbox.pending()).length === 0`.
+
+    Playwright's wait_for_function takes a returned promise as truthy at once, so conditions that need
+    `await` are polled here instead (a condition wait, not a sleep)."""
+    met = page.evaluate(f"""async () => {{
+        const deadline = Date.now() + {timeout_ms};
+        while (Date.now() < deadline) {{
+            if ({condition}) return true;
+            await new Promise((resolve) => setTimeout(resolve, 25));
+        }}
+        return false;
+    }}""")
+    assert met, f"timed out after {timeout_ms} ms waiting for: {condition}"
+
+
+SYNCED = "(await LobbypadOutbox.pending()).length === 0"

@@ -82,7 +82,7 @@
     const answer = await response.json().catch(() => null);
     if (response.ok) {
       await DB.delete("outbox", record.id);
-      emit({ type: "sent", id: record.id, kind: record.kind, status: response.status, answer });
+      emit({ type: "sent", id: record.id, kind: record.kind, status: response.status, answer, local: record.local });
       return "sent";
     }
     const code = answer && answer.error && answer.error.code;

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from server.auth.models import User
 from server.extensions import db
 from server.worklog.models import WorkLogEntry
+from tests.helpers import SYNCED, wait_until
 
 PENDING = "() => LobbypadOutbox.pending().then(r => r.length)"
 
@@ -55,7 +56,7 @@ def test_offline_note_waits_in_the_outbox_and_reaches_the_server_exactly_once(li
 
     # Back online: the page's `online` handler and Background Sync both send it; the server keeps one.
     shell.context.set_offline(False)
-    shell.wait_for_function("() => LobbypadOutbox.pending().then(r => r.length === 0)")
+    wait_until(shell, SYNCED)
     shell.wait_for_selector("[data-sync-status][data-state=synced]")
     shell.evaluate("() => LobbypadOutbox.flush()")  # one more retry of nothing: still one record
     entries = entries_of(live_server, staff[0])
@@ -85,7 +86,7 @@ def test_sign_out_is_refused_while_records_wait_then_wipes_the_device(shell):
     assert shell.url.endswith("/#more") or shell.url.endswith("/")
 
     shell.context.set_offline(False)
-    shell.wait_for_function("() => LobbypadOutbox.pending().then(r => r.length === 0)")
+    wait_until(shell, SYNCED)
     shell.click("[data-logout]")
     shell.wait_for_url("**/login")
     counts = shell.evaluate("""() => new Promise((resolve, reject) => {

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from server.auth.models import User
 from server.extensions import db
+from tests.helpers import wait_until
 
 
 def test_lobby_manager_signs_in_and_sees_the_tab_bar_in_english(shell):
@@ -61,7 +62,7 @@ def test_the_app_is_installable(persistent_context, staff, sign_in):
 
 
 def test_offline_reload_still_shows_the_shell(shell):
-    shell.wait_for_function("caches.open('lobbypad-pages').then(c => c.match(location.origin + '/')).then(Boolean)")
+    wait_until(shell, "Boolean(await (await caches.open('lobbypad-pages')).match(location.origin + '/'))")
     shell.context.set_offline(True)
     response = shell.reload()
     assert response.from_service_worker

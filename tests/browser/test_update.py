@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from server.pwa.views import shell_assets
+from tests.helpers import wait_until
 
 CACHE_NAMES = "() => caches.keys().then(k => k.filter(n => n.startsWith('lobbypad-static-')).sort())"
 
@@ -24,7 +25,7 @@ def test_new_version_waits_for_the_user_then_reloads_once(live_server, shell):
         with shell.expect_navigation():
             shell.click("[data-update-reload]")
         shell.wait_for_selector("body[data-ready=true]")
-        shell.wait_for_function("() => caches.keys().then(k => !k.includes('lobbypad-static-%s'))" % current.version)
+        wait_until(shell, "!(await caches.keys()).includes('lobbypad-static-%s')" % current.version)
         assert shell.evaluate(CACHE_NAMES) == ["lobbypad-static-0123456789ab"]
         assert not shell.locator("#update-toast").is_visible()
     finally:

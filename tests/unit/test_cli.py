@@ -7,7 +7,10 @@ from sqlalchemy import func, select
 
 from server import create_app
 from server.auth.models import User
+from server.cli import DEMO_USERS
 from server.config import Config, ProductionConfig
+from server.customers.models import Customer
+from server.floor.models import Visit
 from server.extensions import db
 
 
@@ -40,8 +43,16 @@ def test_seed_demo_prints_logins_and_is_idempotent(app):
     assert first.exit_code == 0 and second.exit_code == 0
     for username in ("lobby", "manager", "supervisor", "admin"):
         assert username in first.output
+    assert "seeded 200 demo customers and 42 visits this morning" in first.output
+    assert "seeded" not in second.output  # nobody was served meanwhile: the floor is left as it is
     with app.app_context():
-        assert db.session.scalar(select(func.count(User.id))) == 4
+        assert db.session.scalar(select(func.count(User.id))) == len(DEMO_USERS)
+        assert db.session.scalar(select(func.count(Customer.id))) == 200
+        waiting = db.session.scalars(select(Visit).where(Visit.status == "waiting")).all()
+        assert len(waiting) == 12 and db.session.scalar(select(func.count(Visit.id))) == 42
+        # Demo rows are protected like real ones: masked, encrypted, findable by pinyin.
+        customer = db.session.scalars(select(Customer).limit(1)).one()
+        assert "****" in customer.phone_masked and customer.phone_cipher.startswith("v1.")
     client = app.test_client()
     assert client.post("/api/v1/auth/login", json={"username": "lobby", "password": "lobby-demo-2026"}).status_code == 200
 

@@ -3,6 +3,7 @@
 import { newId, write } from "../api.js";
 import { t } from "../i18n.js";
 import { branchSettings } from "../settings.js";
+import { notify } from "../toast.js";
 import { explain, triage } from "../triage.js";
 
 const DB = self.LobbypadDB;
@@ -105,7 +106,7 @@ async function submit(form) {
   if (result.rejected) message = t("action_failed", { message: result.rejected.error.message });
   else if (result.sent) message = t("arrival_logged", { ticket: values.ticket, channel });
   else message = t("arrival_logged_offline", { ticket: values.ticket, channel });
-  document.dispatchEvent(new CustomEvent("lobbypad:arrival-done", { detail: { id, message, result } }));
+  notify(message);
 }
 
 export function initArrival() {

@@ -4,6 +4,7 @@
 import { newId, read, write } from "../api.js";
 import { age, t } from "../i18n.js";
 import { branchSettings } from "../settings.js";
+import { notify } from "../toast.js";
 import { explain, money } from "../triage.js";
 
 const Outbox = self.LobbypadOutbox;
@@ -18,6 +19,7 @@ let server = { visits: [], wait_tolerance_minutes: 15 };
 let snapshotAt = null;
 let lastTouch = 0;
 let renderTimer = null;
+let readSeq = 0;  // only the latest read may replace the board (an older answer can be stale)
 
 function waitedMinutes(visit, now = Date.now()) {
   return Math.max(0, Math.floor((now - Date.parse(visit.arrived_at)) / 60000));
@@ -182,8 +184,10 @@ async function render({ force = false } = {}) {
 }
 
 async function refresh() {
+  const seq = ++readSeq;
   try {
     const result = await read(FLOOR_URL);
+    if (seq !== readSeq) return;
     server = result.data;
     snapshotAt = result.fromSnapshot ? result.at : null;
   } catch (error) {
@@ -192,8 +196,16 @@ async function refresh() {
   await render();
 }
 
-function feedback(text) {
-  document.querySelector("[data-floor-feedback]").textContent = text;
+/** What the server answered to a write, on the board at once (before the next read confirms it). */
+function mergeAnswer(event) {
+  const visit = event.answer && event.answer.visit;
+  if (!visit) return;
+  const open = ["waiting", "called", "serving"].includes(visit.status);
+  const known = server.visits.find((v) => v.id === visit.id);
+  const others = server.visits.filter((v) => v.id !== visit.id);
+  if (!open) server = { ...server, visits: others };
+  else if (known) server = { ...server, visits: [...others, { ...known, ...visit }] };
+  else server = { ...server, visits: [...others, { ...visit, customer: (event.local && event.local.customer) || null }] };
 }
 
 async function step(visitId, ticket, type, note) {
@@ -203,8 +215,8 @@ async function step(visitId, ticket, type, note) {
   const sending = write("visit.event", "POST", `/api/v1/visits/${visitId}/events`, body, id, { visitId, ticket });
   await render({ force: true });
   const result = await sending;
-  if (result.rejected) feedback(t("action_failed", { message: result.rejected.error.message }));
-  else feedback(`${ticket} · ${t(type === "care" ? "care" : type)} · ${result.sent ? t("saved") : t("saved_offline")}`);
+  if (result.rejected) notify(t("action_failed", { message: result.rejected.error.message }));
+  else notify(`${ticket} · ${t(type)} · ${result.sent ? t("saved") : t("saved_offline")}`);
 }
 
 function initActions() {
@@ -236,9 +248,9 @@ function initActions() {
 
 export function initFloor() {
   initActions();
-  document.addEventListener("lobbypad:arrival-done", (event) => feedback(event.detail.message));
   Outbox.onChange((event) => {
     if (event.kind && !event.kind.startsWith("visit.")) return;
+    if (event.type === "sent") mergeAnswer(event);
     if (event.type === "sent" || event.type === "rejected") refresh();
     else render({ force: event.type === "queued" });
   });
