@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, String, Text
+from sqlalchemy import JSON, Integer, String, Text, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.branches.settings import BranchSettings
@@ -23,6 +23,9 @@ class Branch(db.Model):
     settings_data: Mapped[dict] = mapped_column("settings", JSON, default=dict)
     # The queue-ticket machine's webhook secret, encrypted like personal data; None = tickets entered by hand.
     queue_secret_cipher: Mapped[str | None] = mapped_column(Text)
+    # Bumped (atomically, in the same transaction) by every change that shows on the floor board,
+    # so that the board can be served from cache until something changes (server/floor/board.py).
+    floor_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @property
@@ -35,3 +38,9 @@ class Branch(db.Model):
 
     def __repr__(self) -> str:
         return f"<Branch {self.code}>"
+
+
+def touch_floor(branch_id: str) -> None:
+    """Mark the branch's floor board as changed (an atomic increment: concurrent changes never share a version)."""
+    db.session.execute(update(Branch).where(Branch.id == branch_id)
+                       .values(floor_version=Branch.floor_version + 1).execution_options(synchronize_session=False))

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from server.audit import service as audit
-from server.branches.models import Branch
+from server.branches.models import Branch, touch_floor
 from server.branches.settings import BranchSettings
 from server.common.errors import Conflict, NotFound, ValidationFailed
 from server.common.http import validate
@@ -58,6 +58,7 @@ def update_settings(branch: Branch, changes: dict, actor) -> BranchSettings:
     before = branch.settings
     after = validate(BranchSettings, {**before.model_dump(), **changes})
     branch.settings = after
+    touch_floor(branch.id)  # the tolerance colours the board
     changed = {k: [getattr(before, k), v] for k, v in after.model_dump().items() if getattr(before, k) != v}
     if changed:
         audit.record("branch.settings_changed", actor=actor, subject_type="branch", subject_id=branch.id,

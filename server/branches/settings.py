@@ -29,6 +29,6 @@ class BranchSettings(BaseModel):
     # Roles that may reveal a customer's full phone or ID number (each reveal is audited).
     reveal_roles: tuple[StaffRole, ...] = ("account_manager", "supervisor")
 
-    def updated(self, changes: dict) -> "BranchSettings":
+    def updated(self, changes: dict) -> BranchSettings:
         """A validated copy with `changes` applied (unknown keys and bad values are refused)."""
         return BranchSettings.model_validate({**self.model_dump(), **changes})

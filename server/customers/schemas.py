@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from flask_babel import get_locale
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, field_validator
 from pydantic_core import PydanticCustomError
 
+from server.common.i18n import request_language, resolved
 from server.common.types import new_id
 from server.customers.identity import PROTECTORS, InvalidNumber
 from server.customers.models import Customer, Salutation, Tier
@@ -70,16 +70,18 @@ class RevealIn(BaseModel):
     reason: str = Field(min_length=4, max_length=200)
 
 
+ADDRESS = {Salutation.MR: _l("Mr %(family)s"), Salutation.MS: _l("Ms %(family)s")}
+
+
 def greeting_name(customer: Customer) -> str:
     """How to address the customer in the current language: 李先生 / Mr Li, 张总, or the full name."""
-    chinese = get_locale() is None or get_locale().language == "zh"
-    family = customer.family_name if chinese else family_in_pinyin(customer.family_name)
+    address = resolved(ADDRESS)
+    chinese = request_language() == "zh"
     if customer.honorific and (chinese or customer.salutation == Salutation.NONE):
         return customer.honorific
-    if customer.salutation == Salutation.MR:
-        return _("Mr %(family)s", family=family)
-    if customer.salutation == Salutation.MS:
-        return _("Ms %(family)s", family=family)
+    if customer.salutation in (Salutation.MR, Salutation.MS):
+        family = customer.family_name if chinese else family_in_pinyin(customer.family_name)
+        return address[customer.salutation] % {"family": family}
     return customer.full_name
 
 

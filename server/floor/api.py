@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 
 from flask import Blueprint, Response, jsonify, request
@@ -14,11 +13,10 @@ from server.common.errors import DomainError
 from server.common.http import parse_json, transactional, validate
 from server.common.policy import require_roles
 from server.common.roles import Role
-from server.customers.schemas import greeting_name
 from server.extensions import csrf
 from server.floor import queue, service
-from server.floor.schemas import QueueEventIn, VisitEventIn, VisitIn, triage_reason, visit_summary
-from server.floor.service import BoardRow
+from server.floor.board import rendered_board
+from server.floor.schemas import QueueEventIn, VisitEventIn, VisitIn, visit_summary
 from server.floor.triage import explain
 
 bp = Blueprint("floor_api", __name__, url_prefix="/api/v1")
@@ -59,53 +57,10 @@ def record_event(visit_id: str):
 @require_roles(*FLOOR_STAFF)
 def floor():
     """Everyone in the lobby, longest wait first, with counts per channel. Answers 304 to a matching ETag."""
-    branch = current_user.branch
-    now = utcnow()
-    rows = service.floor_board(branch, now)
-    settings = branch.settings
-    body = {
-        "visits": [_board_row(row) for row in sorted(rows, key=lambda r: r.visit.arrived_at)],
-        "counts": _counts(rows),
-        "wait_tolerance_minutes": settings.wait_tolerance_minutes,
-        "care_reminder_minutes": settings.care_reminder_minutes,
-        "timezone": branch.timezone,
-    }
-    # The ETag covers the content only, so that polling answers 304 until something changes.
-    etag = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:32]
-    if request.if_none_match.contains(etag):
-        response = Response(status=304)
-    else:
-        response = jsonify({**body, "generated_at": now.isoformat()})
-    response.set_etag(etag)
-    return response
-
-
-def _board_row(row: BoardRow) -> dict:
-    visit = row.visit
-    customer = visit.customer
-    return {
-        **visit_summary(visit),
-        "waited_minutes": row.waited_minutes,
-        "ahead": row.ahead,
-        "care_due_at": row.care_due_at.isoformat() if row.care_due_at else None,
-        "care_given_at": visit.care_given_at.isoformat() if visit.care_given_at else None,
-        "tolerance_state": row.tolerance_state,
-        "triage_reason": triage_reason(visit),
-        "customer": {"id": customer.id, "greeting_name": greeting_name(customer), "tier": customer.tier.value}
-        if customer else None,
-    }
-
-
-def _counts(rows: list[BoardRow]) -> dict:
-    counts = {"waiting": 0, "over_tolerance": 0, "by_channel": {c: 0 for c in
-                                                                ("self_service", "counter", "vip_area", "green_channel")}}
-    for row in rows:
-        if row.visit.status.value == "waiting":
-            counts["waiting"] += 1
-            counts["by_channel"][row.visit.channel.value] += 1
-        if row.tolerance_state == "over":
-            counts["over_tolerance"] += 1
-    return counts
+    board = rendered_board(current_user.branch, utcnow())
+    response = Response(board.body, mimetype="application/json")
+    response.set_etag(board.etag)
+    return response.make_conditional(request)
 
 
 @bp.post("/queue/events")

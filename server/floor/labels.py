@@ -49,3 +49,4 @@ EVENT_NAMES = {
     EventType.ESCORTED: _l("escorted"),
     EventType.REROUTED: _l("moved to another channel"),
 }
+

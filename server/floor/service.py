@@ -7,10 +7,9 @@ from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from server.auth.models import User
-from server.branches.models import Branch
+from server.branches.models import Branch, touch_floor
 from server.common.clock import local_day_start, utcnow
 from server.common.errors import Conflict, ValidationFailed
 from server.common.idempotency import create_once, fingerprint
@@ -20,9 +19,9 @@ from server.customers import service as customers
 from server.customers.models import Customer, Tier
 from server.extensions import db
 from server.floor.codes import OPEN_STATUSES, Channel, EventType, VisitSource, VisitStatus
+from server.floor.labels import EVENT_NAMES, STATUS_NAMES
 from server.floor.models import Visit, VisitEvent
 from server.floor.schemas import VisitEventIn, VisitIn
-from server.floor.labels import EVENT_NAMES, STATUS_NAMES
 from server.floor.triage import Triage, triage
 
 S = VisitStatus
@@ -64,6 +63,7 @@ def log_arrival(actor: User, data: VisitIn) -> tuple[Visit, Triage, bool]:
 def new_visit(branch: Branch, *, ticket, business, amount, customer: Customer | None, flags, arrived_at: datetime,
               source: VisitSource, actor: User | None) -> tuple[Visit, Triage]:
     """An unsaved visit, triaged by the branch's rules (callers give it its id and add it)."""
+    touch_floor(branch.id)
     tier = customers.record_visit(customer, arrived_at) if customer else Tier.ORDINARY
     suggestion = triage(business, amount, tier, flags, branch.settings)
     visit = Visit(branch_id=branch.id, ticket=ticket, business_type=business, amount=amount,
@@ -113,6 +113,7 @@ def apply(visit: Visit, kind: EventType, *, when: datetime, actor: User | None, 
                          ticket=visit.ticket, status=STATUS_NAMES[visit.status], event=EVENT_NAMES[kind]),
                        code="invalid_transition", details={"status": visit.status.value})
     before = visit.status
+    touch_floor(visit.branch_id)
     if to_status is not None:
         visit.status = to_status
     if kind == EventType.CALLED:
@@ -142,9 +143,30 @@ def recent_visits(customer: Customer, limit: int = 10) -> list[Visit]:
                                    .order_by(Visit.arrived_at.desc()).limit(limit)))
 
 
+# The board reads plain rows of only what it shows: building 300 ORM objects (and their customers, 40
+# columns each) cost more than everything else the endpoint does.
+BOARD_VISIT_COLUMNS = (Visit.id, Visit.ticket, Visit.status, Visit.business_type, Visit.amount, Visit.arrived_at,
+                       Visit.finished_at, Visit.channel, Visit.suggested_channel, Visit.override_reason,
+                       Visit.triage_rule, Visit.triage_params, Visit.tier, Visit.flags, Visit.customer_id,
+                       Visit.source, Visit.care_given_at)
+BOARD_CUSTOMER_COLUMNS = (Customer.family_name, Customer.full_name, Customer.salutation, Customer.honorific,
+                          Customer.tier.label("customer_tier"))
+
+
+@dataclass(frozen=True)
+class BoardCustomer:
+    id: str
+    family_name: str
+    full_name: str
+    salutation: object
+    honorific: str | None
+    tier: Tier
+
+
 @dataclass(frozen=True)
 class BoardRow:
-    visit: Visit
+    visit: object  # a row with the columns of BOARD_VISIT_COLUMNS, read like a Visit
+    customer: BoardCustomer | None
     waited_minutes: int
     ahead: int
     care_due_at: datetime | None
@@ -157,14 +179,16 @@ def floor_board(branch: Branch, now: datetime | None = None) -> list[BoardRow]:
     settings = branch.settings
     tolerance = timedelta(minutes=settings.wait_tolerance_minutes)
     reminder = timedelta(minutes=settings.care_reminder_minutes)
-    visits = db.session.scalars(
-        select(Visit).options(joinedload(Visit.customer).joinedload(Customer.account_manager))
+    visits = db.session.execute(
+        select(*BOARD_VISIT_COLUMNS, *BOARD_CUSTOMER_COLUMNS).outerjoin(Customer, Customer.id == Visit.customer_id)
         .where(Visit.branch_id == branch.id, Visit.status.in_(OPEN_STATUSES),
                Visit.arrived_at >= local_day_start(branch.timezone, now))
         .order_by(Visit.arrived_at, Visit.ticket)).all()
     waiting_before: dict[Channel, int] = {}
     rows = []
     for visit in visits:
+        customer = (BoardCustomer(visit.customer_id, visit.family_name, visit.full_name, visit.salutation,
+                                  visit.honorific, visit.customer_tier) if visit.customer_id else None)
         waited = now - visit.arrived_at
         waiting = visit.status in (S.WAITING, S.CALLED)
         ahead = waiting_before.get(visit.channel, 0) if visit.status == S.WAITING else 0
@@ -178,6 +202,6 @@ def floor_board(branch: Branch, now: datetime | None = None) -> list[BoardRow]:
             state = "over"
         elif waiting and waited * 3 >= tolerance * 2:
             state = "near"
-        rows.append(BoardRow(visit, max(0, int(waited.total_seconds() // 60)), ahead, care_due, state))
+        rows.append(BoardRow(visit, customer, max(0, int(waited.total_seconds() // 60)), ahead, care_due, state))
     return rows
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
 from server.branches.settings import BranchSettings
+from server.common.i18n import resolved
 from server.customers.models import Tier
 from server.floor.codes import BusinessType, Channel, Flag
 from server.floor.labels import BUSINESS_NAMES, CHANNEL_NAMES, FLAG_NAMES
@@ -57,7 +57,9 @@ def triage(business: BusinessType, amount: Decimal | None, tier: Tier, flags: li
 
 
 def money(value) -> str:
-    return format_decimal(Decimal(str(value)), format="#,##0.##")
+    """8,000 / 19,999.99: grouping by thousands is the same in Chinese and English."""
+    text = f"{Decimal(str(value)):,.2f}"
+    return text[:-3] if text.endswith(".00") else text
 
 
 # Reason templates, shared with the handheld (static/js/triage.js) through the shell's message catalog.
@@ -74,15 +76,17 @@ REASONS = {
     "override": _l("Changed by the lobby manager: %(reason)s"),
 }
 LIST_SEPARATOR = _l(", ")
+_SEPARATOR = {"list": LIST_SEPARATOR}
 
 
 def explain(rule: str, params: dict, channel: Channel) -> str:
     """The reason of a triage in the current request's language, ending with where the customer goes."""
+    flag_names = resolved(FLAG_NAMES)
     values = {
-        "business": str(BUSINESS_NAMES.get(params.get("business"), "")),
-        "flags": str(LIST_SEPARATOR).join(str(FLAG_NAMES[Flag(f)]) for f in params.get("flags", ())),
+        "business": resolved(BUSINESS_NAMES).get(params.get("business"), ""),
+        "flags": resolved(_SEPARATOR)["list"].join(flag_names[Flag(f)] for f in params.get("flags", ())),
         "amount": money(params["amount"]) if "amount" in params else "",
         "limit": money(params["limit"]) if "limit" in params else "",
         "reason": params.get("reason", ""),
     }
-    return f"{str(REASONS[rule]) % values} → {CHANNEL_NAMES[channel]}"
+    return f"{resolved(REASONS)[rule] % values} → {resolved(CHANNEL_NAMES)[channel]}"

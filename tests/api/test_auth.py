@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from server.audit.models import AuditEvent
-from server.auth.models import User
 from server import create_app
+from server.audit.models import AuditEvent
 from server.auth import service as accounts
+from server.auth.models import User
 from server.config import TestConfig
 from server.extensions import db
 from tests.helpers import assert_error

@@ -177,7 +177,7 @@ def test_board_query_count_does_not_grow_with_visits(app, lobby):
         arrive(lobby, ticket=f"A{n:03}", customer_id=customer["customer"]["id"])
     statements = []
     with app.app_context():
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        listener = lambda *args: statements.append(args[2])
         event.listen(db.engine, "before_cursor_execute", listener)
         try:
             assert len(lobby.get("/api/v1/floor").get_json()["visits"]) == 8

@@ -13,13 +13,13 @@ from sqlalchemy import select
 
 from server.auth import service as accounts
 from server.branches import service as branches
+from server.branches.settings import BranchSettings
 from server.customers.models import Customer
 from server.customers.schemas import ConsentIn, CustomerIn
 from server.customers.service import create_customer
 from server.extensions import db
 from server.floor.models import Visit
 from server.floor.triage import triage
-from server.branches.settings import BranchSettings
 from tests.helpers import SYNCED, wait_until
 from tests.unit.test_triage import CASES
 
@@ -150,9 +150,9 @@ def test_board_colours_by_tolerance_and_counts_channels(live_server, shell):
     from datetime import timedelta
 
     from server.common.clock import utcnow
+    from server.common.types import new_id
     from server.floor.codes import BusinessType, VisitSource
     from server.floor.service import new_visit
-    from server.common.types import new_id
 
     numbers = {}
     with live_server.app.app_context():

@@ -10,8 +10,8 @@ from server.auth.models import User
 from server.cli import DEMO_USERS
 from server.config import Config, ProductionConfig
 from server.customers.models import Customer
-from server.floor.models import Visit
 from server.extensions import db
+from server.floor.models import Visit
 
 
 def test_create_branch_and_user_from_the_command_line(app):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from flask_babel import force_locale
 
 from server.branches.settings import BranchSettings
 from server.customers.models import Tier
@@ -76,12 +75,12 @@ def test_green_channel_flags_are_a_branch_setting():
 
 def test_reasons_read_naturally_in_both_languages(app):
     result = triage(B.WITHDRAWAL, Decimal("8000"), O, [], DEFAULT)
-    with app.test_request_context():
-        with force_locale("zh"):
-            assert explain(result.rule, result.params, result.channel) == "取款 8,000 元，低于自助限额 20,000 元 → 自助设备"
-        with force_locale("en"):
-            assert explain(result.rule, result.params, result.channel) == (
-                "Withdrawal CNY 8,000, under the self-service limit of CNY 20,000 → Self-service")
-        elderly = triage(B.OTHER, None, O, [F.URGENT, F.ELDERLY], DEFAULT)
-        with force_locale("zh"):
-            assert explain(elderly.rule, elderly.params, elderly.channel) == "老年、紧急：优先办理，全程陪同 → 绿色通道"
+    elderly = triage(B.OTHER, None, O, [F.URGENT, F.ELDERLY], DEFAULT)
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        assert explain(result.rule, result.params, result.channel) == "取款 8,000 元，低于自助限额 20,000 元 → 自助设备"
+        assert explain(elderly.rule, elderly.params, elderly.channel) == "老年、紧急：优先办理，全程陪同 → 绿色通道"
+        assert explain("under_limit", {"business": "deposit", "amount": "19999.99", "limit": 100000}, C.SELF_SERVICE) == (
+            "存款 19,999.99 元，低于自助限额 100,000 元 → 自助设备")
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert explain(result.rule, result.params, result.channel) == (
+            "Withdrawal CNY 8,000, under the self-service limit of CNY 20,000 → Self-service")

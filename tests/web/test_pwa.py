@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import re
 
-from server.pwa.assets import build_shell_assets
 from server.config import PROJECT_ROOT
+from server.pwa.assets import build_shell_assets
 
 
 def precache_of(source: str) -> list[str]:

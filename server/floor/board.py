@@ -1,0 +1,85 @@
+"""The floor board as JSON, served from a per-process cache until the floor changes or a minute passes.
+
+Every lobby manager's phone polls the board; rebuilding 300 rows for each poll would cost tens of
+milliseconds each time. The cache key is (branch, language) and an entry is valid for one
+`Branch.floor_version` (bumped in the transaction of every change that shows on the board) and one
+wall-clock minute (waited minutes are whole minutes). A stale entry is never served after a change commits:
+the version read with the request is the committed one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from server.branches.models import Branch
+from server.common.i18n import request_language
+from server.customers.schemas import greeting_name
+from server.floor.codes import Channel, VisitStatus
+from server.floor.schemas import visit_summary
+from server.floor.service import BoardRow, floor_board
+
+MAX_ENTRIES = 4096  # branches × languages; far above any deployment, bounded all the same
+
+
+@dataclass(frozen=True)
+class Rendered:
+    stamp: tuple[int, int]
+    body: bytes
+    etag: str
+
+
+_cache: dict[tuple[str, str], Rendered] = {}
+
+
+def rendered_board(branch: Branch, now: datetime) -> Rendered:
+    key = (branch.id, request_language())
+    stamp = (branch.floor_version, int(now.timestamp() // 60))
+    entry = _cache.get(key)
+    if entry is None or entry.stamp != stamp:
+        body = json.dumps(board_body(branch, now), ensure_ascii=False, separators=(",", ":")).encode()
+        entry = Rendered(stamp, body, hashlib.sha256(body).hexdigest()[:32])
+        if len(_cache) >= MAX_ENTRIES:
+            _cache.clear()
+        _cache[key] = entry
+    return entry
+
+
+def board_body(branch: Branch, now: datetime) -> dict:
+    rows = floor_board(branch, now)
+    settings = branch.settings
+    return {
+        "visits": [_row(row) for row in rows],
+        "counts": _counts(rows),
+        "wait_tolerance_minutes": settings.wait_tolerance_minutes,
+        "care_reminder_minutes": settings.care_reminder_minutes,
+        "timezone": branch.timezone,
+    }
+
+
+def _row(row: BoardRow) -> dict:
+    visit, customer = row.visit, row.customer
+    return {
+        **visit_summary(visit),
+        "waited_minutes": row.waited_minutes,
+        "ahead": row.ahead,
+        "care_due_at": row.care_due_at.isoformat() if row.care_due_at else None,
+        "care_given_at": visit.care_given_at.isoformat() if visit.care_given_at else None,
+        "tolerance_state": row.tolerance_state,
+        "customer": {"id": customer.id, "greeting_name": greeting_name(customer), "tier": customer.tier.value}
+        if customer else None,
+    }
+
+
+def _counts(rows: list[BoardRow]) -> dict:
+    by_channel = {channel.value: 0 for channel in Channel}
+    waiting = over = 0
+    for row in rows:
+        if row.visit.status == VisitStatus.WAITING:
+            waiting += 1
+            by_channel[row.visit.channel.value] += 1
+        if row.tolerance_state == "over":
+            over += 1
+    return {"waiting": waiting, "over_tolerance": over, "by_channel": by_channel}
