@@ -58,10 +58,10 @@ def _id_number(rng: random.Random, male: bool) -> str:
 
 def customer_rows(branch_id: str, count: int, rng: random.Random, created_by: str | None = None,
                   account_manager_ids: tuple[str, ...] = ()) -> list[dict]:
-    """Rows for a bulk insert into customers; phones are unique within the batch."""
+    """Rows for a bulk insert into customers; phones and ID numbers are unique within the batch."""
     secret = vault()
     now = utcnow()
-    rows, phones = [], set()
+    rows, phones, id_numbers = [], set(), set()
     while len(rows) < count:
         family, given = _name(rng)
         phone = protect_phone(_phone(rng))
@@ -71,6 +71,11 @@ def customer_rows(branch_id: str, count: int, rng: random.Random, created_by: st
         male = rng.random() < 0.5
         tier = rng.choices((Tier.ORDINARY, Tier.POTENTIAL, Tier.VIP), (85, 9, 6))[0]
         id_number = protect_id_number(_id_number(rng, male)) if rng.random() < 0.6 else None
+        if id_number is not None:
+            if id_number.normalized in id_numbers:
+                id_number = None  # a rare clash of the generator; this customer simply gave no ID
+            else:
+                id_numbers.add(id_number.normalized)
         full_pinyin, initials = search_keys(family, given)
         row = {
             "id": new_id(), "branch_id": branch_id, "family_name": family, "given_name": given,

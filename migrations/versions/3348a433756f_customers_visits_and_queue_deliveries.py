@@ -63,13 +63,17 @@ def upgrade():
     sa.UniqueConstraint('branch_id', 'phone_index', name='uq_customers_branch_phone')
     )
     with op.batch_alter_table('customers', schema=None) as batch_op:
-        batch_op.create_index('ix_customers_branch_card_index', ['branch_id', 'card_index'], unique=False)
-        batch_op.create_index('ix_customers_branch_card_last4', ['branch_id', 'card_last4'], unique=False)
+        batch_op.create_index('ix_customers_branch_card_index', ['branch_id', 'card_index'], unique=False,
+                              sqlite_where=sa.text('card_index IS NOT NULL'), postgresql_where=sa.text('card_index IS NOT NULL'))
+        batch_op.create_index('ix_customers_branch_card_last4', ['branch_id', 'card_last4'], unique=False,
+                              sqlite_where=sa.text('card_last4 IS NOT NULL'), postgresql_where=sa.text('card_last4 IS NOT NULL'))
         batch_op.create_index('ix_customers_branch_full_name', ['branch_id', 'full_name'], unique=False)
-        batch_op.create_index('ix_customers_branch_id_number_last4', ['branch_id', 'id_number_last4'], unique=False)
+        batch_op.create_index('ix_customers_branch_id_number_last4', ['branch_id', 'id_number_last4'], unique=False,
+                              sqlite_where=sa.text('id_number_last4 IS NOT NULL'), postgresql_where=sa.text('id_number_last4 IS NOT NULL'))
         batch_op.create_index('ix_customers_branch_name_initials', ['branch_id', 'name_initials'], unique=False)
         batch_op.create_index('ix_customers_branch_name_pinyin', ['branch_id', 'name_pinyin'], unique=False)
-        batch_op.create_index('ix_customers_branch_phone_last4', ['branch_id', 'phone_last4'], unique=False)
+        batch_op.create_index('ix_customers_branch_phone_last4', ['branch_id', 'phone_last4'], unique=False,
+                              sqlite_where=sa.text('phone_last4 IS NOT NULL'), postgresql_where=sa.text('phone_last4 IS NOT NULL'))
 
     op.create_table('visits',
     sa.Column('id', sa.String(length=36), nullable=False),

@@ -22,6 +22,7 @@ from server.customers.names import has_hanzi, is_pinyin_query, query_key, search
 from server.customers.schemas import CustomerIn
 from server.customers.vault import vault
 from server.extensions import db
+from server.floor.models import Visit
 
 SEARCH_LIMIT = 20
 TICKET = re.compile(r"^[A-Za-z]{0,2}\d{1,4}$")
@@ -118,8 +119,6 @@ def search(actor: User, query: str, today_start: datetime) -> list[tuple[Custome
 
 def _conditions(actor: User, query: str, today_start: datetime):
     """(matched kind, WHERE clause, ORDER BY) for each way the query can be read; each uses an index."""
-    from server.floor.models import Visit  # the floor builds on customers, not the other way round
-
     by_relevance = (Customer.tier.desc(), Customer.last_visit_at.desc(), Customer.full_name)
     compact = re.sub(r"[\s-]", "", query)
     secret = vault()

@@ -8,8 +8,8 @@ from pathlib import Path
 
 # The page precached beside the static files: the offline fallback (others are cached as visited).
 PRECACHED_PAGES = ("/offline",)
-# Templates whose markup is part of the shell: a change to them must also bump the version.
-SHELL_TEMPLATES = ("base.html", "_macros.html", "shell/app.html", "pwa/offline.html", "auth/login.html")
+# Templates whose markup is part of the shell (with everything in shell/): a change must bump the version.
+SHELL_TEMPLATES = ("base.html", "_macros.html", "pwa/offline.html", "auth/login.html")
 SKIPPED_SUFFIXES = (".map", ".md")
 
 
@@ -23,7 +23,8 @@ def build_shell_assets(static_folder: Path, service_worker: Path, templates: Pat
     """Hash every file the shell is made of; any edit yields a new version and a new cache."""
     static_files = sorted(p for p in static_folder.rglob("*") if p.is_file() and p.suffix not in SKIPPED_SUFFIXES)
     digest = hashlib.sha256()
-    inputs = [service_worker, *static_files, *(templates / t for t in SHELL_TEMPLATES),
+    shell_templates = [templates / t for t in SHELL_TEMPLATES] + sorted((templates / "shell").glob("*.html"))
+    inputs = [service_worker, *static_files, *shell_templates,
               *sorted(translations.rglob("*.po"))]
     for path in inputs:
         if path.exists():
