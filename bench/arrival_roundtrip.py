@@ -11,6 +11,7 @@ and "confirmed" when the server's answer has replaced it (no "not synced yet" ba
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 import tempfile
 import threading
@@ -59,9 +60,10 @@ def main() -> None:
     with app.app_context():
         db.create_all()
         branch = branches.create_branch("RT", "Round trip")
-        accounts.create_user(username="rt", display_name="RT", role="lobby_manager", branch=branch,
+        accounts.create_user(username="bench", display_name="RT", role="lobby_manager", branch=branch,
                              password="bench-password-1")
         db.session.commit()
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request would drown the table
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     shown, confirmed = [], []
@@ -70,7 +72,7 @@ def main() -> None:
         page = browser.new_context(base_url=f"http://127.0.0.1:{server.server_port}", viewport={"width": 390, "height": 844},
                                    locale="en-US", is_mobile=True, has_touch=True).new_page()
         page.goto("/login")
-        page.fill("#username", "rt")
+        page.fill("#username", "bench")
         page.fill("#password", "bench-password-1")
         page.click("button[type=submit]")
         page.wait_for_selector("body[data-ready=true]")

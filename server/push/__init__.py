@@ -1,0 +1,1 @@
+"""Web Push: VAPID keys, device subscriptions, and the webpush delivery channel."""
