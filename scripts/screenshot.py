@@ -20,8 +20,13 @@ with sync_playwright() as p:
         page.fill("#password", "lobby-demo-2026")
         page.click("button[type=submit]")
         page.wait_for_selector("body[data-ready=true]")
-        page.click("[data-tab=more]")
-        page.wait_for_selector("[data-worklog-list] li")
+        if locale == "zh-CN":  # the floor board, the lobby manager's home
+            page.wait_for_selector("[data-board] .visit")
+        else:  # a customer card, found by pinyin initials
+            page.click("[data-tab=customers]")
+            page.fill("[data-search-form] input", "w")
+            page.click("[data-results] li a >> nth=0")
+            page.wait_for_selector("[data-customer-card] .greeting")
         page.screenshot(path=str(OUT / name))
         context.close()
     browser.close()
