@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask
 from flask_babel import get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -22,11 +24,16 @@ from server.customers.api import bp as customers_api
 from server.customers.vault import Vault
 from server.database import register_database
 from server.floor.api import bp as floor_api
+from server.notifications.api import bp as notifications_api
+from server.push.api import bp as push_api
+from server.push.vapid import load_vapid_keys
 from server.pwa.views import bp as pwa_pages
+from server.referrals.api import bp as referrals_api
 from server.shell.views import bp as shell_pages
 from server.worklog.api import bp as worklog_api
 
-BLUEPRINTS = (auth_api, branches_api, customers_api, floor_api, worklog_api, auth_pages, admin_pages, shell_pages, pwa_pages)
+BLUEPRINTS = (auth_api, branches_api, customers_api, floor_api, push_api, notifications_api, referrals_api,
+              worklog_api, auth_pages, admin_pages, shell_pages, pwa_pages)
 
 
 def create_app(config: object | None = None) -> Flask:
@@ -70,3 +77,4 @@ def register_extensions(app: Flask) -> None:
     )
     register_security(app)
     app.extensions["lobbypad.vault"] = Vault(app.config["PII_KEY"])
+    app.extensions["lobbypad.vapid"] = load_vapid_keys(app.config["VAPID_PRIVATE_KEY"], Path(app.instance_path))

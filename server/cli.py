@@ -128,7 +128,7 @@ def register_cli(app: Flask) -> None:
 
     @app.cli.command("worker")
     def worker() -> None:
-        """Run the background sweeps until interrupted."""
+        """Deliver notifications and run the timed sweeps until interrupted."""
         logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(levelname)s %(message)s")
         stop = threading.Event()
         for sig in (signal.SIGINT, signal.SIGTERM):

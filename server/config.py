@@ -58,6 +58,13 @@ class Config:
         self.SWEEP_SECONDS = float(env("SWEEP_SECONDS", "15"))
         # Reverse proxies in front of the app: their X-Forwarded-For gives the client address for rate limits.
         self.PROXY_HOPS = int(env("PROXY_HOPS", "0"))
+        # VAPID: a PEM P-256 private key, else one generated into instance/ (server/push/vapid.py).
+        self.VAPID_PRIVATE_KEY = env("VAPID_PRIVATE_KEY")
+        # Who push services contact about this server (the package sends it as "mailto:<address>").
+        self.VAPID_SUBJECT = env("VAPID_SUBJECT", "push-admin@lobbypad.invalid")
+        self.PUSH_TIMEOUT_SECONDS = float(env("PUSH_TIMEOUT_SECONDS", "5"))
+        # How often the worker looks for notifications to deliver (the sweeps run every SWEEP_SECONDS).
+        self.OUTBOX_POLL_SECONDS = float(env("OUTBOX_POLL_SECONDS", "0.5"))
         origins = env("PUSH_ALLOWED_ORIGINS")
         self.PUSH_ALLOWED_ORIGINS = (
             tuple(o.strip().rstrip("/") for o in origins.split(",") if o.strip()) if origins else DEFAULT_PUSH_ORIGINS

@@ -1,13 +1,15 @@
-"""The background worker: runs the timed sweeps of every feature at a fixed interval.
+"""The background worker: delivers the notification outbox and runs the timed sweeps.
 
-Features register a sweep (a function taking the current time) with `register_sweep`; the notification
-outbox, waiting-time care and referral escalation plug in here. Each sweep runs in its own transaction.
+Two cadences: the outbox every OUTBOX_POLL_SECONDS (a push must reach a phone within seconds), the sweeps
+(referral escalation; waiting-time care and complaint deadlines later) every SWEEP_SECONDS. Each step runs
+in its own transaction; one failing step neither stops the others nor the worker. Several workers may run.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from datetime import datetime
 
@@ -15,24 +17,23 @@ from flask import Flask
 
 from server.common.clock import utcnow
 from server.extensions import db
+from server.notifications.sender import deliver_due
+from server.referrals.service import escalate_due
 
 log = logging.getLogger(__name__)
 
 Sweep = Callable[[datetime], int]
-SWEEPS: dict[str, Sweep] = {}
+# Name → sweep (a function of the current time, returning how many records it acted on).
+SWEEPS: dict[str, Sweep] = {"referral_escalation": escalate_due}
 
 
-def register_sweep(name: str, sweep: Sweep) -> None:
-    SWEEPS[name] = sweep
-
-
-def run_sweeps_once(app: Flask) -> dict[str, int]:
-    """Run every registered sweep once; one failing sweep neither stops the others nor the worker."""
+def run_sweeps_once(app: Flask, now: datetime | None = None) -> dict[str, int]:
+    """Run every sweep once, at `now` (tests pass their own clock)."""
     done = {}
     with app.app_context():
         for name, sweep in SWEEPS.items():
             try:
-                done[name] = sweep(utcnow())
+                done[name] = sweep(now or utcnow())
                 db.session.commit()
             except Exception:
                 db.session.rollback()
@@ -41,10 +42,27 @@ def run_sweeps_once(app: Flask) -> dict[str, int]:
     return done
 
 
+def deliver_once(app: Flask) -> int:
+    """One round of the outbox: claim, send, record (see server/notifications/sender.py)."""
+    with app.app_context():
+        try:
+            return deliver_due()
+        except Exception:
+            db.session.rollback()
+            log.exception("outbox delivery failed")
+            return 0
+        finally:
+            db.session.remove()
+
+
 def run_forever(app: Flask, stop: threading.Event) -> None:
-    interval = app.config["SWEEP_SECONDS"]
-    log.info("worker started: %d sweeps every %.0f s", len(SWEEPS), interval)
+    poll, interval = app.config["OUTBOX_POLL_SECONDS"], app.config["SWEEP_SECONDS"]
+    log.info("worker started: outbox every %.1f s, %d sweeps every %.0f s", poll, len(SWEEPS), interval)
+    next_sweep = 0.0
     while not stop.is_set():
-        run_sweeps_once(app)
-        stop.wait(interval)
+        if time.monotonic() >= next_sweep:
+            run_sweeps_once(app)
+            next_sweep = time.monotonic() + interval
+        if deliver_once(app) == 0:  # a full batch: go straight on with the next one
+            stop.wait(poll)
     log.info("worker stopped")

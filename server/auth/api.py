@@ -7,7 +7,7 @@ from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
 from server.auth import limits, service
-from server.auth.schemas import LoginIn, MeUpdate, user_out
+from server.auth.schemas import DutyIn, LoginIn, MeUpdate, user_out
 from server.common.http import parse_json, transactional
 from server.common.policy import require_login
 from server.extensions import csrf
@@ -57,4 +57,13 @@ def update_me():
     """Change the user's own preferences (language)."""
     data = parse_json(MeUpdate)
     service.set_locale(current_user, data.preferred_locale)
+    return jsonify(user=user_out(current_user))
+
+
+@bp.put("/me/duty")
+@require_login
+@transactional
+def set_duty():
+    """On duty / away: floor notifications and `now` referrals go only to staff on duty."""
+    service.set_duty(current_user, parse_json(DutyIn).on_duty)
     return jsonify(user=user_out(current_user))

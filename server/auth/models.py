@@ -40,6 +40,9 @@ class User(UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # On the floor now: floor notifications and `now` referrals go only to staff on duty.
+    on_duty: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    on_duty_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     branch: Mapped[Branch | None] = relationship()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 
 class LoginIn(BaseModel):
@@ -29,4 +29,11 @@ def user_out(user) -> dict:
         "role": user.role.value,
         "branch_id": user.branch_id,
         "preferred_locale": user.preferred_locale,
+        "on_duty": bool(user.on_duty),
     }
+
+
+class DutyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    on_duty: StrictBool

@@ -139,3 +139,10 @@ def list_users(branch_id: str | None = None) -> list[User]:
 
 def count_users() -> int:
     return db.session.scalar(select(func.count(User.id))) or 0
+
+
+def set_duty(user: User, on_duty: bool) -> None:
+    if bool(user.on_duty) != on_duty:
+        user.on_duty, user.on_duty_since = on_duty, (utcnow() if on_duty else None)
+        audit.record("user.duty_changed", actor=user, subject_type="user", subject_id=user.id,
+                     branch_id=user.branch_id, on_duty=on_duty)

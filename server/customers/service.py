@@ -56,7 +56,7 @@ def _build(actor: User, data: CustomerIn) -> Customer:
         value = getattr(data, field)
         if value:
             _protect(customer, field, value)
-    _refuse_duplicate(customer)
+    _refuse_duplicate(customer, data.id.lower())
     audit.record("customer.created", actor=actor, subject_type="customer", subject_id=data.id,
                  branch_id=actor.branch_id, consent={"contact": data.consent.contact,
                                                      "marketing": data.consent.marketing})
@@ -76,15 +76,18 @@ def _protect(customer: Customer, field: str, value: str) -> None:
     setattr(customer, f"{field}_masked", protected.masked)
 
 
-def _refuse_duplicate(customer: Customer) -> None:
-    """One record per phone and per ID number in a branch: point the user at the existing one."""
+def _refuse_duplicate(customer: Customer, record_id: str) -> None:
+    """One record per phone and per ID number in a branch: point the user at the existing one.
+
+    The same id is no duplicate: it is this very request arriving twice at once (the page's outbox and
+    the service worker's sync); the primary key settles that one in create_once."""
     for field, label in (("phone", _("phone number")), ("id_number", _("ID number"))):
         index = getattr(customer, f"{field}_index")
         if index is None:
             continue
         existing = db.session.scalar(select(Customer.id).where(
             Customer.branch_id == customer.branch_id, getattr(Customer, f"{field}_index") == index))
-        if existing:
+        if existing and existing != record_id:
             raise Conflict(_("A customer with this %(what)s is already registered.", what=label),
                            code="duplicate_customer", fields={field: _("Already registered.")},
                            details={"customer_id": existing})

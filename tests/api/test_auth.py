@@ -19,7 +19,8 @@ def test_login_returns_user_and_csrf_token(api, make_user):
     assert response.status_code == 200
     body = response.get_json()
     assert body["user"] == {"id": staff.id, "username": staff.username, "display_name": staff.username,
-                            "role": "lobby_manager", "branch_id": staff.branch_id, "preferred_locale": None}
+                            "role": "lobby_manager", "branch_id": staff.branch_id, "preferred_locale": None,
+                            "on_duty": False}
     assert len(body["csrf_token"]) > 20
     me = api.get("/api/v1/me").get_json()
     assert me["user"]["id"] == staff.id

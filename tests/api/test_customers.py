@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from server.audit.models import AuditEvent
+from server.common.idempotency import fingerprint
 from server.customers.models import Customer
 from server.extensions import db
 from tests.helpers import assert_error
@@ -78,6 +79,31 @@ def test_same_phone_twice_points_to_the_existing_customer(lobby):
                                           "consent": {"contact": True, "marketing": False}}), 409,
                          "duplicate_customer")
     assert error["details"]["customer_id"] == first["id"] and "phone" in error["fields"]
+
+
+def test_the_same_request_arriving_twice_at_once_is_one_customer_not_a_duplicate(app, lobby, monkeypatch):
+    """The page's outbox and the service worker's sync send the same record at the same moment: both look
+    the id up, find nothing, and the second then meets the first one's phone (seen in CI as a 409)."""
+    from server.customers import service
+
+    real_build = service._build
+
+    def build_after_the_other_request_committed(actor, data):
+        with app.app_context():  # the other request, in its own session
+            other = real_build(db.session.merge(actor), data)
+            other.id = data.id
+            other.payload_hash = fingerprint(actor=actor.id, **data.model_dump(mode="json"))
+            db.session.add(other)
+            db.session.commit()
+        return real_build(actor, data)
+
+    monkeypatch.setattr(service, "_build", build_after_the_other_request_committed)
+    customer_id = str(uuid.uuid4())
+    response = lobby.post(URL, {"id": customer_id, "family_name": "孙", "phone": PHONE,
+                                "consent": {"contact": True, "marketing": False}})
+    assert response.status_code == 200 and response.get_json()["customer"]["id"] == customer_id
+    with app.app_context():
+        assert db.session.scalars(select(Customer.id).where(Customer.phone_last4 == "5678")).all() == [customer_id]
 
 
 def test_create_is_idempotent_on_the_client_id(app, lobby):

@@ -1,0 +1,1 @@
+"""Notifications: the transactional outbox, its channels (webpush, live) and the delivering worker."""

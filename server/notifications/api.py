@@ -1,0 +1,36 @@
+"""The live channel: an open app fetches what it has not shown yet (works where Web Push cannot reach)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, jsonify, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from server.common.clock import utcnow
+from server.common.errors import ValidationFailed
+from server.common.http import transactional
+from server.common.policy import require_login
+from server.notifications.service import live_notifications
+
+bp = Blueprint("notifications_api", __name__, url_prefix="/api/v1/notifications")
+
+
+@bp.get("")
+@require_login
+@transactional
+def live():
+    """`?after=<created_at of the last one shown>` → {notifications: [payload + id, created_at], now}."""
+    after = None
+    if raw := request.args.get("after"):
+        try:
+            after = datetime.fromisoformat(raw)
+        except ValueError:
+            raise ValidationFailed(fields={"after": _("Not a date and time.")}) from None
+        if after.tzinfo is None:
+            raise ValidationFailed(fields={"after": _("Give the time zone.")})
+    now = utcnow()
+    found = live_notifications(current_user, now, after)
+    return jsonify(notifications=[{**n.payload, "id": n.id, "created_at": n.created_at.isoformat()} for n in found],
+                   now=now.isoformat())

@@ -1,0 +1,87 @@
+"""Raising notifications: written in the caller's transaction, delivered later by the worker."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+
+from server.auth.models import User
+from server.common.clock import utcnow
+from server.extensions import db
+from server.notifications.models import Channel, Delivery, DeliveryStatus, Notification
+from server.push.models import PushSubscription
+
+LIVE_TARGET = "app"
+LIVE_WINDOW = timedelta(hours=12)  # how far back an app that opens catches up on what it missed
+
+
+@dataclass(frozen=True)
+class Kind:
+    urgency: str  # the Web Push Urgency header: very-low, low, normal, high
+    ttl_seconds: int  # how long the push service keeps it for a phone that is off
+    renotify: bool = False  # buzz again even when it replaces a notification with the same tag
+
+
+KINDS = {
+    "referral.new": Kind("high", 5 * 60),
+    "referral.follow_up": Kind("normal", 24 * 3600),
+    "referral.accepted": Kind("high", 10 * 60),
+    "referral.declined": Kind("high", 10 * 60),
+    "referral.escalated": Kind("high", 5 * 60, renotify=True),
+    "referral.overdue": Kind("normal", 8 * 3600, renotify=True),
+    "push.test": Kind("normal", 5 * 60),
+}
+
+
+def notify(recipient: User, kind: str, *, title: str, body: str, url: str, ref: tuple[str, str],
+           dedupe_key: str, tag: str | None = None) -> Notification:
+    """Queue one notification to every device of the recipient and to their open app.
+
+    Same dedupe key → the notification already queued (an event notifies a recipient once)."""
+    existing = db.session.scalar(select(Notification).where(Notification.dedupe_key == dedupe_key))
+    if existing is not None:
+        return existing
+    spec = KINDS[kind]
+    ref_type, ref_id = ref
+    # Title and body are capped so the payload stays under the contract's 3 KB (4096 bytes of ciphertext at most).
+    payload = {"kind": kind, "title": title[:120], "body": body[:400], "url": url, "tag": tag or f"{ref_type}-{ref_id}",
+               "ref": {"type": ref_type, "id": ref_id}, "renotify": spec.renotify}
+    notification = Notification(branch_id=recipient.branch_id, recipient_id=recipient.id, kind=kind, payload=payload,
+                                dedupe_key=dedupe_key, urgency=spec.urgency, ttl_seconds=spec.ttl_seconds,
+                                ref_type=ref_type, ref_id=ref_id)
+    db.session.add(notification)
+    db.session.flush()
+    subscriptions = db.session.scalars(select(PushSubscription.id).where(PushSubscription.user_id == recipient.id))
+    for subscription_id in subscriptions:
+        db.session.add(Delivery(notification_id=notification.id, channel=Channel.WEBPUSH, target=subscription_id))
+    db.session.add(Delivery(notification_id=notification.id, channel=Channel.LIVE, target=LIVE_TARGET))
+    return notification
+
+
+def live_notifications(user: User, now: datetime, after: datetime | None = None) -> list[Notification]:
+    """What the user's open app has not shown yet (or everything of the last hours); marks the live
+    deliveries as sent, so the sender sees that the open app received it."""
+    since = max(after, now - LIVE_WINDOW) if after else now - LIVE_WINDOW
+    found = list(db.session.scalars(
+        select(Notification).where(Notification.recipient_id == user.id, Notification.created_at > since)
+        .order_by(Notification.created_at).limit(50)))
+    if found:
+        db.session.execute(
+            update(Delivery).where(Delivery.notification_id.in_([n.id for n in found]), Delivery.channel == Channel.LIVE,
+                                   Delivery.status == DeliveryStatus.PENDING)
+            .values(status=DeliveryStatus.SENT, sent_at=now, attempts=Delivery.attempts + 1)
+            .execution_options(synchronize_session=False))
+    return found
+
+
+def reach(ref_type: str, ref_id: str) -> list[dict]:
+    """Per notification about a record: who, which channels reached them and when, and which failed."""
+    rows = db.session.scalars(select(Notification).where(Notification.ref_type == ref_type, Notification.ref_id == ref_id)
+                              .order_by(Notification.created_at))
+    return [{
+        "kind": n.kind, "recipient_id": n.recipient_id, "created_at": n.created_at,
+        "deliveries": [{"channel": d.channel.value, "status": d.status.value, "sent_at": d.sent_at,
+                        "attempts": d.attempts} for d in n.deliveries],
+    } for n in rows]

@@ -1,0 +1,56 @@
+"""Device subscriptions: saved for the signed-in user, only towards the allowed push services."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import delete, select
+
+from server.auth.models import User
+from server.common.clock import utcnow
+from server.common.errors import ValidationFailed
+from server.extensions import db
+from server.notifications.service import notify
+from server.push.models import PushSubscription
+from server.push.schemas import SubscriptionIn
+
+
+def allowed_endpoint(endpoint: str) -> bool:
+    parts = urlsplit(endpoint)
+    return f"{parts.scheme}://{parts.netloc}" in current_app.config["PUSH_ALLOWED_ORIGINS"] and not parts.username
+
+
+def subscribe(user: User, data: SubscriptionIn, user_agent: str | None) -> tuple[PushSubscription, bool]:
+    """Save (or refresh) this device's subscription. Re-sent each time the app opens. (subscription, created)"""
+    if not allowed_endpoint(data.endpoint):
+        # The server POSTs to this URL: only the push services the operator allows, never an arbitrary address.
+        raise ValidationFailed(_("This push service is not allowed."), fields={"endpoint": _("Not an allowed push service.")})
+    found = db.session.scalar(select(PushSubscription).where(PushSubscription.endpoint == data.endpoint))
+    created = found is None
+    if created:
+        found = PushSubscription(endpoint=data.endpoint)
+        db.session.add(found)
+    # A device signed in by someone else now belongs to them; keys change when the browser renews them.
+    found.user_id, found.p256dh, found.auth = user.id, data.keys.p256dh, data.keys.auth
+    found.user_agent, found.last_seen_at = (user_agent or "")[:255] or None, utcnow()
+    db.session.flush()
+    return found, created
+
+
+def unsubscribe(user: User, endpoint: str) -> None:
+    db.session.execute(delete(PushSubscription).where(PushSubscription.user_id == user.id,
+                                                      PushSubscription.endpoint == endpoint))
+
+
+def devices(user: User) -> int:
+    return len(db.session.scalars(select(PushSubscription.id).where(PushSubscription.user_id == user.id)).all())
+
+
+def send_test(user: User) -> None:
+    """The settings screen's "send me a test notification"."""
+    now = utcnow()
+    notify(user, "push.test", title=_("Lobbypad test notification"),
+           body=_("Notifications reach this device."), url="/#more", ref=("user", user.id),
+           dedupe_key=f"push.test:{user.id}:{now.isoformat()}", tag="push-test")

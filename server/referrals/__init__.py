@@ -1,0 +1,1 @@
+"""Referrals: the lobby manager hands a customer to an account manager; accept, decline, meet, outcome, escalation."""

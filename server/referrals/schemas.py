@@ -1,0 +1,112 @@
+"""Shapes of the referral API: what may come in, and the referral with its timeline that goes out."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+
+from server.common.types import new_id
+from server.customers.schemas import UUID_PATTERN, CustomerIn, customer_out
+from server.referrals.models import Outcome, Referral, Urgency
+
+Signal = Literal["large_amount", "wealth_management", "funds", "fx", "insurance", "loans", "asked_rates",
+                 "large_transfer_in", "other"]
+
+
+class ReferralIn(BaseModel):
+    """`customer_id` of a known customer, or `lead`: a new customer with only what they agreed to give."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    id: str = Field(default_factory=new_id, pattern=UUID_PATTERN)
+    customer_id: str | None = Field(None, pattern=UUID_PATTERN)
+    lead: CustomerIn | None = None
+    account_manager_id: str | None = Field(None, pattern=UUID_PATTERN)
+    reason: str = Field(min_length=1, max_length=500)
+    signals: list[Signal] = Field(default_factory=list, max_length=9)
+    location: str | None = Field(None, max_length=60)
+    urgency: Urgency
+    occurred_at: AwareDatetime | None = None
+
+    @model_validator(mode="after")
+    def one_customer(self) -> ReferralIn:
+        if (self.customer_id is None) == (self.lead is None):
+            raise ValueError("give either customer_id or lead")
+        self.signals = list(dict.fromkeys(self.signals))
+        return self
+
+
+class AcceptIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    eta_minutes: int | None = Field(None, ge=0, le=120)
+
+
+class DeclineIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    reason: str = Field(min_length=1, max_length=300)
+
+
+class ReassignIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    account_manager_id: str | None = Field(None, pattern=UUID_PATTERN)
+
+
+class OutcomeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    result: Outcome
+    product: str | None = Field(None, max_length=120)
+    amount: Decimal | None = Field(None, ge=0, le=Decimal("1e11"), decimal_places=2)
+    note: str | None = Field(None, max_length=2000)
+
+    @model_validator(mode="after")
+    def product_when_sold(self) -> OutcomeIn:
+        if self.result == Outcome.PRODUCT_SOLD and not self.product:
+            raise ValueError("name the product sold")
+        return self
+
+
+class NoteIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    note: str | None = Field(None, max_length=500)
+
+
+def _person(user) -> dict | None:
+    return {"id": user.id, "display_name": user.display_name} if user else None
+
+
+def referral_out(referral: Referral, *, timeline: bool = False, reach: list | None = None) -> dict:
+    out = {
+        "id": referral.id,
+        "customer": customer_out(referral.customer),
+        "from": _person(referral.from_user),
+        "to": _person(referral.to_user),
+        "reason": referral.reason,
+        "signals": referral.signals or [],
+        "location": referral.location,
+        "urgency": referral.urgency.value,
+        "status": referral.status.value,
+        "eta_minutes": referral.eta_minutes,
+        "answer_by": referral.answer_by.isoformat() if referral.answer_by else None,
+        "due_at": referral.due_at.isoformat() if referral.due_at else None,
+        "escalations": referral.escalations,
+        "decline_reason": referral.decline_reason,
+        "outcome": referral.outcome.value if referral.outcome else None,
+        "product": referral.product,
+        "amount": str(referral.amount) if referral.amount is not None else None,
+        "outcome_note": referral.outcome_note,
+        "created_at": referral.created_at.isoformat(),
+        "accepted_at": referral.accepted_at.isoformat() if referral.accepted_at else None,
+    }
+    if timeline:
+        out["timeline"] = [{"type": e.type, "actor": _person(e.actor), "to": _person(e.to_user), "note": e.note,
+                            "at": e.occurred_at.isoformat()} for e in referral.events]
+    if reach is not None:
+        out["reach"] = reach
+    return out
