@@ -39,6 +39,9 @@ class JsonClient:
     def post(self, url, json=None, **kw):
         return self.client.post(url, json=json, headers=self._headers(), **kw)
 
+    def put(self, url, json=None, **kw):
+        return self.client.put(url, json=json, headers=self._headers(), **kw)
+
     def patch(self, url, json=None, **kw):
         return self.client.patch(url, json=json, headers=self._headers(), **kw)
 

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from server.audit import service as audit
@@ -24,6 +25,11 @@ from server.referrals.models import (AWAITING_ANSWER, OPEN, Outcome, Referral, R
 from server.referrals.schemas import OutcomeIn, ReferralIn
 
 LIST_LIMIT = 100
+STATUS_NAMES = {
+    ReferralStatus.SENT: _l("sent"), ReferralStatus.ESCALATED: _l("escalated"), ReferralStatus.ACCEPTED: _l("accepted"),
+    ReferralStatus.DECLINED: _l("declined"), ReferralStatus.MET: _l("met"),
+    ReferralStatus.OUTCOME_RECORDED: _l("closed with an outcome"), ReferralStatus.CANCELLED: _l("cancelled"),
+}
 
 
 # --- choosing the account manager -------------------------------------------------------------------
@@ -278,7 +284,7 @@ def _must_be_assignee(actor: User, referral: Referral) -> None:
 
 def _must_be_in(referral: Referral, statuses) -> None:
     if referral.status not in statuses:
-        raise Conflict(_("This referral is already %(status)s.", status=referral.status.value),
+        raise Conflict(_("This referral is already %(status)s.", status=STATUS_NAMES[referral.status]),
                        code="invalid_transition")
 
 

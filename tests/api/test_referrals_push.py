@@ -1,0 +1,313 @@
+"""Referrals end to end through the API, with real Web Push to a loopback push service that decrypts."""
+
+from __future__ import annotations
+
+import os
+import stat
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from server.common.clock import utcnow
+from server.customers.models import Customer, Tier
+from server.extensions import db
+from server.notifications import sender
+from server.notifications.models import Delivery, DeliveryStatus
+from server.push.models import PushSubscription
+from server.worker import run_sweeps_once
+from tests.fake_push import Answer, FakePushService
+from tests.helpers import assert_error
+
+CONTRACT_FIELDS = {"kind", "title", "body", "url", "tag", "ref"}
+
+
+@pytest.fixture
+def push(app):
+    with app.app_context():
+        key = app.extensions["lobbypad.vapid"].application_server_key
+    service = FakePushService(key)
+    app.config["PUSH_ALLOWED_ORIGINS"] = (service.origin,)
+    app.config["PUSH_TIMEOUT_SECONDS"] = 1.0
+    yield service
+    service.close()
+
+
+@dataclass
+class Floor:
+    lobby: object
+    manager: object
+    manager2: object
+    supervisor: object
+    staff: dict
+    customer_id: str
+
+
+@pytest.fixture
+def floor(app, api_factory, make_user, push):
+    """A branch with a lobby manager, two account managers on duty and a supervisor, each with one phone."""
+    staff, clients = {}, {}
+    for name, role in (("lobby", "lobby_manager"), ("manager", "account_manager"), ("manager2", "account_manager"),
+                       ("supervisor", "supervisor")):
+        staff[name] = make_user(role, username=f"{name}-{uuid.uuid4().hex[:6]}")
+        client = api_factory()
+        client.login(staff[name])
+        response = client.post("/api/v1/push/subscriptions", push.new_device(name).subscription())
+        assert response.status_code == 201, response.get_json()
+        if role == "account_manager":
+            assert client.put("/api/v1/me/duty", {"on_duty": True}).get_json()["user"]["on_duty"] is True
+        clients[name] = client
+    customer = clients["lobby"].post("/api/v1/customers", {
+        "family_name": "李", "given_name": "小山", "salutation": "mr", "consent": {"contact": True, "marketing": False}})
+    return Floor(clients["lobby"], clients["manager"], clients["manager2"], clients["supervisor"], staff,
+                 customer.get_json()["customer"]["id"])
+
+
+def refer(floor, **fields):
+    body = {"customer_id": floor.customer_id, "reason": "存款 50 万到期，问理财", "location": "贵宾室 2",
+            "urgency": "now", "signals": ["wealth_management", "large_amount"], **fields}
+    response = floor.lobby.post("/api/v1/referrals", body)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["referral"]
+
+
+def deliver(app, now: datetime | None = None) -> int:
+    with app.app_context():
+        return sender.deliver_due(now)
+
+
+def test_vapid_key_is_a_p256_point_generated_once_into_a_private_file(app, api, make_user):
+    api.login(make_user())
+    key = api.get("/api/v1/push/vapid-public-key").get_json()["public_key"]
+    import base64
+    assert base64.urlsafe_b64decode(key + "=" * (-len(key) % 4))[:1] == b"\x04" and len(key) == 87
+    path = Path(app.instance_path) / "vapid_private.pem"
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    from server import create_app
+    from server.config import TestConfig
+    again = create_app(TestConfig(app.config["SQLALCHEMY_DATABASE_URI"], instance_path=Path(app.instance_path)))
+    assert again.extensions["lobbypad.vapid"].application_server_key == key
+
+
+def test_subscriptions_only_towards_allowed_push_services(app, api, make_user, push):
+    api.login(make_user())
+    device = push.new_device("phone").subscription()
+    assert api.post("/api/v1/push/subscriptions", device).status_code == 201
+    again = api.post("/api/v1/push/subscriptions", device)
+    assert again.status_code == 200 and again.get_json()["devices"] == 1
+    elsewhere = {**device, "endpoint": "http://10.0.0.7/push/x"}
+    error = assert_error(api.post("/api/v1/push/subscriptions", elsewhere), 422, "validation_failed")
+    assert "endpoint" in error["fields"]
+    bad_keys = {**device, "keys": {"p256dh": "AAAA", "auth": device["keys"]["auth"]}}
+    assert "keys.p256dh" in assert_error(api.post("/api/v1/push/subscriptions", bad_keys), 422,
+                                         "validation_failed")["fields"]
+    assert api.delete("/api/v1/push/subscriptions", {"endpoint": device["endpoint"]}).status_code == 204
+    with app.app_context():
+        assert db.session.scalar(select(func.count(PushSubscription.id))) == 0
+
+
+def test_a_referral_reaches_the_account_managers_phone_once_encrypted(app, floor, push):
+    referral = refer(floor)
+    assert referral["to"]["id"] in (floor.staff["manager"].id, floor.staff["manager2"].id)
+    assert deliver(app) >= 1
+    received = push.wait_for(1)
+    assert len(received) == 1
+    got = received[0]
+    assignee = "manager" if referral["to"]["id"] == floor.staff["manager"].id else "manager2"
+    assert got.device == assignee
+    assert CONTRACT_FIELDS <= set(got.payload)
+    assert got.payload["kind"] == "referral.new" and got.payload["ref"] == {"type": "referral", "id": referral["id"]}
+    assert got.payload["url"] == f"/#referrals/{referral['id']}"
+    assert "李小山" in got.payload["title"] and "贵宾室 2" in got.payload["body"]
+    assert got.headers["urgency"] == "high" and int(got.headers["ttl"]) == 300 and len(got.headers["topic"]) == 32
+    assert deliver(app) == 0 and len(push.received) == 1  # nothing is sent twice
+
+
+def test_accept_tells_the_lobby_manager_who_and_when(app, floor, push):
+    referral = refer(floor)
+    deliver(app)
+    push.wait_for(1)
+    assignee = floor.manager if referral["to"]["id"] == floor.staff["manager"].id else floor.manager2
+    other = floor.manager2 if assignee is floor.manager else floor.manager
+    assert_error(other.post(f"/api/v1/referrals/{referral['id']}/accept", {"eta_minutes": 3}), 403, "not_assignee")
+    accepted = assignee.post(f"/api/v1/referrals/{referral['id']}/accept", {"eta_minutes": 3}).get_json()["referral"]
+    assert accepted["status"] == "accepted" and accepted["eta_minutes"] == 3
+    again = assignee.post(f"/api/v1/referrals/{referral['id']}/accept", {"eta_minutes": 3})
+    assert again.status_code == 200  # the outbox's retry is harmless
+    deliver(app)
+    push.wait_for(2)
+    (told,) = push.of("lobby")
+    assert told["kind"] == "referral.accepted"  # worded in the lobby manager's language (Chinese by default)
+    assert told["body"] == "李小山 — 3 分钟后到" and accepted["to"]["display_name"] in told["title"]
+    shown = floor.lobby.get(f"/api/v1/referrals/{referral['id']}").get_json()["referral"]
+    assert [step["type"] for step in shown["timeline"]] == ["sent", "accepted"]
+    reached = {(r["kind"], d["channel"], d["status"]) for r in shown["reach"] for d in r["deliveries"]}
+    assert ("referral.new", "webpush", "sent") in reached and ("referral.accepted", "webpush", "sent") in reached
+
+
+def test_nobody_answers_then_it_escalates_to_the_next_manager_and_the_supervisor(app, floor, push):
+    referral = refer(floor)
+    deliver(app)
+    push.wait_for(1)
+    first = "manager" if referral["to"]["id"] == floor.staff["manager"].id else "manager2"
+    second = "manager2" if first == "manager" else "manager"
+    assert run_sweeps_once(app, utcnow() + timedelta(minutes=2))["referral_escalation"] == 0  # not yet
+    assert run_sweeps_once(app, utcnow() + timedelta(minutes=4))["referral_escalation"] == 1
+    deliver(app)
+    push.wait_for(3)
+    assert [p["kind"] for p in push.of(second)] == ["referral.escalated"]
+    assert [p["kind"] for p in push.of("supervisor")] == ["referral.escalated"]
+    assert push.of(second)[0]["renotify"] is True
+    assert [p["kind"] for p in push.of(first)] == ["referral.new"]
+    shown = floor.lobby.get(f"/api/v1/referrals/{referral['id']}").get_json()["referral"]
+    assert shown["status"] == "escalated" and shown["to"]["id"] == floor.staff[second].id
+    assert [step["type"] for step in shown["timeline"]] == ["sent", "escalated"]
+
+
+def test_decline_goes_back_to_the_lobby_manager_who_sends_it_on(app, floor, push):
+    referral = refer(floor)
+    assignee = floor.manager if referral["to"]["id"] == floor.staff["manager"].id else floor.manager2
+    other_name = "manager2" if assignee is floor.manager else "manager"
+    declined = assignee.post(f"/api/v1/referrals/{referral['id']}/decline", {"reason": "在开会"}).get_json()["referral"]
+    assert declined["status"] == "declined" and declined["decline_reason"] == "在开会"
+    moved = floor.lobby.post(f"/api/v1/referrals/{referral['id']}/reassign", {}).get_json()["referral"]
+    assert moved["status"] == "sent" and moved["to"]["id"] == floor.staff[other_name].id
+    deliver(app)
+    push.wait_for(3)
+    assert [p["kind"] for p in push.of("lobby")] == ["referral.declined"]
+    assert [p["kind"] for p in push.of(other_name)] == ["referral.new"]
+
+
+def test_a_dead_subscription_is_deleted_on_410(app, floor, push):
+    push.answer_next(Answer(410))
+    refer(floor)
+    deliver(app)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(PushSubscription.id))) == 3
+        assert db.session.scalar(select(Delivery.status).where(Delivery.channel == "webpush")) == DeliveryStatus.GONE
+
+
+def test_a_server_error_is_retried_later_and_delivered_once(app, floor, push):
+    push.answer_next(Answer(500))
+    refer(floor)
+    deliver(app)
+    assert push.requests == 1 and push.received == []
+    assert deliver(app) == 0  # backing off
+    deliver(app, utcnow() + timedelta(minutes=10))
+    assert len(push.wait_for(1)) == 1 and push.requests == 2
+    deliver(app, utcnow() + timedelta(hours=1))
+    assert push.requests == 2
+
+
+def test_retry_after_is_honoured(app, floor, push):
+    push.answer_next(Answer(429, {"Retry-After": "120"}))
+    before = utcnow()
+    refer(floor)
+    deliver(app)
+    with app.app_context():
+        delivery = db.session.scalar(select(Delivery).where(Delivery.channel == "webpush"))
+        assert delivery.status == DeliveryStatus.PENDING and delivery.response_status == 429
+        assert delivery.next_attempt_at >= before + timedelta(seconds=120)
+    deliver(app, utcnow() + timedelta(seconds=60))
+    assert push.requests == 1
+
+
+def test_a_hanging_push_service_times_out_and_is_retried(app, floor, push):
+    push.answer_next(Answer(201, hang_seconds=3))
+    refer(floor)
+    deliver(app)
+    with app.app_context():
+        delivery = db.session.scalar(select(Delivery).where(Delivery.channel == "webpush"))
+        assert delivery.status == DeliveryStatus.PENDING and "Timeout" in delivery.error
+
+
+def test_giving_up_after_the_last_attempt_shows_on_the_referral(app, floor, push):
+    push.answer_next(*[Answer(503)] * sender.MAX_ATTEMPTS)
+    referral = refer(floor)
+    for attempt in range(sender.MAX_ATTEMPTS):
+        deliver(app, utcnow() + timedelta(hours=attempt + 1))
+    shown = floor.lobby.get(f"/api/v1/referrals/{referral['id']}").get_json()["referral"]
+    webpush = [d for r in shown["reach"] for d in r["deliveries"] if d["channel"] == "webpush"]
+    assert webpush == [{"channel": "webpush", "status": "failed", "sent_at": None, "attempts": sender.MAX_ATTEMPTS}]
+
+
+def test_a_worker_killed_between_claim_and_send_delivers_once_after_restart(app, floor, push):
+    refer(floor)
+    with app.app_context():
+        assert len(sender._claim(utcnow(), 100)) == 1  # claimed and committed, then the worker died
+        assert sender._claim(utcnow(), 100) == []  # another worker does not take a live claim
+    assert deliver(app) == 0
+    deliver(app, utcnow() + sender.LEASE + timedelta(seconds=1))  # the lease ran out: claimed again
+    assert len(push.wait_for(1)) == 1 and push.requests == 1
+
+
+def test_the_live_channel_hands_an_open_app_its_notifications(app, floor, push):
+    referral = refer(floor)
+    assignee = floor.manager if referral["to"]["id"] == floor.staff["manager"].id else floor.manager2
+    live = assignee.get("/api/v1/notifications").get_json()
+    assert [n["kind"] for n in live["notifications"]] == ["referral.new"]
+    assert live["notifications"][0]["ref"]["id"] == referral["id"]
+    later = assignee.get("/api/v1/notifications", query_string={"after": live["notifications"][0]["created_at"]})
+    assert later.get_json()["notifications"] == []
+    assert floor.lobby.get("/api/v1/notifications").get_json()["notifications"] == []
+    shown = floor.lobby.get(f"/api/v1/referrals/{referral['id']}").get_json()["referral"]
+    assert {"channel": "live", "status": "sent"}.items() <= next(
+        d for r in shown["reach"] for d in r["deliveries"] if d["channel"] == "live").items()
+    assert_error(assignee.get("/api/v1/notifications?after=yesterday"), 422, "validation_failed")
+
+
+def test_the_customers_own_manager_on_duty_gets_it_else_the_least_busy(app, floor, push):
+    with app.app_context():
+        db.session.get(Customer, floor.customer_id).assigned_account_manager_id = floor.staff["manager2"].id
+        db.session.commit()
+    assert refer(floor)["to"]["id"] == floor.staff["manager2"].id
+    assert refer(floor)["to"]["id"] == floor.staff["manager2"].id
+    floor.manager2.put("/api/v1/me/duty", {"on_duty": False})
+    assert refer(floor)["to"]["id"] == floor.staff["manager"].id
+    floor.manager.put("/api/v1/me/duty", {"on_duty": False})
+    body = {"customer_id": floor.customer_id, "reason": "x", "urgency": "now"}
+    assert_error(floor.lobby.post("/api/v1/referrals", body), 409, "no_account_manager_on_duty")
+    follow_up = floor.lobby.post("/api/v1/referrals", {**body, "urgency": "follow_up"})
+    assert follow_up.status_code == 201 and follow_up.get_json()["referral"]["to"]["id"] == floor.staff["manager2"].id
+
+
+def test_a_lead_with_consent_becomes_a_potential_vip_with_a_follow_up_due_next_business_day(app, floor, push):
+    response = floor.lobby.post("/api/v1/referrals", {
+        "lead": {"family_name": "周", "salutation": "ms", "phone": "13900001111",
+                 "consent": {"contact": True, "marketing": False}},
+        "reason": "没时间，留了电话", "urgency": "follow_up", "signals": ["funds"]})
+    referral = response.get_json()["referral"]
+    assert response.status_code == 201 and referral["customer"]["tier"] == "potential"
+    assert referral["customer"]["phone_masked"] == "139****1111"
+    due = datetime.fromisoformat(referral["due_at"])
+    created = datetime.fromisoformat(referral["created_at"])
+    assert timedelta(days=1) <= due - created <= timedelta(days=3) and due.astimezone(
+        timezone(timedelta(hours=8))).weekday() < 5
+    assert_error(floor.lobby.post("/api/v1/referrals", {"reason": "x", "urgency": "now"}), 422, "validation_failed")
+
+
+def test_outcome_became_vip_upgrades_the_customer(app, floor, push):
+    referral = refer(floor)
+    assignee = floor.manager if referral["to"]["id"] == floor.staff["manager"].id else floor.manager2
+    url = f"/api/v1/referrals/{referral['id']}"
+    assert_error(assignee.post(f"{url}/met", {}), 409, "invalid_transition")
+    assignee.post(f"{url}/accept", {})
+    assert assignee.post(f"{url}/met", {}).get_json()["referral"]["status"] == "met"
+    error = assert_error(assignee.post(f"{url}/outcome", {"result": "product_sold"}), 422, "validation_failed")
+    assert "product" in error["fields"]["body"]
+    done = assignee.post(f"{url}/outcome", {"result": "became_vip", "note": "开了理财账户"}).get_json()["referral"]
+    assert done["status"] == "outcome_recorded" and done["outcome"] == "became_vip"
+    with app.app_context():
+        assert db.session.get(Customer, floor.customer_id).tier == Tier.VIP
+
+
+def test_referrals_are_invisible_to_another_branch(app, floor, push, api_factory, make_user):
+    referral = refer(floor)
+    stranger = api_factory()
+    stranger.login(make_user("account_manager", branch_code="B002"))
+    assert_error(stranger.get(f"/api/v1/referrals/{referral['id']}"), 404, "not_found")
+    assert_error(stranger.post(f"/api/v1/referrals/{referral['id']}/accept", {}), 404, "not_found")
+    assert stranger.get("/api/v1/referrals").get_json()["referrals"] == []
