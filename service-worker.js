@@ -1,5 +1,5 @@
 /* Lobbypad service worker: versioned precache of the shell, network-first pages with an offline
-   fallback, user-approved updates, and the outbox flush on Background Sync. Flask fills in VERSION
+   fallback, user-approved updates, the outbox flush on Background Sync, and Web Push notifications. Flask fills in VERSION
    (a hash of the shell's files) and PRECACHE when it serves this file. */
 const VERSION = "__VERSION__";
 const PRECACHE = [/*__PRECACHE__*/];
@@ -34,11 +34,80 @@ self.addEventListener("message", (event) => {
   if (type === "CLAIM") event.waitUntil(self.clients.claim());
   // The page that signed in was loaded before this worker controlled it: keep it for offline reloads.
   if (type === "CACHE_SHELL") event.waitUntil(cacheShell());
+  // The live channel's notification, shown like a push (same tag: whichever comes second replaces the first).
+  if (type === "SHOW_NOTIFICATION") event.waitUntil(showPayload(event.data.payload));
 });
 
 self.addEventListener("sync", (event) => {
   if (event.tag === self.LobbypadOutbox.SYNC_TAG) event.waitUntil(self.LobbypadOutbox.flush());
 });
+
+/* Web Push. Every push shows a notification (iOS revokes subscriptions whose pushes show nothing). The
+   payload is the server's {kind, title, body, url, tag, ref, renotify, actions}, already in the user's language. */
+self.addEventListener("push", (event) => {
+  let payload;
+  try {
+    payload = event.data ? event.data.json() : null;
+  } catch (error) {
+    payload = null;
+  }
+  event.waitUntil(showPayload(payload || { title: "Lobbypad", body: "", url: "/", tag: "lobbypad" }));
+});
+
+function showPayload(payload) {
+  return self.registration.showNotification(payload.title, {
+    body: payload.body,
+    tag: payload.tag,  // an update replaces the earlier notification of the same record instead of stacking
+    renotify: Boolean(payload.renotify && payload.tag),
+    icon: "/static/icons/icon-192.png",
+    badge: "/static/icons/badge-96.png",
+    data: { url: payload.url || "/", ref: payload.ref || null, kind: payload.kind || null },
+    actions: (payload.actions || []).slice(0, 2),
+  });
+}
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  event.waitUntil(openFromNotification(event.notification.data || {}, event.action));
+});
+
+async function openFromNotification(data, action) {
+  const ref = data.ref;
+  if (action === "accept" && ref && ref.type === "referral") {
+    // Through the outbox: a bad network on the floor must not lose the accept.
+    await self.LobbypadOutbox.enqueue({
+      kind: "referral.accept", method: "POST", url: `/api/v1/referrals/${ref.id}/accept`, body: {},
+      id: `accept-${ref.id}`,
+    });
+    self.LobbypadOutbox.flush().catch(() => {});
+  }
+  const target = new URL(data.url || "/", self.location.origin).href;
+  const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  const open = windows.find((client) => new URL(client.url).origin === self.location.origin);
+  if (open) {
+    await open.focus();
+    return open.navigate ? open.navigate(target).catch(() => open.postMessage({ type: "OPEN", url: target }))
+      : open.postMessage({ type: "OPEN", url: target });
+  }
+  return self.clients.openWindow(target);
+}
+
+/* The browser renewed the subscription: subscribe again and tell the server (through the outbox). */
+self.addEventListener("pushsubscriptionchange", (event) => {
+  event.waitUntil((async () => {
+    const options = event.oldSubscription ? event.oldSubscription.options : null;
+    const subscription = event.newSubscription
+      || (options ? await self.registration.pushManager.subscribe(options) : null);
+    if (!subscription) return;
+    await self.LobbypadOutbox.enqueue({
+      kind: "push.subscribe", method: "POST", url: "/api/v1/push/subscriptions", body: subscription.toJSON(),
+    });
+    await self.LobbypadOutbox.flush();
+  })());
+});
+
+// Tests and the page's "open" fallback reach the same code the click runs.
+self.LobbypadNotifications = { showPayload, openFromNotification };
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;

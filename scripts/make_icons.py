@@ -30,9 +30,23 @@ def draw(size: int, maskable: bool) -> Image.Image:
     return img
 
 
+def badge(size: int) -> Image.Image:
+    """The status-bar badge: Android draws only its alpha channel, so a white mark on transparency."""
+    img = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    d = ImageDraw.Draw(img)
+    inset, s = size * 0.1, size * 0.8
+    d.polygon([(inset, inset + s * 0.32), (inset + s / 2, inset + s * 0.05), (inset + s, inset + s * 0.32)], fill=WHITE)
+    for i in range(3):
+        x = inset + s * (0.14 + i * 0.3)
+        d.rectangle([x, inset + s * 0.4, x + s * 0.12, inset + s * 0.82], fill=WHITE)
+    d.rectangle([inset, inset + s * 0.88, inset + s, inset + s * 0.96], fill=WHITE)
+    return img
+
+
 if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)
     draw(192, False).save(OUT / "icon-192.png")
     draw(512, False).save(OUT / "icon-512.png")
     draw(512, True).save(OUT / "maskable-512.png")
     draw(180, True).convert("RGB").save(OUT / "apple-touch-icon.png")
+    badge(96).save(OUT / "badge-96.png")

@@ -13,6 +13,8 @@ from server.customers import service
 from server.customers.schemas import CustomerIn, RevealIn, customer_out
 from server.floor.schemas import visit_summary
 from server.floor.service import recent_visits
+from server.referrals.schemas import referral_brief
+from server.referrals.service import referrals_of
 
 bp = Blueprint("customers_api", __name__, url_prefix="/api/v1/customers")
 BRANCH_STAFF = (Role.LOBBY_MANAGER, Role.ACCOUNT_MANAGER, Role.SUPERVISOR)
@@ -40,9 +42,10 @@ def create():
 @bp.get("/<customer_id>")
 @require_roles(*BRANCH_STAFF)
 def read(customer_id: str):
-    """The customer card: who they are, how to greet them, their recent visits."""
+    """The customer card: who they are, how to greet them, their recent visits and referrals."""
     customer = service.get_customer(current_user, customer_id)
-    return jsonify(customer=customer_out(customer), visits=[visit_summary(v) for v in recent_visits(customer)])
+    return jsonify(customer=customer_out(customer), visits=[visit_summary(v) for v in recent_visits(customer)],
+                   referrals=[referral_brief(r) for r in referrals_of(customer)])
 
 
 @bp.post("/<customer_id>/reveal")

@@ -36,7 +36,7 @@ KINDS = {
 
 
 def notify(recipient: User, kind: str, *, title: str, body: str, url: str, ref: tuple[str, str],
-           dedupe_key: str, tag: str | None = None) -> Notification:
+           dedupe_key: str, tag: str | None = None, actions: list[dict] | None = None) -> Notification:
     """Queue one notification to every device of the recipient and to their open app.
 
     Same dedupe key → the notification already queued (an event notifies a recipient once)."""
@@ -47,7 +47,7 @@ def notify(recipient: User, kind: str, *, title: str, body: str, url: str, ref: 
     ref_type, ref_id = ref
     # Title and body are capped so the payload stays under the contract's 3 KB (4096 bytes of ciphertext at most).
     payload = {"kind": kind, "title": title[:120], "body": body[:400], "url": url, "tag": tag or f"{ref_type}-{ref_id}",
-               "ref": {"type": ref_type, "id": ref_id}, "renotify": spec.renotify}
+               "ref": {"type": ref_type, "id": ref_id}, "renotify": spec.renotify, "actions": actions or []}
     notification = Notification(branch_id=recipient.branch_id, recipient_id=recipient.id, kind=kind, payload=payload,
                                 dedupe_key=dedupe_key, urgency=spec.urgency, ttl_seconds=spec.ttl_seconds,
                                 ref_type=ref_type, ref_id=ref_id)

@@ -81,6 +81,13 @@ def _person(user) -> dict | None:
     return {"id": user.id, "display_name": user.display_name} if user else None
 
 
+def referral_brief(referral: Referral) -> dict:
+    """A line of the customer card: when, to whom, where it stands."""
+    return {"id": referral.id, "created_at": referral.created_at.isoformat(), "urgency": referral.urgency.value,
+            "status": referral.status.value, "to": _person(referral.to_user), "reason": referral.reason,
+            "outcome": referral.outcome.value if referral.outcome else None}
+
+
 def referral_out(referral: Referral, *, timeline: bool = False, reach: list | None = None) -> dict:
     out = {
         "id": referral.id,

@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from server.audit import service as audit
@@ -20,16 +19,13 @@ from server.customers import service as customers
 from server.customers.models import Customer, Tier
 from server.extensions import db
 from server.notifications.service import notify
+from server.referrals.labels import STATUS_NAMES
 from server.referrals.models import (AWAITING_ANSWER, OPEN, Outcome, Referral, ReferralEvent, ReferralStatus,
                                      Urgency)
 from server.referrals.schemas import OutcomeIn, ReferralIn
 
 LIST_LIMIT = 100
-STATUS_NAMES = {
-    ReferralStatus.SENT: _l("sent"), ReferralStatus.ESCALATED: _l("escalated"), ReferralStatus.ACCEPTED: _l("accepted"),
-    ReferralStatus.DECLINED: _l("declined"), ReferralStatus.MET: _l("met"),
-    ReferralStatus.OUTCOME_RECORDED: _l("closed with an outcome"), ReferralStatus.CANCELLED: _l("cancelled"),
-}
+ACCEPTABLE_KINDS = ("referral.new", "referral.escalated")
 
 
 # --- choosing the account manager -------------------------------------------------------------------
@@ -227,6 +223,12 @@ def list_referrals(actor: User, box: str) -> list[Referral]:
     return sorted(rows, key=lambda r: rank.get(r.status, 9))  # stable: newest first within each group
 
 
+def referrals_of(customer: Customer, limit: int = 10) -> list[Referral]:
+    """The customer card's "referrals so far" (the customer is already scoped to the actor's branch)."""
+    return list(db.session.scalars(select(Referral).where(Referral.customer_id == customer.id)
+                                   .order_by(Referral.created_at.desc()).limit(limit)))
+
+
 # --- escalation (the worker's sweep) ---------------------------------------------------------------
 
 def escalate_due(now: datetime) -> int:
@@ -319,6 +321,9 @@ def _tell(recipient: User, referral: Referral, kind: str, text, dedupe_key: str)
     db.session.flush()  # the referral's relationships (from_user) are loaded for the wording
     with force_locale(recipient.preferred_locale or "zh"):
         title, body = text()
+        # The assignee can accept from the notification itself (the service worker sends it through the outbox).
+        actions = ([{"action": "accept", "title": _("Accept")}, {"action": "open", "title": _("Open")}]
+                   if recipient.id == referral.to_user_id and kind in ACCEPTABLE_KINDS else [])
     notify(recipient, kind, title=title, body=body, url=f"/#referrals/{referral.id}", ref=("referral", referral.id),
-           dedupe_key=dedupe_key)
+           dedupe_key=dedupe_key, actions=actions)
 

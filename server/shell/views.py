@@ -6,8 +6,9 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from server.floor.labels import BUSINESS_NAMES, CHANNEL_NAMES, FLAG_NAMES
+from server.referrals.labels import ETA_CHOICES, OUTCOME_NAMES, SIGNAL_NAMES
 from server.shell.messages import JS_MESSAGES, js_catalog
-from server.shell.navigation import tabs_for
+from server.shell.navigation import REFERRAL_BOXES, tabs_for
 
 bp = Blueprint("shell", __name__)
 CARE_OPTIONS = ("water", "newspaper", "brochure", "forms", "told_ahead", "product")
@@ -23,4 +24,6 @@ def index():
                            is_admin=current_user.is_admin, timezone=branch.timezone if branch else "Asia/Shanghai",
                            can_reveal=bool(branch) and current_user.role in branch.settings.reveal_roles,
                            business_names=BUSINESS_NAMES, flag_names=FLAG_NAMES, channel_names=CHANNEL_NAMES,
-                           care_options={c: JS_MESSAGES[f"care.{c}"] for c in CARE_OPTIONS})
+                           care_options={c: JS_MESSAGES[f"care.{c}"] for c in CARE_OPTIONS},
+                           referral_boxes=REFERRAL_BOXES, signal_names=SIGNAL_NAMES, outcome_names=OUTCOME_NAMES,
+                           eta_choices=ETA_CHOICES)

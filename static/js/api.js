@@ -32,13 +32,21 @@ export async function read(url) {
   }
 }
 
-/** Queue a write and try to send it now; resolves with {record, sent} (sent false = waits offline). */
+/** Queue a write and try to send it now; resolves with {record, sent, rejected, answer} (sent false = waits offline). */
 export async function write(kind, method, url, body, id, local) {
   const record = await Outbox.enqueue({ kind, method, url, body, id, local });
-  await Outbox.flush();
+  let answer = null;
+  const stop = Outbox.onChange((event) => {
+    if (event.type === "sent" && event.id === record.id) answer = event.answer;
+  });
+  try {
+    await Outbox.flush();
+  } finally {
+    stop();
+  }
   const stillQueued = (await Outbox.pending()).some((r) => r.id === record.id);
   const rejected = (await Outbox.rejected()).find((r) => r.id === record.id);
-  return { record, sent: !stillQueued && !rejected, rejected };
+  return { record, sent: !stillQueued && !rejected, rejected, answer };
 }
 
 export const newId = () => Outbox.uuid();

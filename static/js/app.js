@@ -4,6 +4,9 @@ import { initArrival } from "./views/arrival.js";
 import { initCustomers } from "./views/customers.js";
 import { initFloor } from "./views/floor.js";
 import { initMore } from "./views/more.js";
+import { initReferrals } from "./views/referrals.js";
+import { initLive } from "./live.js";
+import { initPush } from "./push.js";
 
 const DB = self.LobbypadDB;
 const Outbox = self.LobbypadOutbox;
@@ -67,6 +70,9 @@ async function main() {
   initArrival();
   if (document.querySelector("[data-board]")) initFloor();
   if (document.querySelector("[data-customer-search]")) initCustomers();
+  initReferrals();
+  initPush();
+  if (document.querySelector('meta[name="lobbypad-role"]').content !== "admin") initLive();
   Outbox.onChange(() => renderStatus());
   window.addEventListener("online", () => { lastOnlineRead = Date.now(); Outbox.flush(); renderStatus(); });
   window.addEventListener("offline", () => { lastOnlineRead = Date.now(); renderStatus(); });
@@ -76,6 +82,10 @@ async function main() {
   navigator.serviceWorker?.ready.then((registration) => {
     if (!navigator.serviceWorker.controller) registration.active.postMessage({ type: "CLAIM" });
     registration.active.postMessage({ type: "CACHE_SHELL" });
+  });
+  // The service worker asks an open window to show a notification's page (when it cannot navigate it).
+  navigator.serviceWorker?.addEventListener("message", (event) => {
+    if (event.data && event.data.type === "OPEN") location.assign(event.data.url);
   });
   await Outbox.flush();
   document.body.dataset.ready = "true";

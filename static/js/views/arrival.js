@@ -1,6 +1,7 @@
 /* The log-arrival sheet: ticket, business, done. The triage suggestion shows as soon as the business is
    chosen (computed here, offline too); the record goes through the outbox and the board shows it at once. */
 import { newId, write } from "../api.js";
+import { fieldError } from "../dom.js";
 import { t } from "../i18n.js";
 import { branchSettings } from "../settings.js";
 import { notify } from "../toast.js";
@@ -29,15 +30,6 @@ function formValues(form) {
   };
 }
 
-function showError(form, field, message) {
-  const slot = form.querySelector(`[data-error-for="${field}"]`);
-  if (slot) slot.textContent = message || "";
-  const input = form.querySelector(`[name="${field}"]`);
-  if (input) {
-    if (message) input.setAttribute("aria-invalid", "true");
-    else input.removeAttribute("aria-invalid");
-  }
-}
 
 function validate(form, values) {
   const errors = {};
@@ -45,7 +37,7 @@ function validate(form, values) {
   if (!values.business_type) errors.business_type = t("business_required");
   if (values.amount !== "" && !(Number(values.amount) > 0 && Number(values.amount) <= 1e8)) errors.amount = t("amount_invalid");
   if (values.channel && !values.override_reason) errors.override_reason = t("reason_required");
-  ["ticket", "business_type", "amount", "override_reason"].forEach((f) => showError(form, f, errors[f]));
+  ["ticket", "business_type", "amount", "override_reason"].forEach((f) => fieldError(form, f, errors[f]));
   return errors;
 }
 
@@ -73,7 +65,7 @@ export async function openArrival(forCustomer = null) {
   who.textContent = customer ? customer.greeting_name : "";
   const last = await DB.get("meta", "lastTicket");
   form.ticket.value = nextTicket(last && last.value);
-  ["ticket", "business_type", "amount", "override_reason"].forEach((f) => showError(form, f, ""));
+  ["ticket", "business_type", "amount", "override_reason"].forEach((f) => fieldError(form, f, ""));
   await preview(form);
   dialog.showModal();
   form.ticket.focus();

@@ -1,23 +1,16 @@
 /* Customers: one search box (debounced), the customer card with the greeting by branch local time, the
    audited reveal of a full number (never stored on the phone), and a quick "new customer" with consent. */
 import { newId, read, write } from "../api.js";
+import { el, fieldErrors, lang, meta } from "../dom.js";
 import { age, t } from "../i18n.js";
 import { openArrival } from "./arrival.js";
+import { openRefer, referralLine } from "./referrals.js";
 
 const DB = self.LobbypadDB;
 const SEARCH_URL = "/api/v1/customers?q=";
 const DEBOUNCE_MS = 250;
 const REVEAL_VISIBLE_MS = 60 * 1000;
 
-const meta = (name) => document.querySelector(`meta[name="lobbypad-${name}"]`).content;
-const lang = () => document.documentElement.lang || "zh";
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined && text !== null) node.textContent = text;
-  return node;
-}
 
 function dateOf(iso) {
   return new Date(iso).toLocaleDateString(lang(), { timeZone: meta("timezone"), month: "short", day: "numeric", year: "numeric" });
@@ -137,7 +130,20 @@ async function showCard(customerId) {
   const arrive = el("button", "button primary", t("log_arrival"));
   arrive.type = "button";
   arrive.addEventListener("click", () => openArrival({ id: customer.id, greeting_name: customer.greeting_name, tier: customer.tier }));
-  actions.append(arrive);
+  const refer = el("button", "button", t("refer"));
+  refer.type = "button";
+  refer.addEventListener("click", () => openRefer(customer));
+  actions.append(arrive, refer);
+  const referralList = el("ul", "list");
+  referralList.setAttribute("aria-label", t("label_referrals"));
+  (result.data.referrals || []).forEach((r) => {
+    const li = el("li", "list-item");
+    const link = el("a", "", `${dateOf(r.created_at)} · ${referralLine(r)} · ${r.reason}`);
+    link.href = `#referrals/${r.id}`;
+    li.append(link);
+    referralList.append(li);
+  });
+  if (!referralList.children.length) referralList.append(el("li", "list-item", t("no_referrals")));
   const visitList = el("ul", "list");
   visitList.setAttribute("aria-label", t("label_visits"));
   visits.forEach((v) => visitList.append(el("li", "list-item",
@@ -146,7 +152,8 @@ async function showCard(customerId) {
   const visitsTitle = el("h3", "", t("label_visits"));
   const ageLine = el("p", "snapshot-age", result.fromSnapshot ? t("offline_since", { age: age(Date.now() - result.at) }) : "");
   ageLine.hidden = !result.fromSnapshot;
-  card.replaceChildren(back, title, who, ageLine, actions, facts, visitsTitle, visitList);
+  card.replaceChildren(back, title, who, ageLine, actions, facts, visitsTitle, visitList,
+    el("h3", "", t("label_referrals")), referralList);
   title.focus();
 }
 
@@ -205,26 +212,12 @@ async function submitReveal(form) {
 
 /* New customer */
 
-function showFieldErrors(form, fields) {
-  form.querySelectorAll("[data-error-for]").forEach((slot) => {
-    const key = slot.dataset.errorFor;
-    const message = fields[key] || Object.entries(fields).filter(([k]) => k.startsWith(`${key}.`)).map(([, v]) => v)[0] || "";
-    slot.textContent = message;
-    const input = form.querySelector(`[name="${key}"]`);
-    if (input) {
-      if (message) input.setAttribute("aria-invalid", "true");
-      else input.removeAttribute("aria-invalid");
-    }
-  });
-  form.querySelector("[aria-invalid=true]")?.focus();
-}
-
 async function submitCustomer(form) {
   const data = new FormData(form);
   const errors = {};
   if (!String(data.get("family_name") || "").trim()) errors.family_name = t("family_required");
   if (!data.get("consent_contact") || !data.get("consent_marketing")) errors.consent = t("consent_required");
-  showFieldErrors(form, errors);
+  fieldErrors(form, errors);
   if (Object.keys(errors).length) return;
   const id = newId();
   const body = { id, consent: { contact: data.get("consent_contact") === "yes", marketing: data.get("consent_marketing") === "yes" },
@@ -237,7 +230,7 @@ async function submitCustomer(form) {
   const result = await write("customer.create", "POST", "/api/v1/customers", body, id);
   if (result.rejected) {
     feedback.textContent = result.rejected.error.message;
-    showFieldErrors(form, result.rejected.error.fields || {});
+    fieldErrors(form, result.rejected.error.fields || {});
     await self.LobbypadOutbox.dismissRejected(id);  // the form still holds it: fix and send again
     return;
   }

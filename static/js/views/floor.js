@@ -2,6 +2,7 @@
    with what this phone has not synced yet, ticks the waited minutes locally, polls with ETag, and never
    reorders rows under the user's finger. */
 import { newId, read, write } from "../api.js";
+import { el } from "../dom.js";
 import { age, t } from "../i18n.js";
 import { branchSettings } from "../settings.js";
 import { notify } from "../toast.js";
@@ -71,12 +72,6 @@ async function compose() {
   return list;
 }
 
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 function badges(row) {
   const list = [];

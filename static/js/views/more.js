@@ -138,7 +138,24 @@ function initLogout() {
   });
 }
 
+function initDuty() {
+  const toggle = document.querySelector("[data-duty-toggle]");
+  if (!toggle) return;
+  const feedback = document.querySelector("[data-duty-feedback]");
+  toggle.addEventListener("change", async () => {
+    const onDuty = toggle.checked;
+    const result = await write("me.duty", "PUT", "/api/v1/me/duty", { on_duty: onDuty }, newId());
+    if (result.rejected) {
+      toggle.checked = !onDuty;
+      feedback.textContent = t("action_failed", { message: result.rejected.error.message });
+    } else {
+      feedback.textContent = result.sent ? t(onDuty ? "duty_on" : "duty_off") : t("saved_offline");
+    }
+  });
+}
+
 export function initMore() {
+  initDuty();
   initWorklog();
   initLanguage();
   initSync();

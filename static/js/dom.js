@@ -1,0 +1,41 @@
+/* Small DOM helpers shared by the screens (text only: nothing here parses HTML). */
+
+/** el("li", "result", "text") → a new element with a class and text content. */
+export function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined && text !== null) node.textContent = text;
+  return node;
+}
+
+/** A <meta name="lobbypad-…"> value the shell page carries (role, time zone, permissions). */
+export function meta(name) {
+  const tag = document.querySelector(`meta[name="lobbypad-${name}"]`);
+  return tag ? tag.content : "";
+}
+
+/** The page's language for dates and numbers. */
+export function lang() {
+  return document.documentElement.lang || "zh-CN";
+}
+
+/** Show (or clear, with "") one field's error under it and mark the input for screen readers. */
+export function fieldError(form, field, message) {
+  const slot = form.querySelector(`[data-error-for="${field}"]`);
+  if (slot) slot.textContent = message || "";
+  const input = form.querySelector(`[name="${field}"]`);
+  if (input) {
+    if (message) input.setAttribute("aria-invalid", "true");
+    else input.removeAttribute("aria-invalid");
+  }
+}
+
+/** Every field error of a form from the server's `fields` ("keys.p256dh" counts for "keys"); focus the first. */
+export function fieldErrors(form, fields) {
+  form.querySelectorAll("[data-error-for]").forEach((slot) => {
+    const key = slot.dataset.errorFor;
+    const nested = Object.entries(fields).find(([name]) => name.startsWith(`${key}.`));
+    fieldError(form, key, fields[key] || (nested ? nested[1] : ""));
+  });
+  form.querySelector("[aria-invalid=true]")?.focus();
+}
