@@ -79,13 +79,13 @@ async function openFromNotification(data, action) {
       kind: "referral.accept", method: "POST", url: `/api/v1/referrals/${ref.id}/accept`, body: {},
       id: `accept-${ref.id}`,
     });
-    self.LobbypadOutbox.flush().catch(() => {});
+    await self.LobbypadOutbox.flush().catch(() => {});  // offline: it stays queued and goes later
   }
   const target = new URL(data.url || "/", self.location.origin).href;
   const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
   const open = windows.find((client) => new URL(client.url).origin === self.location.origin);
   if (open) {
-    await open.focus();
+    await open.focus().catch(() => {});  // allowed only during the click itself; navigating still works
     return open.navigate ? open.navigate(target).catch(() => open.postMessage({ type: "OPEN", url: target }))
       : open.postMessage({ type: "OPEN", url: target });
   }

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from server.audit import service as audit
 from server.auth.models import User
@@ -106,8 +106,23 @@ def get_referral(actor: User, referral_id: str) -> Referral:
     return get_scoped_or_404(Referral, referral_id, actor)
 
 
-def accept(actor: User, referral_id: str, eta_minutes: int | None) -> Referral:
+def _for_step(actor: User, referral_id: str) -> Referral:
+    """The referral, locked for this transaction and read afresh: two steps at once (the page's outbox
+    and the service worker's, or an accept racing the escalation sweep) run one after the other, and the
+    second sees what the first did (a row lock on PostgreSQL, the single writer on SQLite)."""
     referral = get_referral(actor, referral_id)
+    _lock(referral)
+    return referral
+
+
+def _lock(referral: Referral) -> None:
+    db.session.execute(update(Referral).where(Referral.id == referral.id).values(status=Referral.status)
+                       .execution_options(synchronize_session=False))
+    db.session.refresh(referral)
+
+
+def accept(actor: User, referral_id: str, eta_minutes: int | None) -> Referral:
+    referral = _for_step(actor, referral_id)
     if referral.status == ReferralStatus.ACCEPTED and referral.to_user_id == actor.id:
         return referral  # the outbox (or the notification's Accept) sent it again
     _must_be_assignee(actor, referral)
@@ -124,7 +139,7 @@ def accept(actor: User, referral_id: str, eta_minutes: int | None) -> Referral:
 
 
 def decline(actor: User, referral_id: str, reason: str) -> Referral:
-    referral = get_referral(actor, referral_id)
+    referral = _for_step(actor, referral_id)
     if referral.status == ReferralStatus.DECLINED and referral.decline_reason == reason:
         return referral
     _must_be_assignee(actor, referral)
@@ -142,7 +157,7 @@ def decline(actor: User, referral_id: str, reason: str) -> Referral:
 
 def reassign(actor: User, referral_id: str, account_manager_id: str | None) -> Referral:
     """After a decline (or while waiting), the lobby manager sends it to someone else."""
-    referral = get_referral(actor, referral_id)
+    referral = _for_step(actor, referral_id)
     if actor.id != referral.from_user_id and actor.role != Role.SUPERVISOR:
         raise PermissionDenied(_("Only who referred the customer, or a supervisor, may send it to someone else."))
     _must_be_in(referral, (*AWAITING_ANSWER, ReferralStatus.DECLINED))
@@ -161,7 +176,7 @@ def reassign(actor: User, referral_id: str, account_manager_id: str | None) -> R
 
 
 def met(actor: User, referral_id: str) -> Referral:
-    referral = get_referral(actor, referral_id)
+    referral = _for_step(actor, referral_id)
     if referral.status == ReferralStatus.MET:
         return referral
     _must_be_assignee(actor, referral)
@@ -173,7 +188,7 @@ def met(actor: User, referral_id: str) -> Referral:
 
 
 def record_outcome(actor: User, referral_id: str, data: OutcomeIn) -> Referral:
-    referral = get_referral(actor, referral_id)
+    referral = _for_step(actor, referral_id)
     if referral.status == ReferralStatus.OUTCOME_RECORDED and referral.outcome == data.result:
         return referral
     _must_be_assignee(actor, referral)
@@ -194,7 +209,7 @@ def record_outcome(actor: User, referral_id: str, data: OutcomeIn) -> Referral:
 
 
 def cancel(actor: User, referral_id: str, note: str | None) -> Referral:
-    referral = get_referral(actor, referral_id)
+    referral = _for_step(actor, referral_id)
     if referral.status == ReferralStatus.CANCELLED:
         return referral
     if actor.id != referral.from_user_id and actor.role != Role.SUPERVISOR:
@@ -237,8 +252,7 @@ def escalate_due(now: datetime) -> int:
     late = list(db.session.scalars(
         select(Referral).where(Referral.status.in_(AWAITING_ANSWER), Referral.answer_by <= now)
         .order_by(Referral.answer_by).limit(200).with_for_update(skip_locked=True)))
-    for referral in late:
-        _escalate(referral, now)
+    escalated = sum(_escalate(referral, now) for referral in late)
     overdue = list(db.session.scalars(
         select(Referral).where(Referral.status.in_((*AWAITING_ANSWER, ReferralStatus.ACCEPTED)),
                                Referral.urgency == Urgency.FOLLOW_UP, Referral.due_at <= now,
@@ -252,10 +266,13 @@ def escalate_due(now: datetime) -> int:
                   lambda: (_("Follow-up overdue: %(customer)s", customer=referral.customer.full_name),
                            _("%(name)s has not recorded an outcome.", name=_name(referral.to_user))),
                   f"referral.overdue:{referral.id}:{supervisor.id}")
-    return len(late) + len(overdue)
+    return escalated + len(overdue)
 
 
-def _escalate(referral: Referral, now: datetime) -> None:
+def _escalate(referral: Referral, now: datetime) -> bool:
+    _lock(referral)
+    if referral.status not in AWAITING_ANSWER or referral.answer_by is None or referral.answer_by > now:
+        return False  # accepted or declined while the sweep was on its way
     tried = frozenset(e.to_user_id for e in referral.events if e.to_user_id)
     previous = referral.to_user
     successor = choose_account_manager(referral.branch_id, referral.customer, Urgency.NOW, exclude=tried)
@@ -275,6 +292,7 @@ def _escalate(referral: Referral, now: datetime) -> None:
               lambda: (_("Nobody accepted: %(customer)s", customer=referral.customer.full_name),
                        _("%(name)s did not answer in time.", name=_name(previous))),
               f"referral.escalated:{referral.id}:{step}:{supervisor.id}")
+    return True
 
 
 # --- helpers ----------------------------------------------------------------------------------------
@@ -323,7 +341,7 @@ def _tell(recipient: User, referral: Referral, kind: str, text, dedupe_key: str)
         title, body = text()
         # The assignee can accept from the notification itself (the service worker sends it through the outbox).
         actions = ([{"action": "accept", "title": _("Accept")}, {"action": "open", "title": _("Open")}]
-                   if recipient.id == referral.to_user_id and kind in ACCEPTABLE_KINDS else [])
+                   if recipient is referral.to_user and kind in ACCEPTABLE_KINDS else [])
     notify(recipient, kind, title=title, body=body, url=f"/#referrals/{referral.id}", ref=("referral", referral.id),
            dedupe_key=dedupe_key, actions=actions)
 

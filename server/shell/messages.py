@@ -100,6 +100,7 @@ JS_MESSAGES = {
     "urgency.follow_up": _l("Call back"),
     "ref.nobody": _l("nobody"),
     "ref.waiting_for": _l("Waiting for %(name)s to answer"),
+    "ref.waiting_for_you": _l("Waiting for your answer"),
     "ref.escalated_to": _l("Nobody answered in time — passed to %(name)s"),
     "ref.accepted": _l("%(name)s accepted"),
     "ref.accepted_eta": _l("%(name)s accepted — %(eta)s min"),

@@ -121,6 +121,8 @@ def test_a_referral_reaches_the_account_managers_phone_once_encrypted(app, floor
     assert CONTRACT_FIELDS <= set(got.payload)
     assert got.payload["kind"] == "referral.new" and got.payload["ref"] == {"type": "referral", "id": referral["id"]}
     assert got.payload["url"] == f"/#referrals/{referral['id']}"
+    assert [a["action"] for a in got.payload["actions"]] == ["accept", "open"]  # worded for the assignee
+    assert [a["title"] for a in got.payload["actions"]] == ["接单", "打开"]
     assert "李小山" in got.payload["title"] and "贵宾室 2" in got.payload["body"]
     assert got.headers["urgency"] == "high" and int(got.headers["ttl"]) == 300 and len(got.headers["topic"]) == 32
     assert deliver(app) == 0 and len(push.received) == 1  # nothing is sent twice
@@ -311,3 +313,33 @@ def test_referrals_are_invisible_to_another_branch(app, floor, push, api_factory
     assert_error(stranger.get(f"/api/v1/referrals/{referral['id']}"), 404, "not_found")
     assert_error(stranger.post(f"/api/v1/referrals/{referral['id']}/accept", {}), 404, "not_found")
     assert stranger.get("/api/v1/referrals").get_json()["referrals"] == []
+
+
+def test_the_same_accept_arriving_twice_at_once_is_one_step(app, floor, push, monkeypatch):
+    """The page's outbox and the service worker's sync (or the notification's Accept) send it together:
+    both read "sent"; the second must wait for the first and see "accepted" (seen in a browser test)."""
+    from server.auth.models import User
+    from server.referrals import service
+
+    referral = refer(floor)
+    assignee = floor.manager if referral["to"]["id"] == floor.staff["manager"].id else floor.manager2
+    real_get, raced = service.get_referral, []
+
+    def read_then_let_the_other_request_commit(actor, referral_id):
+        found = real_get(actor, referral_id)
+        found.status  # loaded as "sent"
+        if not raced:
+            raced.append(True)
+            with app.app_context():  # the other request, in its own session
+                service.accept(db.session.get(User, actor.id), referral_id, 3)
+                db.session.commit()
+        return found
+
+    monkeypatch.setattr(service, "get_referral", read_then_let_the_other_request_commit)
+    response = assignee.post(f"/api/v1/referrals/{referral['id']}/accept", {"eta_minutes": 3})
+    assert response.status_code == 200, response.get_json()
+    steps = [step["type"] for step in response.get_json()["referral"]["timeline"]]
+    assert steps == ["sent", "accepted"]
+    deliver(app)
+    push.wait_for(2)
+    assert [p["kind"] for p in push.of("lobby")] == ["referral.accepted"]

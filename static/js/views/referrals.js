@@ -22,7 +22,7 @@ const timeOf = (iso) => new Date(iso).toLocaleTimeString(lang(), { timeZone: met
 export function referralLine(referral) {
   const name = referral.to ? referral.to.display_name : t("ref.nobody");
   switch (referral.status) {
-    case "sent": return t("ref.waiting_for", { name });
+    case "sent": return referral.to && referral.to.id === me() ? t("ref.waiting_for_you") : t("ref.waiting_for", { name });
     case "escalated": return t("ref.escalated_to", { name });
     case "accepted": return referral.eta_minutes === null || referral.eta_minutes === undefined
       ? t("ref.accepted", { name }) : t("ref.accepted_eta", { name, eta: referral.eta_minutes });
@@ -280,8 +280,8 @@ export function openRefer(customer) {
     const id = newId();
     const body = { id, customer_id: customer.id, urgency: data.get("urgency"), reason, signals,
       occurred_at: new Date().toISOString() };
-    const location = String(data.get("location") || "").trim();
-    if (location && body.urgency === "now") body.location = location;
+    const place = String(data.get("location") || "").trim();
+    if (place && body.urgency === "now") body.location = place;
     if (data.get("account_manager_id")) body.account_manager_id = data.get("account_manager_id");
     const submit = form.querySelector("[data-refer-submit]");
     submit.disabled = true;
@@ -310,8 +310,9 @@ export function openRefer(customer) {
 /* Routing: #refer, #refer/<id> (and #inbox…, #referrals…); a notification's #referrals/<id> finds the role's tab. */
 
 function route() {
-  const [tab, sub] = location.hash.slice(1).split("/");
   if (!root) return;
+  const [hashTab, sub] = location.hash.slice(1).split("/");
+  const tab = hashTab || document.querySelector("[data-tab]").dataset.tab;  // no hash: the first tab shows
   const key = screenKey();
   if (tab === "referrals" && key !== "referrals") {
     location.replace(`#${key}${sub ? `/${sub}` : ""}`);
@@ -341,6 +342,10 @@ export function initReferrals() {
   if (!root) return;
   document.addEventListener("lobbypad:notification", (event) => {
     if ((event.detail.kind || "").startsWith("referral.")) refresh();
+  });
+  // A step sent from elsewhere (the notification's Accept in the service worker, a retry) shows at once.
+  self.LobbypadOutbox.onChange((event) => {
+    if (event.type === "sent" && (event.kind || "").startsWith("referral.")) refresh();
   });
   setInterval(refresh, POLL_MS);
   route();

@@ -1,0 +1,191 @@
+"""Referrals on two phones: the lobby manager refers from the customer card, the account manager hears of
+it through the open app (no Web Push), accepts with an ETA, and the lobby manager sees it without asking.
+Plus the service worker's push handler, the notification's Accept, and turning notifications on."""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from server.auth import service as accounts
+from server.auth.models import User
+from server.branches import service as branches
+from server.extensions import db
+from server.notifications.models import Notification
+from server.push.models import PushSubscription
+from server.referrals.models import Referral, ReferralStatus
+from server.referrals.schemas import ReferralIn
+from server.referrals.service import create_referral
+from tests.browser.test_floor import add_customer
+from tests.helpers import wait_until
+
+FAKE_PUSH_ORIGIN = "https://push.lobbypad.test"  # allowed for these tests; nothing is ever sent there
+
+
+def add_staff(live_server, role: str, name: str, on_duty: bool = False) -> tuple[str, str, str]:
+    username = f"{role[:3]}{uuid.uuid4().hex[:8]}"
+    with live_server.app.app_context():
+        user = accounts.create_user(username=username, display_name=name, role=role,
+                                    branch=branches.get_branch_by_code("LIVE"), password="browser-password")
+        user.on_duty = on_duty
+        db.session.commit()
+        return user.id, username, "browser-password"
+
+
+def referral_of(live_server, customer_id: str) -> Referral:
+    with live_server.app.app_context():
+        return db.session.scalar(select(Referral).where(Referral.customer_id == customer_id))
+
+
+def live_cursor_set(page) -> None:
+    """The open app's first poll only marks where it starts; after it, new notifications are shown."""
+    wait_until(page, '(await LobbypadDB.get("meta", "liveCursor")) !== undefined')
+
+
+def test_refer_from_the_card_then_accept_on_the_other_phone_and_see_it_back(live_server, new_context, sign_in):
+    manager_id, manager_user, password = add_staff(live_server, "account_manager", "李强经理", on_duty=True)
+    _, lobby_user, _ = add_staff(live_server, "lobby_manager", "王芳")
+    customer_id = add_customer(live_server, "陈", "大文", salutation="mr")
+    manager = new_context().new_page()
+    sign_in(manager, manager_user, password)
+    expect(manager.locator("[data-referrals-status]")).to_contain_text("No referrals for you")
+    live_cursor_set(manager)
+
+    lobby = new_context().new_page()
+    sign_in(lobby, lobby_user, password)
+    lobby.goto(f"/#customers/{customer_id}")
+    lobby.click("[data-customer-card] button:has-text('Refer')")
+    sheet = lobby.locator("[data-refer-dialog]")
+    sheet.locator("button[type=submit]").click()
+    expect(sheet.locator("[data-error-for=urgency]")).to_have_text("Ask whether the customer has time now.")
+    sheet.locator("label:has-text('Yes')").click()
+    expect(sheet.locator("#refer-manager option")).to_have_count(2)  # automatic + the one on duty
+    sheet.locator("label:has-text('Wealth management')").click()
+    sheet.locator("#refer-location").fill("VIP room 2")
+    sheet.locator("button[type=submit]").click()
+    expect(lobby.locator("#toast")).to_contain_text("Referral sent to 李强经理")
+    referral = referral_of(live_server, customer_id)
+    assert referral.to_user_id == manager_id and referral.reason == "Wealth management"
+    expect(lobby).to_have_url(re.compile(f"#refer/{referral.id}$"))
+    expect(lobby.locator("[data-referral-detail] .referral-line")).to_have_text("Waiting for 李强经理 to answer")
+
+    # The account manager's open app hears of it through the live channel (this browser has no Web Push).
+    expect(manager.locator("#toast")).to_contain_text("陈大文", timeout=15000)
+    item = manager.locator(f"[data-referral-list] a[href='#inbox/{referral.id}']")
+    expect(item).to_contain_text("Mr Chen")
+    expect(item.locator(".referral-line")).to_have_text("Waiting for your answer")
+    manager.click(f"[data-referral-list] a[href='#inbox/{referral.id}']")
+    manager.click("[data-referral-detail] button:has-text('Accept · 3 min')")
+    expect(manager.locator("[data-referral-detail] .referral-line")).to_have_text("李强经理 accepted — 3 min")
+
+    # Back on the lobby manager's phone, without touching it.
+    expect(lobby.locator("[data-referral-detail] .referral-line")).to_have_text("李强经理 accepted — 3 min",
+                                                                             timeout=20000)
+    timeline = lobby.locator("[data-referral-detail] .timeline li")
+    expect(timeline).to_have_count(2)
+    expect(timeline.nth(1)).to_contain_text("Accepted · 李强经理 · 3 min")
+    lobby.goto(f"/#customers/{customer_id}")
+    expect(lobby.locator("[data-customer-card]")).to_contain_text("李强经理 accepted")
+
+
+def test_a_push_shows_the_notification_and_its_accept_action_accepts(live_server, new_context, sign_in):
+    manager_id, manager_user, password = add_staff(live_server, "account_manager", "赵磊", on_duty=True)
+    customer_id = add_customer(live_server, "吴", "敏", salutation="ms")
+    with live_server.app.app_context(), live_server.app.test_request_context():
+        lobby = db.session.scalar(select(User).where(User.role == "lobby_manager"))
+        referral, _ = create_referral(lobby, ReferralIn(customer_id=customer_id, reason="问基金", urgency="now",
+                                                        account_manager_id=manager_id))
+        db.session.commit()
+        referral_id = referral.id
+        payload = dict(db.session.scalar(select(Notification.payload).where(Notification.recipient_id == manager_id)))
+    context = new_context()
+    context.grant_permissions(["notifications"])
+    page = context.new_page()
+    sign_in(page, manager_user, password)
+    cdp = context.new_cdp_session(page)
+    registrations = []
+    cdp.on("ServiceWorker.workerRegistrationUpdated", lambda event: registrations.extend(event["registrations"]))
+    cdp.send("ServiceWorker.enable")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    wait_until(page, "true")  # let the CDP events arrive
+    registration_id = next(r["registrationId"] for r in registrations if not r["isDeleted"])
+    cdp.send("ServiceWorker.deliverPushMessage", {"origin": live_server.url, "registrationId": registration_id,
+                                                   "data": json.dumps(payload)})
+    wait_until(page, "(await (await navigator.serviceWorker.ready).getNotifications()).length === 1")
+    shown = page.evaluate("""async () => {
+        const [n] = await (await navigator.serviceWorker.ready).getNotifications();
+        return {title: n.title, body: n.body, tag: n.tag, data: n.data, actions: n.actions.map((a) => a.action),
+                maxActions: Notification.maxActions};
+    }""")
+    assert shown["title"] == payload["title"] and "吴敏" in shown["title"]
+    assert shown["tag"] == f"referral-{referral_id}"
+    # Headless Chromium on Linux shows no action buttons (maxActions 0); a phone shows Accept and Open.
+    assert shown["actions"] == ["accept", "open"][:shown["maxActions"]]
+    assert [a["action"] for a in payload["actions"]] == ["accept", "open"]
+    assert shown["data"]["url"] == f"/#referrals/{referral_id}"
+    # The same code the click runs, with the Accept action: through the outbox, then to the referral.
+    worker = context.service_workers[0]
+    worker.evaluate("""async () => {
+        const [n] = await self.registration.getNotifications();
+        await self.LobbypadNotifications.openFromNotification(n.data, "accept");
+    }""")
+    expect(page).to_have_url(re.compile(f"#inbox/{referral_id}$"))
+    expect(page.locator("[data-referral-detail] .referral-line")).to_have_text("赵磊 accepted")
+    assert referral_of(live_server, customer_id).status == ReferralStatus.ACCEPTED
+
+
+@pytest.fixture
+def fake_push_allowed(live_server):
+    previous = live_server.app.config["PUSH_ALLOWED_ORIGINS"]
+    live_server.app.config["PUSH_ALLOWED_ORIGINS"] = (FAKE_PUSH_ORIGIN,)
+    yield
+    live_server.app.config["PUSH_ALLOWED_ORIGINS"] = previous
+
+
+STUB_SUBSCRIBE = """(() => {
+  // Chromium here cannot reach a vendor push service: subscribe() answers like a browser that could.
+  let subscription = null;
+  const key = (bytes) => btoa(String.fromCharCode(...bytes)).replace(/\\+/g, "-").replace(/\\//g, "_").replace(/=+$/, "");
+  const p256dh = key([4, ...Array.from({length: 64}, (_, i) => (i * 7 + 1) % 256)]);
+  PushManager.prototype.subscribe = async function () {
+    subscription = {
+      endpoint: "FAKE_ORIGIN/send/device-1",
+      options: {},
+      toJSON() { return {endpoint: this.endpoint, expirationTime: null, keys: {p256dh, auth: key(Array(16).fill(9))}}; },
+      unsubscribe: async () => true,
+    };
+    return subscription;
+  };
+  PushManager.prototype.getSubscription = async function () { return subscription; };
+})();""".replace("FAKE_ORIGIN", FAKE_PUSH_ORIGIN)
+
+
+def test_turning_notifications_on_saves_the_subscription_and_the_test_is_queued(live_server, new_context, sign_in,
+                                                                                fake_push_allowed):
+    user_id, username, password = add_staff(live_server, "lobby_manager", "孙丽")
+    context = new_context()
+    context.grant_permissions(["notifications"])
+    context.add_init_script(STUB_SUBSCRIBE)
+    page = context.new_page()
+    sign_in(page, username, password)
+    page.click("[data-tab=more]")
+    expect(page.locator("[data-push-state]")).to_have_text(re.compile("^Off"))
+    page.click("[data-push-enable]")
+    expect(page.locator("[data-push-state]")).to_have_text("On: this phone gets notifications.")
+    with live_server.app.app_context():
+        endpoints = db.session.scalars(select(PushSubscription.endpoint).where(PushSubscription.user_id == user_id)).all()
+    assert endpoints == [f"{FAKE_PUSH_ORIGIN}/send/device-1"]
+    page.click("[data-push-test]")
+    expect(page.locator("#toast")).to_have_text("Test notification sent to 1 devices")
+    with live_server.app.app_context():
+        kinds = db.session.scalars(select(Notification.kind).where(Notification.recipient_id == user_id)).all()
+    assert kinds == ["push.test"]
+    page.locator("[data-duty-toggle]").check()
+    expect(page.locator("[data-duty-feedback]")).to_contain_text("You are on duty")
+    with live_server.app.app_context():
+        assert db.session.get(User, user_id).on_duty is True
