@@ -343,3 +343,25 @@ def test_the_same_accept_arriving_twice_at_once_is_one_step(app, floor, push, mo
     deliver(app)
     push.wait_for(2)
     assert [p["kind"] for p in push.of("lobby")] == ["referral.accepted"]
+
+
+def test_the_running_worker_delivers_a_new_referral_within_seconds_exactly_once(app, floor, push):
+    import threading
+    import time
+
+    from server.worker import run_forever
+
+    app.config.update(OUTBOX_POLL_SECONDS=0.05, SWEEP_SECONDS=0.5)
+    stop = threading.Event()
+    worker = threading.Thread(target=run_forever, args=(app, stop), daemon=True)
+    worker.start()
+    try:
+        started = time.monotonic()
+        referral = refer(floor)
+        (got,) = push.wait_for(1, timeout=5)
+        assert time.monotonic() - started < 5
+        assert got.payload["ref"]["id"] == referral["id"]
+    finally:
+        stop.set()
+        worker.join(timeout=5)
+    assert not worker.is_alive() and len(push.received) == 1 and push.requests == 1

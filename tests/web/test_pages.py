@@ -44,7 +44,7 @@ def test_form_login_then_the_lobby_managers_tab_bar(client, make_user):
 
 @pytest.mark.parametrize("role, tabs", [
     ("account_manager", ["inbox", "customers", "tasks", "more"]),
-    ("supervisor", ["dashboard", "floor", "customers", "more"]),
+    ("supervisor", ["dashboard", "floor", "referrals", "customers", "more"]),
     ("admin", ["admin", "more"]),
 ])
 def test_each_role_gets_its_own_home(client, make_user, role, tabs):
