@@ -61,6 +61,7 @@ class Referral(ClientCreated, db.Model):
     reason: Mapped[str] = mapped_column(Text)
     signals: Mapped[list] = mapped_column(JSON, default=list)
     location: Mapped[str | None] = mapped_column(String(60))
+    best_time: Mapped[str | None] = mapped_column(String(60))  # when the customer would like the call-back
     urgency: Mapped[Urgency] = mapped_column(code_enum(Urgency, "referral_urgency"))
     status: Mapped[ReferralStatus] = mapped_column(code_enum(ReferralStatus, "referral_status"),
                                                    default=ReferralStatus.SENT)
@@ -87,6 +88,8 @@ class Referral(ClientCreated, db.Model):
     to_user: Mapped[User | None] = relationship(foreign_keys=[to_user_id])
     events: Mapped[list[ReferralEvent]] = relationship(order_by="ReferralEvent.occurred_at",
                                                        back_populates="referral")
+    # Saved with the referral (one insert, one transaction): the card handed out with a follow-up.
+    handouts = relationship("CardHandout", back_populates="referral")
 
 
 class ReferralEvent(db.Model):

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
+from server.cards.schemas import CardIn
 from server.common.types import new_id
 from server.customers.schemas import UUID_PATTERN, CustomerIn, customer_out
 from server.referrals.models import Outcome, Referral, Urgency
@@ -28,12 +29,17 @@ class ReferralIn(BaseModel):
     signals: list[Signal] = Field(default_factory=list, max_length=9)
     location: str | None = Field(None, max_length=60)
     urgency: Urgency
+    # The customer had no time: the card handed out, and when they would like the call.
+    card: CardIn | None = None
+    best_time: str | None = Field(None, max_length=60)
     occurred_at: AwareDatetime | None = None
 
     @model_validator(mode="after")
     def one_customer(self) -> ReferralIn:
         if (self.customer_id is None) == (self.lead is None):
             raise ValueError("give either customer_id or lead")
+        if self.card is not None and self.urgency != Urgency.FOLLOW_UP:
+            raise ValueError("a card is handed out when the customer has no time now: urgency follow_up")
         self.signals = list(dict.fromkeys(self.signals))
         return self
 
@@ -97,6 +103,7 @@ def referral_out(referral: Referral, *, timeline: bool = False, reach: list | No
         "reason": referral.reason,
         "signals": referral.signals or [],
         "location": referral.location,
+        "best_time": referral.best_time,
         "urgency": referral.urgency.value,
         "status": referral.status.value,
         "eta_minutes": referral.eta_minutes,

@@ -15,6 +15,7 @@ from server.common.errors import Conflict, PermissionDenied, ValidationFailed
 from server.common.idempotency import create_once, fingerprint
 from server.common.policy import get_scoped_or_404
 from server.common.roles import Role
+from server.cards import service as cards
 from server.customers import service as customers
 from server.customers.models import Customer, Tier
 from server.extensions import db
@@ -87,12 +88,14 @@ def _build(actor: User, data: ReferralIn) -> Referral:
     settings, tz = actor.branch.settings, actor.branch.timezone
     referral = Referral(
         id=data.id.lower(), branch_id=actor.branch_id, customer=customer, from_user_id=actor.id, to_user=assignee,
-        reason=data.reason, signals=data.signals, location=data.location, urgency=data.urgency,
+        reason=data.reason, signals=data.signals, location=data.location, best_time=data.best_time, urgency=data.urgency,
         status=ReferralStatus.SENT, created_at=now, occurred_at=data.occurred_at or now)
     if data.urgency == Urgency.NOW:
         referral.answer_by = now + timedelta(minutes=settings.referral_timeout_minutes)
     else:
         referral.due_at = add_business_days(now, settings.follow_up_business_days, tz)
+    if data.card is not None:
+        cards.hand_out(actor, customer, data.card, referral)
     if data.signals and customer.tier == Tier.ORDINARY:
         customer.tier = Tier.POTENTIAL  # the lobby manager saw the signals of a potential VIP
     _event(referral, "sent", actor, assignee, now)

@@ -365,3 +365,31 @@ def test_the_running_worker_delivers_a_new_referral_within_seconds_exactly_once(
         stop.set()
         worker.join(timeout=5)
     assert not worker.is_alive() and len(push.received) == 1 and push.requests == 1
+
+
+def test_a_card_from_the_branch_stock_is_handed_out_once_with_the_follow_up(app, floor, push):
+    batch = floor.lobby.post("/api/v1/cards/batches", {"prefix": "vip", "first": 1, "last": 50, "width": 4})
+    assert batch.status_code == 201 and batch.get_json()["batch"]["first_serial"] == "VIP0001"
+    assert_error(floor.lobby.post("/api/v1/cards/batches", {"prefix": "VIP", "first": 50, "last": 60, "width": 4}),
+                 409, "batch_overlaps")
+    body = {"customer_id": floor.customer_id, "reason": "没时间，拿了体验卡", "urgency": "follow_up",
+            "best_time": "工作日晚上", "card": {"card_type": "vip_experience", "serial": "vip0007"}}
+    created = floor.lobby.post("/api/v1/referrals", body)
+    assert created.status_code == 201, created.get_json()
+    assert created.get_json()["referral"]["best_time"] == "工作日晚上"
+    error = assert_error(floor.lobby.post("/api/v1/referrals", body), 409, "serial_already_handed_out")
+    assert "card.serial" in error["fields"]
+    outside = {**body, "card": {"card_type": "vip_experience", "serial": "VIP0099"}}
+    assert "card.serial" in assert_error(floor.lobby.post("/api/v1/referrals", outside), 422,
+                                         "validation_failed")["fields"]
+    no_serial = {**body, "card": {"card_type": "vip_experience"}}
+    assert_error(floor.lobby.post("/api/v1/referrals", no_serial), 422, "validation_failed")
+    in_the_lobby = {**body, "urgency": "now", "card": {"card_type": "product_brochure"}}
+    assert_error(floor.lobby.post("/api/v1/referrals", in_the_lobby), 422, "validation_failed")
+    brochure = floor.lobby.post("/api/v1/referrals", {**body, "card": {"card_type": "product_brochure", "serial": "X1"}})
+    assert brochure.status_code == 201
+    stock = floor.supervisor.get("/api/v1/cards/stock").get_json()
+    assert [(b["first_serial"], b["handed_out"], b["remaining"]) for b in stock["batches"]] == [("VIP0001", 1, 49)]
+    assert [(h["card_type"], h["serial"]) for h in stock["handouts"]] == [("product_brochure", None),
+                                                                         ("vip_experience", "VIP0007")]
+    assert stock["handouts"][1]["customer"]["full_name"] == "李小山"

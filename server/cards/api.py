@@ -1,0 +1,29 @@
+"""JSON endpoints of the card stock: batches received, what was handed out, to whom, by whom."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+from flask_login import current_user
+
+from server.cards import service
+from server.cards.schemas import BatchIn, batch_out, handout_out
+from server.common.http import parse_json, transactional
+from server.common.policy import require_roles
+from server.common.roles import Role
+
+bp = Blueprint("cards_api", __name__, url_prefix="/api/v1/cards")
+
+
+@bp.get("/stock")
+@require_roles(Role.LOBBY_MANAGER, Role.ACCOUNT_MANAGER, Role.SUPERVISOR)
+def stock():
+    return jsonify(batches=[batch_out(b, n) for b, n in service.stock(current_user.branch_id)],
+                   handouts=[handout_out(h) for h in service.recent_handouts(current_user.branch_id)])
+
+
+@bp.post("/batches")
+@require_roles(Role.LOBBY_MANAGER, Role.SUPERVISOR)
+@transactional
+def receive():
+    batch = service.receive_batch(current_user, parse_json(BatchIn))
+    return jsonify(batch=batch_out(batch, 0)), 201
