@@ -25,5 +25,5 @@ def stock():
 @require_roles(Role.LOBBY_MANAGER, Role.SUPERVISOR)
 @transactional
 def receive():
-    batch = service.receive_batch(current_user, parse_json(BatchIn))
-    return jsonify(batch=batch_out(batch, 0)), 201
+    batch, created = service.receive_batch(current_user, parse_json(BatchIn))
+    return jsonify(batch=batch_out(batch, 0)), 201 if created else 200

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.auth.models import User
 from server.common.clock import utcnow
+from server.common.idempotency import ClientCreated
 from server.common.types import IdString, UTCDateTime, code_enum, new_id
 from server.customers.models import Customer
 from server.extensions import db
@@ -25,7 +26,7 @@ class CardType(StrEnum):
 SERIALIZED = (CardType.VIP_EXPERIENCE,)
 
 
-class CardBatch(db.Model):
+class CardBatch(ClientCreated, db.Model):
     """Serials `prefix` + first…last (zero-padded to `width` digits) received by the branch."""
 
     __tablename__ = "card_batches"

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from server.cards.models import SERIALIZED, CardBatch, CardHandout, CardType
+from server.common.types import new_id
+
+UUID_PATTERN = r"^[0-9a-fA-F-]{36}$"
 
 SERIAL_PATTERN = r"^[A-Za-z0-9-]{1,32}$"
 
@@ -20,7 +25,7 @@ class CardIn(BaseModel):
     @model_validator(mode="after")
     def serial_when_numbered(self) -> CardIn:
         if self.card_type in SERIALIZED and not self.serial:
-            raise ValueError("a VIP experience card has a serial number: enter it")
+            raise PydanticCustomError("serial_required", _("A VIP experience card has a serial number: enter it."))
         if self.card_type not in SERIALIZED:
             self.serial = None
         elif self.serial:
@@ -31,6 +36,7 @@ class CardIn(BaseModel):
 class BatchIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
+    id: str = Field(default_factory=new_id, pattern=UUID_PATTERN)
     card_type: CardType = CardType.VIP_EXPERIENCE
     prefix: str = Field("", max_length=12, pattern=r"^[A-Za-z-]*$")
     first: int = Field(ge=0, le=99_999_999)
@@ -40,11 +46,11 @@ class BatchIn(BaseModel):
     @model_validator(mode="after")
     def ordered(self) -> BatchIn:
         if self.last < self.first:
-            raise ValueError("the last serial comes before the first")
+            raise PydanticCustomError("batch_order", _("The last number comes before the first."))
         if self.last - self.first >= 10_000:
-            raise ValueError("at most 10,000 cards in one batch")
+            raise PydanticCustomError("batch_size", _("At most 10,000 cards in one batch."))
         if len(str(self.last)) > self.width:
-            raise ValueError("the numbers need more digits than the width")
+            raise PydanticCustomError("batch_width", _("The numbers need more digits than that."))
         self.prefix = self.prefix.upper()
         return self
 

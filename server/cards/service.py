@@ -13,14 +13,20 @@ from server.cards.models import CardBatch, CardHandout
 from server.cards.schemas import BatchIn, CardIn
 from server.common.clock import utcnow
 from server.common.errors import Conflict, ValidationFailed
+from server.common.idempotency import create_once, fingerprint
 from server.customers.models import Customer
 from server.extensions import db
 
 SERIAL = re.compile(r"^([A-Z-]*)(\d+)$")
 
 
-def receive_batch(actor: User, data: BatchIn) -> CardBatch:
-    """Record serials the branch received; a batch may not overlap one already received."""
+def receive_batch(actor: User, data: BatchIn) -> tuple[CardBatch, bool]:
+    """Record serials the branch received (idempotent on the client's id); a batch may not overlap another."""
+    payload = fingerprint(actor=actor.id, **data.model_dump(mode="json"))
+    return create_once(CardBatch, data.id.lower(), payload, lambda: _new_batch(actor, data))
+
+
+def _new_batch(actor: User, data: BatchIn) -> CardBatch:
     overlapping = db.session.scalar(select(CardBatch.id).where(
         CardBatch.branch_id == actor.branch_id, CardBatch.card_type == data.card_type, CardBatch.prefix == data.prefix,
         CardBatch.first <= data.last, CardBatch.last >= data.first))
@@ -29,9 +35,7 @@ def receive_batch(actor: User, data: BatchIn) -> CardBatch:
                        fields={"first": _("Already received.")})
     batch = CardBatch(branch_id=actor.branch_id, card_type=data.card_type, prefix=data.prefix, first=data.first,
                       last=data.last, width=data.width, received_by_id=actor.id, received_at=utcnow())
-    db.session.add(batch)
-    db.session.flush()
-    audit.record("cards.batch_received", actor=actor, subject_type="card_batch", subject_id=batch.id,
+    audit.record("cards.batch_received", actor=actor, subject_type="card_batch", subject_id=data.id.lower(),
                  branch_id=actor.branch_id, size=data.last - data.first + 1)
     return batch
 

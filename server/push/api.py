@@ -8,7 +8,7 @@ from flask_login import current_user
 from server.common.http import parse_json, transactional
 from server.common.policy import require_login
 from server.push import service
-from server.push.schemas import EndpointIn, SubscriptionIn
+from server.push.schemas import EndpointIn, PushTestIn, SubscriptionIn
 
 bp = Blueprint("push_api", __name__, url_prefix="/api/v1/push")
 
@@ -39,5 +39,5 @@ def unsubscribe():
 @require_login
 @transactional
 def test_notification():
-    service.send_test(current_user)
+    service.send_test(current_user, parse_json(PushTestIn).id.lower())
     return jsonify(queued=True, devices=service.devices(current_user)), 202

@@ -49,3 +49,9 @@ class EndpointIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     endpoint: str = Field(min_length=8, max_length=1024)
+
+
+class PushTestIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=r"^[0-9a-fA-F-]{36}$")  # the tap's id: a retried request is the same test

@@ -48,9 +48,8 @@ def devices(user: User) -> int:
     return len(db.session.scalars(select(PushSubscription.id).where(PushSubscription.user_id == user.id)).all())
 
 
-def send_test(user: User) -> None:
-    """The settings screen's "send me a test notification"."""
-    now = utcnow()
+def send_test(user: User, request_id: str) -> None:
+    """The settings screen's "send me a test notification" (once per tap: the request id dedupes retries)."""
     notify(user, "push.test", title=_("Lobbypad test notification"),
            body=_("Notifications reach this device."), url="/#more", ref=("user", user.id),
-           dedupe_key=f"push.test:{user.id}:{now.isoformat()}", tag="push-test")
+           dedupe_key=f"push.test:{user.id}:{request_id}", tag="push-test")

@@ -31,6 +31,3 @@ OUTCOME_NAMES = {
     Outcome.NOT_INTERESTED: _l("Not interested"),
     Outcome.UNREACHABLE: _l("Unreachable"),
 }
-
-# Minutes offered on "Accept" (domain: the account manager says how soon they come).
-ETA_CHOICES = (1, 3, 5, 10)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal
 
+from flask_babel import gettext as _
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from server.cards.schemas import CardIn
 from server.common.types import new_id
@@ -37,9 +39,9 @@ class ReferralIn(BaseModel):
     @model_validator(mode="after")
     def one_customer(self) -> ReferralIn:
         if (self.customer_id is None) == (self.lead is None):
-            raise ValueError("give either customer_id or lead")
+            raise PydanticCustomError("customer_or_lead", _("Give either a known customer or a new lead."))
         if self.card is not None and self.urgency != Urgency.FOLLOW_UP:
-            raise ValueError("a card is handed out when the customer has no time now: urgency follow_up")
+            raise PydanticCustomError("card_needs_follow_up", _("A card is handed out when the customer has no time now (a follow-up)."))
         self.signals = list(dict.fromkeys(self.signals))
         return self
 
@@ -73,7 +75,7 @@ class OutcomeIn(BaseModel):
     @model_validator(mode="after")
     def product_when_sold(self) -> OutcomeIn:
         if self.result == Outcome.PRODUCT_SOLD and not self.product:
-            raise ValueError("name the product sold")
+            raise PydanticCustomError("product_required", _("Name the product sold."))
         return self
 
 

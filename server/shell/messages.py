@@ -5,6 +5,7 @@ The shell embeds it as JSON; placeholders are Python-style `%(name)s`, filled in
 
 from flask_babel import lazy_gettext as _l
 
+from server.cards.labels import CARD_NAMES
 from server.floor.labels import BUSINESS_NAMES, CHANNEL_NAMES, FLAG_NAMES
 from server.floor.triage import LIST_SEPARATOR, REASONS
 from server.referrals.labels import OUTCOME_NAMES, SIGNAL_NAMES, STATUS_NAMES
@@ -164,6 +165,11 @@ JS_MESSAGES = {
     "kind.referral.declined": _l("Declined"),
     "kind.referral.escalated": _l("Escalation"),
     "kind.referral.overdue": _l("Overdue"),
+    "ref.serial_required": _l("Enter the serial number printed on the card."),
+    "cards.batch_line": _l("%(first)s – %(last)s: %(remaining)s of %(size)s left"),
+    "cards.no_batches": _l("No batch recorded yet."),
+    "cards.no_handouts": _l("No card handed out yet."),
+    "cards.numbers_required": _l("Enter the first and the last number."),
     "push.state_on": _l("On: this phone gets notifications."),
     "push.state_off": _l("Off: turn them on so that referrals and waiting customers reach you."),
     "push.state_blocked": _l("Blocked: allow notifications for this site in the browser's site settings, then reopen the app."),
@@ -180,7 +186,7 @@ def js_catalog() -> dict[str, str]:
     catalog = {key: str(text) for key, text in JS_MESSAGES.items()}
     for prefix, names in (("business", BUSINESS_NAMES), ("channel", CHANNEL_NAMES), ("flag", FLAG_NAMES),
                           ("reason", REASONS), ("signal", SIGNAL_NAMES), ("status", STATUS_NAMES),
-                          ("outcome", OUTCOME_NAMES)):
+                          ("outcome", OUTCOME_NAMES), ("card", CARD_NAMES)):
         catalog.update({f"{prefix}.{code}": str(text) for code, text in names.items()})
     catalog["list_separator"] = str(LIST_SEPARATOR)
     return catalog

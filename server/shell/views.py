@@ -5,8 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from server.cards.labels import CARD_NAMES
+from server.common.roles import Role
 from server.floor.labels import BUSINESS_NAMES, CHANNEL_NAMES, FLAG_NAMES
-from server.referrals.labels import ETA_CHOICES, OUTCOME_NAMES, SIGNAL_NAMES
+from server.referrals.labels import OUTCOME_NAMES, SIGNAL_NAMES
 from server.shell.messages import JS_MESSAGES, js_catalog
 from server.shell.navigation import REFERRAL_BOXES, tabs_for
 
@@ -26,4 +28,5 @@ def index():
                            business_names=BUSINESS_NAMES, flag_names=FLAG_NAMES, channel_names=CHANNEL_NAMES,
                            care_options={c: JS_MESSAGES[f"care.{c}"] for c in CARE_OPTIONS},
                            referral_boxes=REFERRAL_BOXES, signal_names=SIGNAL_NAMES, outcome_names=OUTCOME_NAMES,
-                           eta_choices=ETA_CHOICES)
+                           card_names=CARD_NAMES,
+                           can_receive_cards=current_user.role in (Role.LOBBY_MANAGER, Role.SUPERVISOR))

@@ -3,6 +3,7 @@ import { age, t } from "./i18n.js";
 import { initArrival } from "./views/arrival.js";
 import { initCustomers } from "./views/customers.js";
 import { initFloor } from "./views/floor.js";
+import { initCards } from "./views/cards.js";
 import { initMore } from "./views/more.js";
 import { initReferrals } from "./views/referrals.js";
 import { initLive } from "./live.js";
@@ -71,6 +72,7 @@ async function main() {
   if (document.querySelector("[data-board]")) initFloor();
   if (document.querySelector("[data-customer-search]")) initCustomers();
   initReferrals();
+  initCards();
   initPush();
   if (document.querySelector('meta[name="lobbypad-role"]').content !== "admin") initLive();
   Outbox.onChange(() => renderStatus());

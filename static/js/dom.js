@@ -23,7 +23,8 @@ export function lang() {
 export function fieldError(form, field, message) {
   const slot = form.querySelector(`[data-error-for="${field}"]`);
   if (slot) slot.textContent = message || "";
-  const input = form.querySelector(`[name="${field}"]`);
+  // An input named differently from the API's field (e.g. "card.serial") says so in data-field.
+  const input = form.querySelector(`[name="${field}"], [data-field="${field}"]`);
   if (input) {
     if (message) input.setAttribute("aria-invalid", "true");
     else input.removeAttribute("aria-invalid");

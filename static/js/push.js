@@ -74,7 +74,8 @@ export function initPush() {
     }
   });
   document.querySelector("[data-push-test]").addEventListener("click", async () => {
-    const result = await write("push.test", "POST", "/api/v1/push/test", {}, newId());
+    const id = newId();
+    const result = await write("push.test", "POST", "/api/v1/push/test", { id }, id);
     if (result.rejected) notify(t("action_failed", { message: result.rejected.error.message }));
     else notify(result.sent ? t("push.test_sent", { n: result.answer ? result.answer.devices : 0 }) : t("saved_offline"));
   });

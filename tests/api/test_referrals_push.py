@@ -299,7 +299,7 @@ def test_outcome_became_vip_upgrades_the_customer(app, floor, push):
     assignee.post(f"{url}/accept", {})
     assert assignee.post(f"{url}/met", {}).get_json()["referral"]["status"] == "met"
     error = assert_error(assignee.post(f"{url}/outcome", {"result": "product_sold"}), 422, "validation_failed")
-    assert "product" in error["fields"]["body"]
+    assert error["fields"]["body"] == "请填写售出的产品名称。"
     done = assignee.post(f"{url}/outcome", {"result": "became_vip", "note": "开了理财账户"}).get_json()["referral"]
     assert done["status"] == "outcome_recorded" and done["outcome"] == "became_vip"
     with app.app_context():

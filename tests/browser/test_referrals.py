@@ -189,3 +189,47 @@ def test_turning_notifications_on_saves_the_subscription_and_the_test_is_queued(
     expect(page.locator("[data-duty-feedback]")).to_contain_text("You are on duty")
     with live_server.app.app_context():
         assert db.session.get(User, user_id).on_duty is True
+
+
+def test_no_time_hands_out_a_numbered_card_and_the_stock_counts_it(live_server, new_context, sign_in):
+    add_staff(live_server, "account_manager", "钱进", on_duty=False)  # a call-back needs nobody on duty
+    user_id, username, password = add_staff(live_server, "lobby_manager", "周洁")
+    customer_id = add_customer(live_server, "郑", "秀", salutation="ms")
+    prefix = "".join(chr(ord("A") + int(c, 16) % 26) for c in uuid.uuid4().hex[:5])  # this test's own serials
+    page = new_context().new_page()
+    sign_in(page, username, password)
+    page.click("[data-tab=more]")
+    page.click("[data-card-stock] summary")
+    page.fill("#batch-prefix", prefix)
+    page.fill("#batch-first", "1")
+    page.fill("#batch-last", "50")
+    page.fill("#batch-width", "4")
+    page.click("[data-batch-form] button[type=submit]")
+    expect(page.locator("[data-card-batches]")).to_contain_text(f"{prefix}0001 – {prefix}0050: 50 of 50 left")
+
+    page.goto(f"/#customers/{customer_id}")
+    page.click("[data-customer-card] button:has-text('Refer')")
+    sheet = page.locator("[data-refer-dialog]")
+    sheet.locator("label:has-text('No — ')").click()
+    sheet.locator("label:has-text('Funds')").click()
+    sheet.locator("label:has-text('VIP experience card')").click()
+    sheet.locator("button[type=submit]").click()
+    expect(sheet.locator("[data-error-for='card.serial']")).to_have_text("Enter the serial number printed on the card.")
+    expect(sheet.locator("#refer-serial")).to_have_attribute("aria-invalid", "true")
+    sheet.locator("#refer-serial").fill(f"{prefix.lower()}0007")
+    sheet.locator("#refer-best-time").fill("weekday evenings")
+    sheet.locator("button[type=submit]").click()
+    expect(page.locator("#toast")).to_contain_text("Referral sent to 钱进")
+    referral = referral_of(live_server, customer_id)
+    assert referral.urgency == "follow_up" and referral.best_time == "weekday evenings"
+    assert [h.serial for h in referral_handouts(live_server, referral.id)] == [f"{prefix}0007"]
+
+    page.click("[data-tab=more]")
+    expect(page.locator("[data-card-batches]")).to_contain_text("49 of 50 left")
+    expect(page.locator("[data-card-handouts]")).to_contain_text(f"VIP experience card {prefix}0007 → 郑秀 · 周洁")
+
+
+def referral_handouts(live_server, referral_id: str):
+    from server.cards.models import CardHandout
+    with live_server.app.app_context():
+        return list(db.session.scalars(select(CardHandout).where(CardHandout.referral_id == referral_id)))

@@ -261,9 +261,15 @@ export function openRefer(customer) {
   dialog.querySelector("[data-refer-customer]").textContent = customer.greeting_name;
   const where = dialog.querySelector("[data-refer-where]");
   const select = form.account_manager_id;
+  const cardFields = dialog.querySelector("[data-refer-card]");
+  const serialField = dialog.querySelector("[data-serial-field]");
+  cardFields.hidden = true;
+  serialField.hidden = true;
   form.onchange = (event) => {
+    if (event.target.name === "card_type") serialField.hidden = form.card_type.value !== "vip_experience";
     if (event.target.name !== "urgency") return;
     where.hidden = form.urgency.value !== "now";
+    cardFields.hidden = form.urgency.value !== "follow_up";  // no time now: the card handed out instead
     fillManagers(select, form.urgency.value);
   };
   form.onsubmit = async (event) => {
@@ -275,6 +281,8 @@ export function openRefer(customer) {
     const errors = {};
     if (!data.get("urgency")) errors.urgency = t("ref.urgency_required");
     if (!reason) errors.reason = t("ref.reason_required");
+    if (data.get("urgency") === "follow_up" && data.get("card_type") === "vip_experience"
+        && !String(data.get("serial") || "").trim()) errors["card.serial"] = t("ref.serial_required");
     fieldErrors(form, errors);
     if (Object.keys(errors).length) return;
     const id = newId();
@@ -283,6 +291,13 @@ export function openRefer(customer) {
     const place = String(data.get("location") || "").trim();
     if (place && body.urgency === "now") body.location = place;
     if (data.get("account_manager_id")) body.account_manager_id = data.get("account_manager_id");
+    if (body.urgency === "follow_up" && data.get("card_type")) {
+      body.card = { card_type: data.get("card_type") };
+      const serial = String(data.get("serial") || "").trim().toUpperCase();
+      if (serial && body.card.card_type === "vip_experience") body.card.serial = serial;
+    }
+    const bestTime = String(data.get("best_time") || "").trim();
+    if (bestTime && body.urgency === "follow_up") body.best_time = bestTime;
     const submit = form.querySelector("[data-refer-submit]");
     submit.disabled = true;
     const result = await write("referral.create", "POST", "/api/v1/referrals", body, id);

@@ -1,8 +1,8 @@
 """referrals, push subscriptions, notification outbox, cards, duty
 
-Revision ID: 48f13fea1870
+Revision ID: 92ce0ea45d40
 Revises: 3348a433756f
-Create Date: 2026-11-22 20:54:20.994865
+Create Date: 2026-11-22 20:59:22.061344
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '48f13fea1870'
+revision = '92ce0ea45d40'
 down_revision = '3348a433756f'
 branch_labels = None
 depends_on = None
@@ -28,6 +28,8 @@ def upgrade():
     sa.Column('width', sa.Integer(), nullable=False),
     sa.Column('received_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('received_by_id', sa.String(length=36), nullable=False),
+    sa.Column('payload_hash', sa.String(length=64), nullable=False),
+    sa.Column('occurred_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['branch_id'], ['branches.id'], name=op.f('fk_card_batches_branch_id_branches')),
     sa.ForeignKeyConstraint(['received_by_id'], ['users.id'], name=op.f('fk_card_batches_received_by_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_card_batches'))
