@@ -17,9 +17,14 @@ from server.auth import service as accounts
 from server.branches import service as branches
 from server.common.errors import DomainError
 from server.common.roles import Role
-from server.customers.models import Customer
+from server.cards import service as cards
+from server.cards.schemas import BatchIn
+from server.customers.models import Customer, Tier
 from server.extensions import db
 from server.floor import service as floor
+from server.referrals import service as referrals
+from server.referrals.models import Referral
+from server.referrals.schemas import ReferralIn
 from server.worker import run_forever
 
 DEMO_BRANCH = ("DEMO", "演示支行 Demo Branch")
@@ -56,6 +61,30 @@ def demo_floor(branch) -> str | None:
         db.session.add_all(visits)
         messages.append(f"{len(visits)} visits this morning")
     return f"seeded {' and '.join(messages)}" if messages else None
+
+
+def demo_referrals(branch) -> bool:
+    """Account managers on duty, a batch of VIP cards, and two referrals, so the referral screens are alive."""
+    staff = {u.username: u for u in accounts.list_users() if u.branch_id == branch.id}
+    if db.session.scalar(select(func.count(Referral.id)).where(Referral.branch_id == branch.id)):
+        return False
+    for username in ("manager", "manager2"):
+        accounts.set_duty(staff[username], True)
+    lobby = staff["lobby"]
+    with current_app.test_request_context():  # the notifications are worded in each recipient's language
+        cards.receive_batch(lobby, BatchIn(prefix="VIP", first=1, last=200, width=6))
+        customers = list(db.session.scalars(select(Customer).where(Customer.branch_id == branch.id,
+                                                                   Customer.tier != Tier.VIP).limit(2)))
+        waiting, _ = referrals.create_referral(lobby, ReferralIn(
+            customer_id=customers[0].id, reason="定期存款 50 万下周到期，想了解理财", urgency="now",
+            signals=["large_amount", "wealth_management"], location="贵宾室 2",
+            account_manager_id=staff["manager"].id))
+        accepted, _ = referrals.create_referral(lobby, ReferralIn(
+            customer_id=customers[1].id, reason="咨询外汇汇款", urgency="now", signals=["fx"], location="等候区 B",
+            account_manager_id=staff["manager2"].id))
+        db.session.flush()
+        referrals.accept(staff["manager2"], accepted.id, 5)
+    return True
 
 
 def register_cli(app: Flask) -> None:
@@ -106,6 +135,9 @@ def register_cli(app: Flask) -> None:
                                      branch=None if role == Role.ADMIN else branch, password=password)
         db.session.commit()
         seeded = demo_floor(branch)
+        db.session.commit()
+        if demo_referrals(branch):
+            seeded = f"{seeded}; demo referrals and VIP cards" if seeded else "seeded demo referrals and VIP cards"
         db.session.commit()
         if seeded:
             click.echo(seeded)

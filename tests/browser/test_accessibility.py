@@ -22,3 +22,16 @@ def test_shell_screens(shell):
     for tab in ("floor", "more"):
         shell.click(f"[data-tab={tab}]")
         assert serious(Axe().run(shell)) == [], tab
+
+
+def test_referral_screens_and_sheets(live_server, shell):
+    from tests.browser.test_floor import add_customer
+
+    customer_id = add_customer(live_server, "冯", "可", salutation="ms")
+    shell.click("[data-tab=refer]")
+    shell.wait_for_selector("[data-referrals-status]:not(:has-text('Loading'))")
+    assert serious(Axe().run(shell)) == [], "refer tab"
+    shell.goto(f"/#customers/{customer_id}")
+    shell.click("[data-customer-card] button:has-text('Refer')")
+    shell.locator("[data-refer-dialog] label:has-text('No — ')").click()
+    assert serious(Axe().run(shell)) == [], "refer sheet"
