@@ -25,20 +25,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import httpx  # noqa: E402
-from webpush.types import WebPushSubscription  # noqa: E402
+import httpx
+from webpush.types import WebPushSubscription
 
-from server import create_app  # noqa: E402
-from server.auth import service as accounts  # noqa: E402
-from server.branches import service as branches  # noqa: E402
-from server.config import TestConfig  # noqa: E402
-from server.extensions import db  # noqa: E402
-from server.notifications import sender  # noqa: E402
-from server.notifications.service import notify  # noqa: E402
-from server.push.models import PushSubscription  # noqa: E402
-from server.worker import run_forever  # noqa: E402
-from tests.fake_push import FakePushService  # noqa: E402
-from tests.helpers import JsonClient  # noqa: E402
+from server import create_app
+from server.auth import service as accounts
+from server.branches import service as branches
+from server.config import TestConfig
+from server.extensions import db
+from server.notifications import sender
+from server.notifications.service import notify
+from server.push.models import PushSubscription
+from server.worker import run_forever
+from tests.fake_push import FakePushService
+from tests.helpers import JsonClient
 
 PASSWORD = "bench-password-1"
 

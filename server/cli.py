@@ -158,6 +158,20 @@ def register_cli(app: Flask) -> None:
         click.echo(f"queue secret of {branch.code}: {secret}")
         click.echo("Sign each POST /api/v1/queue/events body: X-Lobbypad-Signature: sha256=<hex HMAC-SHA256>")
 
+    @app.cli.command("set-wecom-webhook")
+    @click.option("--branch", "branch_code", required=True)
+    def set_wecom_webhook(branch_code: str) -> None:
+        """Send the branch's notifications to an Enterprise WeChat group too: the robot's webhook URL on
+        standard input (it holds the robot's key, so never on the command line); an empty line turns it off."""
+        url = sys.stdin.readline().strip()
+        try:
+            branch = branches.get_branch_by_code(branch_code)
+            branches.set_wecom_webhook(branch, url or None)
+        except DomainError as e:
+            _fail(e)
+        db.session.commit()
+        click.echo(f"Enterprise WeChat notifications of {branch.code}: {'on' if url else 'off'}")
+
     @app.cli.command("worker")
     def worker() -> None:
         """Deliver notifications and run the timed sweeps until interrupted."""

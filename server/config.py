@@ -17,6 +17,14 @@ DEFAULT_PUSH_ORIGINS = (
 )
 
 
+# Enterprise WeChat's group-robot webhooks; a branch's webhook elsewhere is refused.
+DEFAULT_WECOM_ORIGINS = ("https://qyapi.weixin.qq.com",)
+
+
+def _origins(value: str | None, default: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(o.strip().rstrip("/") for o in value.split(",") if o.strip()) if value else default
+
+
 def env(name: str, default: str | None = None) -> str | None:
     """The one way settings are read: `LOBBYPAD_<NAME>` (or a bare name such as DATABASE_URL)."""
     value = os.environ.get(f"LOBBYPAD_{name}")
@@ -65,10 +73,10 @@ class Config:
         self.PUSH_TIMEOUT_SECONDS = float(env("PUSH_TIMEOUT_SECONDS", "5"))
         # How often the worker looks for notifications to deliver (the sweeps run every SWEEP_SECONDS).
         self.OUTBOX_POLL_SECONDS = float(env("OUTBOX_POLL_SECONDS", "0.5"))
-        origins = env("PUSH_ALLOWED_ORIGINS")
-        self.PUSH_ALLOWED_ORIGINS = (
-            tuple(o.strip().rstrip("/") for o in origins.split(",") if o.strip()) if origins else DEFAULT_PUSH_ORIGINS
-        )
+        self.PUSH_ALLOWED_ORIGINS = _origins(env("PUSH_ALLOWED_ORIGINS"), DEFAULT_PUSH_ORIGINS)
+        self.WECOM_ALLOWED_ORIGINS = _origins(env("WECOM_ALLOWED_ORIGINS"), DEFAULT_WECOM_ORIGINS)
+        # Where staff open the app: the link in Enterprise WeChat messages.
+        self.PUBLIC_URL = env("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/")
 
     def _secret_key(self) -> str:
         return env("SECRET_KEY") or _instance_secret(self.INSTANCE_PATH, "secret_key")
@@ -134,6 +142,7 @@ class TestConfig(Config):
         self.SQLALCHEMY_DATABASE_URI = database_url
         self.RATELIMIT_STORAGE_URI = "memory://"
         self.PUSH_ALLOWED_ORIGINS = ()
+        self.WECOM_ALLOWED_ORIGINS = ()
         for key, value in overrides.items():
             setattr(self, key, value)
 

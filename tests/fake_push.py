@@ -115,7 +115,7 @@ class FakePushService:
         service = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 (http.server's naming)
+            def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("content-length", 0)))
                 name = self.path.rsplit("/", 1)[-1]
                 with service._changed:

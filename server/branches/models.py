@@ -23,6 +23,8 @@ class Branch(db.Model):
     settings_data: Mapped[dict] = mapped_column("settings", JSON, default=dict)
     # The queue-ticket machine's webhook secret, encrypted like personal data; None = tickets entered by hand.
     queue_secret_cipher: Mapped[str | None] = mapped_column(Text)
+    # The Enterprise WeChat group robot's webhook URL (it carries the robot's key), encrypted; None = not used.
+    wecom_webhook_cipher: Mapped[str | None] = mapped_column(Text)
     # Bumped (atomically, in the same transaction) by every change that shows on the floor board,
     # so that the board can be served from cache until something changes (server/floor/board.py).
     floor_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 import secrets
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -87,3 +89,20 @@ def rotate_queue_secret(branch: Branch, actor=None) -> str:
 
 def queue_secret(branch: Branch) -> str | None:
     return vault().decrypt("queue_secret", branch.queue_secret_cipher) if branch.queue_secret_cipher else None
+
+
+def set_wecom_webhook(branch: Branch, url: str | None, actor=None) -> None:
+    """The branch's Enterprise WeChat group-robot webhook (None: stop using it); only towards allowed origins."""
+    if url:
+        parts = urlsplit(url)
+        if f"{parts.scheme}://{parts.netloc}" not in current_app.config["WECOM_ALLOWED_ORIGINS"] or parts.username:
+            raise ValidationFailed(_("Not an Enterprise WeChat webhook address."),
+                                   fields={"url": _("Not an allowed webhook address.")})
+    branch.wecom_webhook_cipher = vault().encrypt("wecom_webhook", url) if url else None
+    audit.record("branch.wecom_webhook_set", actor=actor, subject_type="branch", subject_id=branch.id,
+                 branch_id=branch.id, enabled=bool(url))
+    db.session.flush()
+
+
+def wecom_webhook(branch: Branch) -> str | None:
+    return vault().decrypt("wecom_webhook", branch.wecom_webhook_cipher) if branch.wecom_webhook_cipher else None

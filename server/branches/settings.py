@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 VisitFlag = Literal["elderly", "disabled", "urgent", "pregnant", "with_child"]
+NotificationChannel = Literal["webpush", "live", "wecom"]
 StaffRole = Literal["lobby_manager", "account_manager", "supervisor", "admin"]
 
 
@@ -28,6 +29,9 @@ class BranchSettings(BaseModel):
     green_channel_flags: tuple[VisitFlag, ...] = ("elderly", "disabled", "urgent")
     # Roles that may reveal a customer's full phone or ID number (each reveal is audited).
     reveal_roles: tuple[StaffRole, ...] = ("account_manager", "supervisor")
+    # How notifications reach staff: Web Push, the open app, and the Enterprise WeChat group (once its
+    # webhook is set with `flask --app server set-wecom-webhook`).
+    notification_channels: tuple[NotificationChannel, ...] = ("webpush", "live", "wecom")
 
     def updated(self, changes: dict) -> BranchSettings:
         """A validated copy with `changes` applied (unknown keys and bad values are refused)."""

@@ -1,1 +1,1 @@
-"""Notifications: the transactional outbox, its channels (webpush, live) and the delivering worker."""
+"""Notifications: the transactional outbox, its channels (webpush, live, wecom) and the delivering worker."""

@@ -16,6 +16,7 @@ from server.extensions import db
 class Channel(StrEnum):
     WEBPUSH = "webpush"  # the device's push service, in the background
     LIVE = "live"        # an open app polling for its notifications (no push service needed)
+    WECOM = "wecom"      # the branch's Enterprise WeChat group robot (a message in Chinese with a link)
 
 
 class DeliveryStatus(StrEnum):
@@ -39,6 +40,8 @@ class Notification(db.Model):
     dedupe_key: Mapped[str] = mapped_column(String(160), unique=True)
     urgency: Mapped[str] = mapped_column(String(10), default="normal")
     ttl_seconds: Mapped[int] = mapped_column(Integer)
+    # The Enterprise WeChat group's message: always Chinese, names the recipient, links to the record.
+    group_text: Mapped[str | None] = mapped_column(Text)
     ref_type: Mapped[str | None] = mapped_column(String(20))
     ref_id: Mapped[str | None] = mapped_column(IdString)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -58,7 +61,7 @@ class Delivery(db.Model):
     notification_id: Mapped[str] = mapped_column(IdString, ForeignKey("notifications.id", ondelete="CASCADE"))
     channel: Mapped[Channel] = mapped_column(code_enum(Channel, "delivery_channel"))
     # Web Push: the subscription's id (a plain id: a dead subscription is deleted, its history is not);
-    # the live channel has one target, "app" (any open app of the recipient).
+    # the other channels have one target each: "app" (live: any open app of the recipient), "group" (wecom).
     target: Mapped[str] = mapped_column(String(36))
     status: Mapped[DeliveryStatus] = mapped_column(code_enum(DeliveryStatus, "delivery_status"),
                                                    default=DeliveryStatus.PENDING)

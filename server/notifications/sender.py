@@ -1,4 +1,4 @@
-"""The worker's side of the outbox: claim due Web Push deliveries, encrypt, POST, record the outcome.
+"""The worker's side of the outbox: claim due deliveries (Web Push, Enterprise WeChat), send, record the outcome.
 
 A delivery is claimed (status `sending`, a lease in `claimed_until`) and the claim committed before
 anything is sent, so two workers never send the same delivery. A worker that dies after its claim leaves
@@ -25,13 +25,17 @@ from sqlalchemy import delete, or_, select, update
 from webpush import WebPush
 from webpush.types import WebPushSubscription
 
+from server.branches.models import Branch
 from server.common.clock import utcnow
+from server.customers.vault import vault
 from server.extensions import db
 from server.notifications.models import Channel, Delivery, DeliveryStatus, Notification
 from server.push.models import PushSubscription
 
 log = logging.getLogger(__name__)
 
+SENT_BY_WORKER = (Channel.WEBPUSH, Channel.WECOM)  # the live channel is fetched by the open app
+WECOM_RATE_LIMITED = 45009  # the robot's 20 messages a minute are used up: try again in a minute
 LEASE = timedelta(seconds=60)
 SEND_THREADS = 8
 MAX_ATTEMPTS = 6
@@ -69,7 +73,7 @@ def _claim(now: datetime, batch: int) -> list[str]:
         (Delivery.status == DeliveryStatus.SENDING) & (Delivery.claimed_until < now),  # a dead worker's lease
     )
     candidates = list(db.session.scalars(
-        select(Delivery.id).where(Delivery.channel == Channel.WEBPUSH, due).order_by(Delivery.next_attempt_at)
+        select(Delivery.id).where(Delivery.channel.in_(SENT_BY_WORKER), due).order_by(Delivery.next_attempt_at)
         .limit(batch).with_for_update(skip_locked=True)))  # PostgreSQL; SQLite has one writer at a time
     if not candidates:
         db.session.rollback()
@@ -86,13 +90,15 @@ def _claim(now: datetime, batch: int) -> list[str]:
 @dataclass(frozen=True)
 class _Job:
     delivery_id: str
+    channel: Channel
     payload: dict
     ttl_seconds: int
     urgency: str
     topic: str
-    endpoint: str | None  # None: the subscription was deleted since
-    p256dh: str | None
-    auth: str | None
+    url: str | None  # the push endpoint or the webhook; None: the subscription (or webhook) is gone
+    p256dh: str | None = None
+    auth: str | None = None
+    group_text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -101,41 +107,81 @@ class _Context:
 
     pusher: WebPush
     http: httpx.Client
-    allowed_origins: tuple[str, ...]
+    push_origins: tuple[str, ...]
+    wecom_origins: tuple[str, ...]
+    public_url: str
 
     @classmethod
     def of_app(cls) -> _Context:
-        return cls(pusher(), http(), tuple(current_app.config["PUSH_ALLOWED_ORIGINS"]))
+        config = current_app.config
+        return cls(pusher(), http(), tuple(config["PUSH_ALLOWED_ORIGINS"]), tuple(config["WECOM_ALLOWED_ORIGINS"]),
+                   config["PUBLIC_URL"])
 
 
 def _jobs(delivery_ids: list[str]) -> list[_Job]:
     rows = db.session.execute(
-        select(Delivery.id, Notification.id, Notification.payload, Notification.ttl_seconds, Notification.urgency,
-               PushSubscription.endpoint, PushSubscription.p256dh, PushSubscription.auth)
+        select(Delivery.id, Delivery.channel, Notification.id, Notification.payload, Notification.ttl_seconds,
+               Notification.urgency, Notification.group_text, PushSubscription.endpoint, PushSubscription.p256dh,
+               PushSubscription.auth, Branch.wecom_webhook_cipher)
         .join(Notification, Notification.id == Delivery.notification_id)
-        .outerjoin(PushSubscription, PushSubscription.id == Delivery.target)
+        .join(Branch, Branch.id == Notification.branch_id)
+        .outerjoin(PushSubscription, (PushSubscription.id == Delivery.target) & (Delivery.channel == Channel.WEBPUSH))
         .where(Delivery.id.in_(delivery_ids)))
-    return [_Job(delivery_id, payload, ttl, urgency, _topic(notification_id), endpoint, p256dh, auth)
-            for delivery_id, notification_id, payload, ttl, urgency, endpoint, p256dh, auth in rows]
+    jobs = []
+    for (delivery_id, channel, notification_id, payload, ttl, urgency, group_text, endpoint, p256dh, auth,
+         webhook_cipher) in rows:
+        if channel == Channel.WECOM:
+            webhook = vault().decrypt("wecom_webhook", webhook_cipher) if webhook_cipher else None
+            jobs.append(_Job(delivery_id, channel, payload, ttl, urgency, "", webhook, group_text=group_text))
+        else:
+            jobs.append(_Job(delivery_id, channel, payload, ttl, urgency, _topic(notification_id), endpoint, p256dh, auth))
+    return jobs
 
 
 def _send(job: _Job, context: _Context) -> Outcome:
-    if job.endpoint is None:
-        return Outcome(job.delivery_id, DeliveryStatus.GONE, error="subscription removed")
-    if _origin(job.endpoint) not in context.allowed_origins:
-        return Outcome(job.delivery_id, DeliveryStatus.FAILED, error="push service not allowed")
+    if job.url is None:
+        return Outcome(job.delivery_id, DeliveryStatus.GONE, error="subscription or webhook removed")
+    allowed = context.wecom_origins if job.channel == Channel.WECOM else context.push_origins
+    if _origin(job.url) not in allowed:
+        return Outcome(job.delivery_id, DeliveryStatus.FAILED, error="address not allowed")
     try:
+        if job.channel == Channel.WECOM:
+            return _wecom_outcome(job, context.http.post(job.url, json=_wecom_message(job, context.public_url)))
         message = context.pusher.get(job.payload, WebPushSubscription.model_validate(
-            {"endpoint": job.endpoint, "keys": {"p256dh": job.p256dh, "auth": job.auth}}))
+            {"endpoint": job.url, "keys": {"p256dh": job.p256dh, "auth": job.auth}}))
         headers = {**message.headers, "ttl": str(job.ttl_seconds), "urgency": job.urgency, "topic": job.topic,
                    "content-type": "application/octet-stream"}
-        response = context.http.post(job.endpoint, content=message.encrypted, headers=headers)
+        response = context.http.post(job.url, content=message.encrypted, headers=headers)
     except httpx.HTTPError as error:  # timeouts, refused connections, resets
         return Outcome(job.delivery_id, DeliveryStatus.PENDING, error=f"{type(error).__name__}: {error}"[:500])
     if response.status_code in (200, 201, 202):
         return Outcome(job.delivery_id, DeliveryStatus.SENT, response.status_code)
     if response.status_code in (404, 410):
         return Outcome(job.delivery_id, DeliveryStatus.GONE, response.status_code)
+    return _retry_or_fail(job, response)
+
+
+def _wecom_message(job: _Job, public_url: str) -> dict:
+    """A group-robot text message: who it is for, what, and the link that opens the record."""
+    return {"msgtype": "text", "text": {"content": f"【大堂助手】{job.group_text}\n{public_url}{job.payload['url']}"}}
+
+
+def _wecom_outcome(job: _Job, response: httpx.Response) -> Outcome:
+    """The robot answers 200 with {"errcode": 0} when it posted; other errcodes say why not."""
+    if response.status_code != 200:
+        return _retry_or_fail(job, response)
+    try:
+        errcode = int(response.json().get("errcode", -1))
+    except (ValueError, AttributeError):
+        errcode = -1
+    if errcode == 0:
+        return Outcome(job.delivery_id, DeliveryStatus.SENT, 200)
+    if errcode == WECOM_RATE_LIMITED:
+        return Outcome(job.delivery_id, DeliveryStatus.PENDING, 200, response.text[:500], 60.0)
+    return Outcome(job.delivery_id, DeliveryStatus.FAILED, 200, response.text[:500])
+
+
+def _retry_or_fail(job: _Job, response: httpx.Response) -> Outcome:
     if response.status_code == 429 or response.status_code >= 500:
         return Outcome(job.delivery_id, DeliveryStatus.PENDING, response.status_code, response.text[:500],
                        _retry_after(response.headers.get("retry-after")))
@@ -166,7 +212,7 @@ def _record(outcomes: list[Outcome], now: datetime) -> None:
     for keys in {tuple(sorted(c)) for c in changes}:  # one executemany per shape of change
         db.session.execute(update(Delivery), [c for c in changes if tuple(sorted(c)) == keys])
     if gone:
-        targets = select(Delivery.target).where(Delivery.id.in_(gone)).scalar_subquery()
+        targets = select(Delivery.target).where(Delivery.id.in_(gone), Delivery.channel == Channel.WEBPUSH).scalar_subquery()
         db.session.execute(delete(PushSubscription).where(PushSubscription.id.in_(targets)))
     db.session.commit()
 

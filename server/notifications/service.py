@@ -8,12 +8,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 
 from server.auth.models import User
-from server.common.clock import utcnow
 from server.extensions import db
 from server.notifications.models import Channel, Delivery, DeliveryStatus, Notification
 from server.push.models import PushSubscription
 
 LIVE_TARGET = "app"
+GROUP_TARGET = "group"
 LIVE_WINDOW = timedelta(hours=12)  # how far back an app that opens catches up on what it missed
 
 
@@ -36,7 +36,8 @@ KINDS = {
 
 
 def notify(recipient: User, kind: str, *, title: str, body: str, url: str, ref: tuple[str, str],
-           dedupe_key: str, tag: str | None = None, actions: list[dict] | None = None) -> Notification:
+           dedupe_key: str, tag: str | None = None, actions: list[dict] | None = None,
+           group_text: str | None = None) -> Notification:
     """Queue one notification to every device of the recipient and to their open app.
 
     Same dedupe key → the notification already queued (an event notifies a recipient once)."""
@@ -48,15 +49,20 @@ def notify(recipient: User, kind: str, *, title: str, body: str, url: str, ref: 
     # Title and body are capped so the payload stays under the contract's 3 KB (4096 bytes of ciphertext at most).
     payload = {"kind": kind, "title": title[:120], "body": body[:400], "url": url, "tag": tag or f"{ref_type}-{ref_id}",
                "ref": {"type": ref_type, "id": ref_id}, "renotify": spec.renotify, "actions": actions or []}
+    channels = recipient.branch.settings.notification_channels if recipient.branch else ("webpush", "live")
     notification = Notification(branch_id=recipient.branch_id, recipient_id=recipient.id, kind=kind, payload=payload,
                                 dedupe_key=dedupe_key, urgency=spec.urgency, ttl_seconds=spec.ttl_seconds,
-                                ref_type=ref_type, ref_id=ref_id)
+                                ref_type=ref_type, ref_id=ref_id, group_text=group_text)
     db.session.add(notification)
     db.session.flush()
-    subscriptions = db.session.scalars(select(PushSubscription.id).where(PushSubscription.user_id == recipient.id))
-    for subscription_id in subscriptions:
-        db.session.add(Delivery(notification_id=notification.id, channel=Channel.WEBPUSH, target=subscription_id))
-    db.session.add(Delivery(notification_id=notification.id, channel=Channel.LIVE, target=LIVE_TARGET))
+    if Channel.WEBPUSH in channels:
+        subscriptions = db.session.scalars(select(PushSubscription.id).where(PushSubscription.user_id == recipient.id))
+        for subscription_id in subscriptions:
+            db.session.add(Delivery(notification_id=notification.id, channel=Channel.WEBPUSH, target=subscription_id))
+    if Channel.LIVE in channels:
+        db.session.add(Delivery(notification_id=notification.id, channel=Channel.LIVE, target=LIVE_TARGET))
+    if Channel.WECOM in channels and group_text and recipient.branch.wecom_webhook_cipher:
+        db.session.add(Delivery(notification_id=notification.id, channel=Channel.WECOM, target=GROUP_TARGET))
     return notification
 
 

@@ -13,7 +13,15 @@ from server.common.roles import Role
 from server.notifications.service import reach
 from server.referrals import service
 from server.referrals.models import Urgency
-from server.referrals.schemas import AcceptIn, DeclineIn, NoteIn, OutcomeIn, ReassignIn, ReferralIn, referral_out
+from server.referrals.schemas import (
+    AcceptIn,
+    DeclineIn,
+    NoteIn,
+    OutcomeIn,
+    ReassignIn,
+    ReferralIn,
+    referral_out,
+)
 
 bp = Blueprint("referrals_api", __name__, url_prefix="/api/v1/referrals")
 BRANCH_STAFF = (Role.LOBBY_MANAGER, Role.ACCOUNT_MANAGER, Role.SUPERVISOR)

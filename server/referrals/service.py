@@ -10,19 +10,26 @@ from sqlalchemy import func, select, update
 
 from server.audit import service as audit
 from server.auth.models import User
+from server.cards import service as cards
 from server.common.clock import add_business_days, utcnow
 from server.common.errors import Conflict, PermissionDenied, ValidationFailed
 from server.common.idempotency import create_once, fingerprint
 from server.common.policy import get_scoped_or_404
 from server.common.roles import Role
-from server.cards import service as cards
 from server.customers import service as customers
 from server.customers.models import Customer, Tier
 from server.extensions import db
 from server.notifications.service import notify
 from server.referrals.labels import STATUS_NAMES
-from server.referrals.models import (AWAITING_ANSWER, OPEN, Outcome, Referral, ReferralEvent, ReferralStatus,
-                                     Urgency)
+from server.referrals.models import (
+    AWAITING_ANSWER,
+    OPEN,
+    Outcome,
+    Referral,
+    ReferralEvent,
+    ReferralStatus,
+    Urgency,
+)
 from server.referrals.schemas import OutcomeIn, ReferralIn
 
 LIST_LIMIT = 100
@@ -262,14 +269,18 @@ def escalate_due(now: datetime) -> int:
                                Referral.overdue_alerted_at.is_(None))
         .limit(200).with_for_update(skip_locked=True)))
     for referral in overdue:
-        referral.overdue_alerted_at = now
-        _event(referral, "overdue", None, None, now)
-        for supervisor in supervisors(referral.branch_id):
-            _tell(supervisor, referral, "referral.overdue",
-                  lambda: (_("Follow-up overdue: %(customer)s", customer=referral.customer.full_name),
-                           _("%(name)s has not recorded an outcome.", name=_name(referral.to_user))),
-                  f"referral.overdue:{referral.id}:{supervisor.id}")
+        _alert_overdue(referral, now)
     return escalated + len(overdue)
+
+
+def _alert_overdue(referral: Referral, now: datetime) -> None:
+    referral.overdue_alerted_at = now
+    _event(referral, "overdue", None, None, now)
+    for supervisor in supervisors(referral.branch_id):
+        _tell(supervisor, referral, "referral.overdue",
+              lambda: (_("Follow-up overdue: %(customer)s", customer=referral.customer.full_name),
+                       _("%(name)s has not recorded an outcome.", name=_name(referral.to_user))),
+              f"referral.overdue:{referral.id}:{supervisor.id}")
 
 
 def _escalate(referral: Referral, now: datetime) -> bool:
@@ -340,11 +351,15 @@ def _tell_assignee(referral: Referral, kind: str, now: datetime) -> None:
 def _tell(recipient: User, referral: Referral, kind: str, text, dedupe_key: str) -> None:
     """Queue a notification, worded in the recipient's own language."""
     db.session.flush()  # the referral's relationships (from_user) are loaded for the wording
+    with force_locale("zh"):  # the branch's Enterprise WeChat group reads Chinese
+        group_title, group_body = text()
+        group_text = _("%(name)s: %(title)s", name=recipient.display_name, title=group_title)
+        group_text = f"{group_text}\n{group_body}"
     with force_locale(recipient.preferred_locale or "zh"):
         title, body = text()
         # The assignee can accept from the notification itself (the service worker sends it through the outbox).
         actions = ([{"action": "accept", "title": _("Accept")}, {"action": "open", "title": _("Open")}]
                    if recipient is referral.to_user and kind in ACCEPTABLE_KINDS else [])
     notify(recipient, kind, title=title, body=body, url=f"/#referrals/{referral.id}", ref=("referral", referral.id),
-           dedupe_key=dedupe_key, actions=actions)
+           dedupe_key=dedupe_key, actions=actions, group_text=group_text)
 

@@ -14,6 +14,7 @@ DEFAULTS = {
     "self_service_withdrawal_limit": 20000, "self_service_deposit_limit": 100000,
     "self_service_transfer_limit": 50000, "cash_escort_threshold": 50000,
     "green_channel_flags": ["elderly", "disabled", "urgent"], "reveal_roles": ["account_manager", "supervisor"],
+    "notification_channels": ["webpush", "live", "wecom"],
 }
 
 

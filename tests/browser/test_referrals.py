@@ -193,7 +193,7 @@ def test_turning_notifications_on_saves_the_subscription_and_the_test_is_queued(
 
 def test_no_time_hands_out_a_numbered_card_and_the_stock_counts_it(live_server, new_context, sign_in):
     add_staff(live_server, "account_manager", "钱进", on_duty=False)  # a call-back needs nobody on duty
-    user_id, username, password = add_staff(live_server, "lobby_manager", "周洁")
+    _, username, password = add_staff(live_server, "lobby_manager", "周洁")
     customer_id = add_customer(live_server, "郑", "秀", salutation="ms")
     prefix = "".join(chr(ord("A") + int(c, 16) % 26) for c in uuid.uuid4().hex[:5])  # this test's own serials
     page = new_context().new_page()

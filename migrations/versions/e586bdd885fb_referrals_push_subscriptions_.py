@@ -1,8 +1,8 @@
-"""referrals, push subscriptions, notification outbox, cards, duty
+"""referrals, push subscriptions, notification outbox, cards, duty, wecom
 
-Revision ID: 92ce0ea45d40
+Revision ID: e586bdd885fb
 Revises: 3348a433756f
-Create Date: 2026-11-22 20:59:22.061344
+Create Date: 2026-11-22 21:04:36.994168
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '92ce0ea45d40'
+revision = 'e586bdd885fb'
 down_revision = '3348a433756f'
 branch_labels = None
 depends_on = None
@@ -46,6 +46,7 @@ def upgrade():
     sa.Column('dedupe_key', sa.String(length=160), nullable=False),
     sa.Column('urgency', sa.String(length=10), nullable=False),
     sa.Column('ttl_seconds', sa.Integer(), nullable=False),
+    sa.Column('group_text', sa.Text(), nullable=True),
     sa.Column('ref_type', sa.String(length=20), nullable=True),
     sa.Column('ref_id', sa.String(length=36), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
@@ -77,7 +78,7 @@ def upgrade():
     op.create_table('notification_deliveries',
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('notification_id', sa.String(length=36), nullable=False),
-    sa.Column('channel', sa.Enum('webpush', 'live', name='delivery_channel', native_enum=False, create_constraint=True), nullable=False),
+    sa.Column('channel', sa.Enum('webpush', 'live', 'wecom', name='delivery_channel', native_enum=False, create_constraint=True), nullable=False),
     sa.Column('target', sa.String(length=36), nullable=False),
     sa.Column('status', sa.Enum('pending', 'sending', 'sent', 'gone', 'failed', name='delivery_status', native_enum=False, create_constraint=True), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
@@ -174,6 +175,9 @@ def upgrade():
     with op.batch_alter_table('referral_events', schema=None) as batch_op:
         batch_op.create_index('ix_referral_events_referral_occurred', ['referral_id', 'occurred_at'], unique=False)
 
+    with op.batch_alter_table('branches', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('wecom_webhook_cipher', sa.Text(), nullable=True))
+
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('on_duty', sa.Boolean(), server_default='0', nullable=False))
         batch_op.add_column(sa.Column('on_duty_since', sa.DateTime(timezone=True), nullable=True))
@@ -186,6 +190,9 @@ def downgrade():
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_column('on_duty_since')
         batch_op.drop_column('on_duty')
+
+    with op.batch_alter_table('branches', schema=None) as batch_op:
+        batch_op.drop_column('wecom_webhook_cipher')
 
     with op.batch_alter_table('referral_events', schema=None) as batch_op:
         batch_op.drop_index('ix_referral_events_referral_occurred')
