@@ -473,3 +473,17 @@ def test_a_branch_that_turns_web_push_off_notifies_only_the_open_app(app, floor,
     assert [d["channel"] for r in shown["reach"] for d in r["deliveries"]] == ["live"]
     bad = floor.supervisor.patch("/api/v1/settings", {"notification_channels": ["pager"]})
     assert "notification_channels.0" in assert_error(bad, 422, "validation_failed")["fields"]
+
+
+def test_a_follow_up_past_its_due_time_alerts_the_supervisor_once(app, floor, push):
+    referral = refer(floor, urgency="follow_up", location=None)
+    due = datetime.fromisoformat(referral["due_at"])
+    assert run_sweeps_once(app, due - timedelta(minutes=1))["referral_escalation"] == 0
+    assert run_sweeps_once(app, due + timedelta(minutes=1))["referral_escalation"] == 1
+    assert run_sweeps_once(app, due + timedelta(hours=1))["referral_escalation"] == 0  # alerted once
+    deliver(app)
+    push.wait_for(2)
+    assert [p["kind"] for p in push.of("supervisor")] == ["referral.overdue"]
+    shown = floor.lobby.get(f"/api/v1/referrals/{referral['id']}").get_json()["referral"]
+    assert [step["type"] for step in shown["timeline"]] == ["sent", "overdue"]
+    assert shown["status"] == "sent"  # still the account manager's to call back

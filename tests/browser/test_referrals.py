@@ -233,3 +233,31 @@ def referral_handouts(live_server, referral_id: str):
     from server.cards.models import CardHandout
     with live_server.app.app_context():
         return list(db.session.scalars(select(CardHandout).where(CardHandout.referral_id == referral_id)))
+
+
+def test_a_referral_made_offline_is_sent_once_when_back_online(live_server, new_context, sign_in):
+    from tests.helpers import SYNCED
+
+    manager_id, _, _ = add_staff(live_server, "account_manager", "孔明", on_duty=True)
+    _, username, password = add_staff(live_server, "lobby_manager", "韩梅")
+    customer_id = add_customer(live_server, "卫", "东", salutation="mr")
+    context = new_context()
+    page = context.new_page()
+    sign_in(page, username, password)
+    page.goto(f"/#customers/{customer_id}")
+    page.locator("[data-customer-card] .greeting").wait_for()
+    context.set_offline(True)
+    page.click("[data-customer-card] button:has-text('Refer')")
+    sheet = page.locator("[data-refer-dialog]")
+    sheet.locator("label:has-text('Yes')").click()
+    sheet.locator("#refer-reason").fill("大额转入，问理财")
+    sheet.locator("button[type=submit]").click()
+    expect(page.locator("#toast")).to_have_text("Referral saved on this phone — it is sent when online")
+    expect(page.locator("[data-sync-status]")).to_contain_text("1 waiting to sync")
+    assert referral_of(live_server, customer_id) is None
+    context.set_offline(False)
+    wait_until(page, SYNCED)
+    referral = referral_of(live_server, customer_id)
+    assert referral.reason == "大额转入，问理财" and referral.to_user_id == manager_id
+    with live_server.app.app_context():
+        assert len(db.session.scalars(select(Referral.id).where(Referral.customer_id == customer_id)).all()) == 1

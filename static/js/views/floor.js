@@ -7,6 +7,7 @@ import { age, t } from "../i18n.js";
 import { branchSettings } from "../settings.js";
 import { notify } from "../toast.js";
 import { explain, money } from "../triage.js";
+import { openRefer } from "./referrals.js";
 
 const Outbox = self.LobbypadOutbox;
 const FLOOR_URL = "/api/v1/floor";
@@ -116,6 +117,11 @@ function buildRow(row) {
   actions.append(actionButton(t("served"), "served", row.ticket));
   if (row.status !== "serving") actions.append(actionButton(t("left"), "left", row.ticket));
   actions.append(actionButton(t("care"), "care", row.ticket));
+  if (row.customer && !row.unsynced) {  // a potential VIP seen on the floor: refer from the board itself
+    actions.append(actionButton(t("refer"), "refer", row.ticket));
+    li.dataset.customerId = row.customer.id;
+    li.dataset.greeting = row.customer.greeting_name;
+  }
   li.append(main, wait, actions);
   li.dataset.signature = JSON.stringify([row.status, row.channel, row.ahead, row.unsynced, row.customer && row.customer.greeting_name,
     row.tier, row.triage_reason, row.flags]);
@@ -223,6 +229,10 @@ function initActions() {
     if (!button) return;
     const li = button.closest("[data-id]");
     const ticket = li.querySelector(".ticket").textContent;
+    if (button.dataset.action === "refer") {
+      openRefer({ id: li.dataset.customerId, greeting_name: li.dataset.greeting });
+      return;
+    }
     if (button.dataset.action === "care") {
       careDialog.dataset.visitId = li.dataset.id;
       careDialog.dataset.ticket = ticket;
