@@ -37,6 +37,14 @@ def add_staff(live_server, role: str, name: str, on_duty: bool = False) -> tuple
         return user.id, username, "browser-password"
 
 
+def only_on_duty(live_server, user_id: str) -> None:
+    """The live branch is shared by the tests: make this account manager the only one on duty."""
+    with live_server.app.app_context():
+        for user in db.session.scalars(select(User).where(User.role == "account_manager")):
+            user.on_duty = user.id == user_id
+        db.session.commit()
+
+
 def referral_of(live_server, customer_id: str) -> Referral:
     with live_server.app.app_context():
         return db.session.scalar(select(Referral).where(Referral.customer_id == customer_id))
@@ -49,6 +57,7 @@ def live_cursor_set(page) -> None:
 
 def test_refer_from_the_card_then_accept_on_the_other_phone_and_see_it_back(live_server, new_context, sign_in):
     manager_id, manager_user, password = add_staff(live_server, "account_manager", "李强经理", on_duty=True)
+    only_on_duty(live_server, manager_id)
     _, lobby_user, _ = add_staff(live_server, "lobby_manager", "王芳")
     customer_id = add_customer(live_server, "陈", "大文", salutation="mr")
     manager = new_context().new_page()
@@ -192,7 +201,7 @@ def test_turning_notifications_on_saves_the_subscription_and_the_test_is_queued(
 
 
 def test_no_time_hands_out_a_numbered_card_and_the_stock_counts_it(live_server, new_context, sign_in):
-    add_staff(live_server, "account_manager", "钱进", on_duty=False)  # a call-back needs nobody on duty
+    manager_id, _, _ = add_staff(live_server, "account_manager", "钱进", on_duty=False)  # a call-back: anyone active
     _, username, password = add_staff(live_server, "lobby_manager", "周洁")
     customer_id = add_customer(live_server, "郑", "秀", salutation="ms")
     prefix = "".join(chr(ord("A") + int(c, 16) % 26) for c in uuid.uuid4().hex[:5])  # this test's own serials
@@ -218,6 +227,8 @@ def test_no_time_hands_out_a_numbered_card_and_the_stock_counts_it(live_server, 
     expect(sheet.locator("#refer-serial")).to_have_attribute("aria-invalid", "true")
     sheet.locator("#refer-serial").fill(f"{prefix.lower()}0007")
     sheet.locator("#refer-best-time").fill("weekday evenings")
+    expect(sheet.locator(f"#refer-manager option[value='{manager_id}']")).to_have_count(1)
+    sheet.locator("#refer-manager").select_option(manager_id)  # the branch is shared by the tests
     sheet.locator("button[type=submit]").click()
     expect(page.locator("#toast")).to_contain_text("Referral sent to 钱进")
     referral = referral_of(live_server, customer_id)
@@ -239,6 +250,7 @@ def test_a_referral_made_offline_is_sent_once_when_back_online(live_server, new_
     from tests.helpers import SYNCED
 
     manager_id, _, _ = add_staff(live_server, "account_manager", "孔明", on_duty=True)
+    only_on_duty(live_server, manager_id)
     _, username, password = add_staff(live_server, "lobby_manager", "韩梅")
     customer_id = add_customer(live_server, "卫", "东", salutation="mr")
     context = new_context()
