@@ -64,13 +64,36 @@
     all: (store, index) => run(store, "readonly", (s) => done(index ? s.index(index).getAll() : s.getAll())),
     count: (store) => run(store, "readonly", (s) => done(s.count())),
     /** Move one record from a store to another in a single transaction (nothing lost in between). */
+    /** Move a record to another store, only if it is still in `from` (the page and the service worker may
+        both have sent it: the one that answers second must not bring back what the first settled). */
     move: async (from, to, key, value) => {
       const db = await open();
       return new Promise((resolve, reject) => {
         const tx = db.transaction([from, to], "readwrite");
-        tx.objectStore(from).delete(key);
-        tx.objectStore(to).put(value);
-        tx.oncomplete = () => resolve();
+        let moved = false;
+        tx.objectStore(from).get(key).onsuccess = (event) => {
+          if (event.target.result === undefined) return;
+          moved = true;
+          tx.objectStore(from).delete(key);
+          tx.objectStore(to).put(value);
+        };
+        tx.oncomplete = () => resolve(moved);
+        tx.onerror = () => reject(tx.error);
+      });
+    },
+    /** Replace a record only if it is still there (same reason as move). */
+    replace: async (store, value) => {
+      const db = await open();
+      return new Promise((resolve, reject) => {
+        const tx = db.transaction(store, "readwrite");
+        const objects = tx.objectStore(store);
+        let replaced = false;
+        objects.get(value[objects.keyPath]).onsuccess = (event) => {
+          if (event.target.result === undefined) return;
+          replaced = true;
+          objects.put(value);
+        };
+        tx.oncomplete = () => resolve(replaced);
         tx.onerror = () => reject(tx.error);
       });
     },

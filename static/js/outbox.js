@@ -98,8 +98,9 @@
       return "retry";
     }
     const error = (answer && answer.error) || { code: `http_${response.status}`, message: response.statusText };
-    await DB.move("outbox", "rejected", record.id, { ...record, status: response.status, error, rejectedAt: Date.now() });
-    emit({ type: "rejected", id: record.id, kind: record.kind, error });
+    if (await DB.move("outbox", "rejected", record.id, { ...record, status: response.status, error, rejectedAt: Date.now() })) {
+      emit({ type: "rejected", id: record.id, kind: record.kind, error });
+    }
     return "rejected";
   }
 
@@ -107,7 +108,7 @@
     const attempts = record.attempts + 1;
     const backoff = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** attempts) * (0.75 + Math.random() / 2);
     const wait = retryAfter && !Number.isNaN(Number(retryAfter)) ? Number(retryAfter) * 1000 : backoff;
-    await DB.put("outbox", { ...record, attempts, nextAttemptAt: Date.now() + wait });
+    await DB.replace("outbox", { ...record, attempts, nextAttemptAt: Date.now() + wait });
   }
 
   async function refreshToken() {

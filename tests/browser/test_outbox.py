@@ -104,3 +104,20 @@ def test_sign_out_is_refused_while_records_wait_then_wipes_the_device(shell):
     # the signed-in shell (it shows the user's name) is gone from the page cache
     assert not shell.evaluate("() => caches.match(location.origin + '/').then(Boolean)")
     assert shell.goto("/").url.endswith("/login?next=/")
+
+
+def test_the_second_answer_to_a_record_sent_twice_changes_nothing(shell):
+    """The page and the service worker may both send a record: whoever answers second finds it settled
+    (seen in CI: a refused record came back to "rejected" after the form had dismissed it)."""
+    outcome = shell.evaluate("""async () => {
+        const record = {id: "twice-1", kind: "test", method: "POST", url: "/x", body: {}, createdAt: Date.now(),
+                        attempts: 0, nextAttemptAt: 0};
+        await LobbypadDB.put("outbox", record);
+        const first = await LobbypadDB.move("outbox", "rejected", record.id, {...record, status: 422});
+        await LobbypadOutbox.dismissRejected(record.id);
+        const second = await LobbypadDB.move("outbox", "rejected", record.id, {...record, status: 422});
+        const retried = await LobbypadDB.replace("outbox", {...record, attempts: 1});
+        return {first, second, retried, rejected: (await LobbypadOutbox.rejected()).length,
+                pending: (await LobbypadOutbox.pending()).length};
+    }""")
+    assert outcome == {"first": True, "second": False, "retried": False, "rejected": 0, "pending": 0}
