@@ -22,6 +22,7 @@ from server.floor.schemas import visit_summary
 from server.floor.service import BoardRow, floor_board
 
 MAX_ENTRIES = 4096  # branches × languages; far above any deployment, bounded all the same
+MAX_DESCRIBED_ROWS = 100_000  # a day's open visits of every branch, twice over
 
 
 @dataclass(frozen=True)
@@ -50,8 +51,9 @@ def rendered_board(branch: Branch, now: datetime) -> Rendered:
 def board_body(branch: Branch, now: datetime) -> dict:
     rows = floor_board(branch, now)
     settings = branch.settings
+    language = request_language()
     return {
-        "visits": [_row(row) for row in rows],
+        "visits": [_row(row, language) for row in rows],
         "counts": _counts(rows),
         "wait_tolerance_minutes": settings.wait_tolerance_minutes,
         "care_reminder_minutes": settings.care_reminder_minutes,
@@ -59,18 +61,38 @@ def board_body(branch: Branch, now: datetime) -> dict:
     }
 
 
-def _row(row: BoardRow) -> dict:
-    visit, customer = row.visit, row.customer
+def _row(row: BoardRow, language: str) -> dict:
     return {
-        **visit_summary(visit),
+        **_described(row, language),
         "waited_minutes": row.waited_minutes,
         "ahead": row.ahead,
         "care_due_at": row.care_due_at.isoformat() if row.care_due_at else None,
-        "care_given_at": visit.care_given_at.isoformat() if visit.care_given_at else None,
         "tolerance_state": row.tolerance_state,
+    }
+
+
+# (language, visit id) → (the visit's row as read, its description). A change to the floor usually touches
+# one visit: the other rows' names, labels and triage reasons are not worded again.
+_described_rows: dict[tuple[str, str], tuple[tuple, dict]] = {}
+
+
+def _described(row: BoardRow, language: str) -> dict:
+    """The part of a board row that depends only on the visit and its customer (not on the clock)."""
+    key, seen = (language, row.visit.id), tuple(row.visit)
+    cached = _described_rows.get(key)
+    if cached is not None and cached[0] == seen:
+        return cached[1]
+    visit, customer = row.visit, row.customer
+    described = {
+        **visit_summary(visit),
+        "care_given_at": visit.care_given_at.isoformat() if visit.care_given_at else None,
         "customer": {"id": customer.id, "greeting_name": greeting_name(customer), "tier": customer.tier.value}
         if customer else None,
     }
+    if len(_described_rows) >= MAX_DESCRIBED_ROWS:
+        _described_rows.clear()
+    _described_rows[key] = (seen, described)
+    return described
 
 
 def _counts(rows: list[BoardRow]) -> dict:

@@ -158,6 +158,29 @@ def test_board_answers_304_until_something_changes(lobby):
     assert changed.status_code == 200 and len(changed.get_json()["visits"]) == 2
 
 
+def test_a_changed_row_is_described_anew_and_the_others_are_not(app, lobby):
+    """Rows are worded once and reused while the visit and its customer are unchanged (server/floor/board.py)."""
+    from server.branches.models import touch_floor
+    from server.customers.models import Customer
+
+    customer = lobby.post("/api/v1/customers", {"family_name": "李", "salutation": "mr",
+                                                "consent": {"contact": True, "marketing": False}}).get_json()
+    first = arrive(lobby, ticket="A001", customer_id=customer["customer"]["id"])["visit"]
+    arrive(lobby, ticket="A002")
+    before = {v["ticket"]: v for v in lobby.get("/api/v1/floor").get_json()["visits"]}
+    assert before["A001"]["customer"]["greeting_name"] == "李先生" and before["A001"]["status"] == "waiting"
+    with app.app_context():  # the customer's honorific changes (no step on the visit itself)
+        row = db.session.get(Customer, customer["customer"]["id"])
+        row.honorific = "李总"
+        touch_floor(row.branch_id)
+        db.session.commit()
+    lobby.post(f"{VISITS}/{first['id']}/events", {"type": "called"})
+    after = {v["ticket"]: v for v in lobby.get("/api/v1/floor").get_json()["visits"]}
+    assert after["A001"]["customer"]["greeting_name"] == "李总" and after["A001"]["status"] == "called"
+    assert before["A002"]["ahead"] == 1 and after["A002"]["ahead"] == 0  # A001 was called: one fewer ahead
+    assert {**after["A002"], "ahead": None} == {**before["A002"], "ahead": None}
+
+
 def test_board_is_per_branch(api_factory, make_user):
     a, b = api_factory(), api_factory()
     a.login(make_user("lobby_manager", branch_code="A001"))
