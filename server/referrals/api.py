@@ -51,9 +51,10 @@ def index():
 @require_roles(*BRANCH_STAFF)
 def account_managers():
     """Who can take a referral now: on duty, with their open referrals (for the lobby manager's choice)."""
+    urgency = request.args.get("urgency", Urgency.NOW.value)
+    if urgency not in set(Urgency):
+        raise ValidationFailed(fields={"urgency": _("One of: %(boxes)s.", boxes=", ".join(Urgency))})
     counts = service.open_counts(current_user.branch_id)
-    urgency = Urgency(request.args.get("urgency", "now")) if request.args.get("urgency") in ("now", "follow_up") \
-        else Urgency.NOW
     managers = service.account_managers(current_user.branch_id, on_duty_only=urgency == Urgency.NOW)
     return jsonify(account_managers=[{"id": m.id, "display_name": m.display_name, "on_duty": bool(m.on_duty),
                                       "open_referrals": counts.get(m.id, 0)} for m in managers])
