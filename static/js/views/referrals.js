@@ -151,7 +151,9 @@ async function showDetail(referralId) {
   const line = el("p", `referral-line big status-${referral.status}`, referralLine(referral));
   const facts = el("dl", "facts");
   facts.append(fact(t("ref.reason"), referral.reason));
-  if (referral.signals.length) facts.append(fact(t("ref.signals"), referral.signals.map((s) => t(`signal.${s}`)).join("、")));
+  if (referral.signals.length) {
+    facts.append(fact(t("ref.signals"), referral.signals.map((s) => t(`signal.${s}`)).join(t("list_separator"))));
+  }
   if (referral.location) facts.append(fact(t("ref.location"), referral.location));
   facts.append(fact(t("ref.urgency"), t(`urgency.${referral.urgency}`)));
   if (referral.from) facts.append(fact(t("ref.from"), referral.from.display_name));
@@ -277,7 +279,7 @@ export function openRefer(customer) {
     const data = new FormData(form);
     const signals = data.getAll("signals");
     let reason = String(data.get("reason") || "").trim();
-    if (!reason && signals.length) reason = signals.map((s) => t(`signal.${s}`)).join("、");
+    if (!reason && signals.length) reason = signals.map((s) => t(`signal.${s}`)).join(t("list_separator"));
     const errors = {};
     if (!data.get("urgency")) errors.urgency = t("ref.urgency_required");
     if (!reason) errors.reason = t("ref.reason_required");
