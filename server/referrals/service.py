@@ -94,7 +94,7 @@ def _build(actor: User, data: ReferralIn) -> Referral:
                        code="no_account_manager_on_duty")
     settings, tz = actor.branch.settings, actor.branch.timezone
     referral = Referral(
-        id=data.id.lower(), branch_id=actor.branch_id, customer=customer, from_user_id=actor.id, to_user=assignee,
+        id=data.id.lower(), branch_id=actor.branch_id, customer=customer, from_user=actor, to_user=assignee,
         reason=data.reason, signals=data.signals, location=data.location, best_time=data.best_time, urgency=data.urgency,
         status=ReferralStatus.SENT, created_at=now, occurred_at=data.occurred_at or now)
     if data.urgency == Urgency.NOW:

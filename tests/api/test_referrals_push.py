@@ -123,7 +123,8 @@ def test_a_referral_reaches_the_account_managers_phone_once_encrypted(app, floor
     assert got.payload["url"] == f"/#referrals/{referral['id']}"
     assert [a["action"] for a in got.payload["actions"]] == ["accept", "open"]  # worded for the assignee
     assert [a["title"] for a in got.payload["actions"]] == ["接单", "打开"]
-    assert "李小山" in got.payload["title"] and "贵宾室 2" in got.payload["body"]
+    assert got.payload["title"] == "有客户等您：李小山"
+    assert got.payload["body"] == f"存款 50 万到期，问理财 · 贵宾室 2 · 推荐人 {floor.staff['lobby'].username}"
     assert got.headers["urgency"] == "high" and int(got.headers["ttl"]) == 300 and len(got.headers["topic"]) == 32
     assert deliver(app) == 0 and len(push.received) == 1  # nothing is sent twice
 
