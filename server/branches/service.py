@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import secrets
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app
@@ -16,6 +15,7 @@ from server.branches.models import Branch, touch_floor
 from server.branches.settings import BranchSettings
 from server.common.errors import Conflict, NotFound, ValidationFailed
 from server.common.http import validate
+from server.common.origins import allowed
 from server.customers.vault import vault
 from server.extensions import db
 
@@ -93,11 +93,9 @@ def queue_secret(branch: Branch) -> str | None:
 
 def set_wecom_webhook(branch: Branch, url: str | None, actor=None) -> None:
     """The branch's Enterprise WeChat group-robot webhook (None: stop using it); only towards allowed origins."""
-    if url:
-        parts = urlsplit(url)
-        if f"{parts.scheme}://{parts.netloc}" not in current_app.config["WECOM_ALLOWED_ORIGINS"] or parts.username:
-            raise ValidationFailed(_("Not an Enterprise WeChat webhook address."),
-                                   fields={"url": _("Not an allowed webhook address.")})
+    if url and not allowed(url, current_app.config["WECOM_ALLOWED_ORIGINS"]):
+        raise ValidationFailed(_("Not an Enterprise WeChat webhook address."),
+                               fields={"url": _("Not an allowed webhook address.")})
     branch.wecom_webhook_cipher = vault().encrypt("wecom_webhook", url) if url else None
     audit.record("branch.wecom_webhook_set", actor=actor, subject_type="branch", subject_id=branch.id,
                  branch_id=branch.id, enabled=bool(url))

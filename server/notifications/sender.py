@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 from itertools import repeat
-from urllib.parse import urlsplit
 
 import httpx
 from flask import current_app
@@ -27,6 +26,7 @@ from webpush.types import WebPushSubscription
 
 from server.branches.models import Branch
 from server.common.clock import utcnow
+from server.common.origins import allowed
 from server.customers.vault import vault
 from server.extensions import db
 from server.notifications.models import Channel, Delivery, DeliveryStatus, Notification
@@ -141,8 +141,7 @@ def _jobs(delivery_ids: list[str]) -> list[_Job]:
 def _send(job: _Job, context: _Context) -> Outcome:
     if job.url is None:
         return Outcome(job.delivery_id, DeliveryStatus.GONE, error="subscription or webhook removed")
-    allowed = context.wecom_origins if job.channel == Channel.WECOM else context.push_origins
-    if _origin(job.url) not in allowed:
+    if not allowed(job.url, context.wecom_origins if job.channel == Channel.WECOM else context.push_origins):
         return Outcome(job.delivery_id, DeliveryStatus.FAILED, error="address not allowed")
     try:
         if job.channel == Channel.WECOM:
@@ -237,11 +236,6 @@ def _retry_after(value: str | None) -> float | None:
 def _topic(notification_id: str) -> str:
     """RFC 8030 Topic (at most 32 base64url characters): a resend replaces the copy still waiting."""
     return hashlib.sha256(notification_id.encode()).hexdigest()[:32]
-
-
-def _origin(endpoint: str) -> str:
-    parts = urlsplit(endpoint)
-    return f"{parts.scheme}://{parts.netloc}"
 
 
 def pusher() -> WebPush:

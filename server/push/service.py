@@ -2,31 +2,26 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from server.auth.models import User
 from server.common.clock import utcnow
 from server.common.errors import ValidationFailed
+from server.common.origins import allowed
 from server.extensions import db
 from server.notifications.service import notify
 from server.push.models import PushSubscription
 from server.push.schemas import SubscriptionIn
 
 
-def allowed_endpoint(endpoint: str) -> bool:
-    parts = urlsplit(endpoint)
-    return f"{parts.scheme}://{parts.netloc}" in current_app.config["PUSH_ALLOWED_ORIGINS"] and not parts.username
-
-
 def subscribe(user: User, data: SubscriptionIn, user_agent: str | None) -> tuple[PushSubscription, bool]:
     """Save (or refresh) this device's subscription. Re-sent each time the app opens. (subscription, created)"""
-    if not allowed_endpoint(data.endpoint):
+    if not allowed(data.endpoint, current_app.config["PUSH_ALLOWED_ORIGINS"]):
         # The server POSTs to this URL: only the push services the operator allows, never an arbitrary address.
-        raise ValidationFailed(_("This push service is not allowed."), fields={"endpoint": _("Not an allowed push service.")})
+        raise ValidationFailed(_("This push service is not allowed."),
+                               fields={"endpoint": _("Not an allowed push service.")})
     found = db.session.scalar(select(PushSubscription).where(PushSubscription.endpoint == data.endpoint))
     created = found is None
     if created:
@@ -45,7 +40,7 @@ def unsubscribe(user: User, endpoint: str) -> None:
 
 
 def devices(user: User) -> int:
-    return len(db.session.scalars(select(PushSubscription.id).where(PushSubscription.user_id == user.id)).all())
+    return db.session.scalar(select(func.count(PushSubscription.id)).where(PushSubscription.user_id == user.id))
 
 
 def send_test(user: User, request_id: str) -> None:

@@ -120,7 +120,6 @@ JS_MESSAGES = {
     "ref.record_outcome": _l("Record outcome"),
     "ref.send_elsewhere": _l("Send to someone else"),
     "ref.sent_on": _l("Sent to another account manager"),
-    "ref.nobody_else": _l("No other account manager is on duty."),
     "ref.cancel": _l("Cancel referral"),
     "ref.back": _l("Back to the list"),
     "ref.reason": _l("Reason"),

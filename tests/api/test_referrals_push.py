@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import stat
 import uuid
@@ -12,7 +13,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from server import create_app
 from server.common.clock import utcnow
+from server.config import TestConfig
 from server.customers.models import Customer, Tier
 from server.extensions import db
 from server.notifications import sender
@@ -82,12 +85,9 @@ def deliver(app, now: datetime | None = None) -> int:
 def test_vapid_key_is_a_p256_point_generated_once_into_a_private_file(app, api, make_user):
     api.login(make_user())
     key = api.get("/api/v1/push/vapid-public-key").get_json()["public_key"]
-    import base64
     assert base64.urlsafe_b64decode(key + "=" * (-len(key) % 4))[:1] == b"\x04" and len(key) == 87
     path = Path(app.instance_path) / "vapid_private.pem"
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
-    from server import create_app
-    from server.config import TestConfig
     again = create_app(TestConfig(app.config["SQLALCHEMY_DATABASE_URI"], instance_path=Path(app.instance_path)))
     assert again.extensions["lobbypad.vapid"].application_server_key == key
 
@@ -139,7 +139,8 @@ def test_accept_tells_the_lobby_manager_who_and_when(app, floor, push):
     accepted = assignee.post(f"/api/v1/referrals/{referral['id']}/accept", {"eta_minutes": 3}).get_json()["referral"]
     assert accepted["status"] == "accepted" and accepted["eta_minutes"] == 3
     again = assignee.post(f"/api/v1/referrals/{referral['id']}/accept", {"eta_minutes": 3})
-    assert again.status_code == 200  # the outbox's retry is harmless
+    steps = [step["type"] for step in again.get_json()["referral"]["timeline"]]
+    assert again.status_code == 200 and steps == ["sent", "accepted"]  # the outbox's retry is harmless
     deliver(app)
     push.wait_for(2)
     (told,) = push.of("lobby")

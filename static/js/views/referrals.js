@@ -113,22 +113,13 @@ function actionsFor(referral) {
   }
   if (sender && ["declined", ...AWAITING].includes(referral.status)) {
     box.append(button(t("ref.send_elsewhere"), referral.status === "declined" ? "primary" : "",
-      () => reassign(referral)));
+      // The server picks someone not yet asked, or says that nobody else is available.
+      () => step(referral, "reassign", {}, t("ref.sent_on"))));
   }
   if (sender && ["declined", ...AWAITING, "accepted", "met"].includes(referral.status)) {
     box.append(button(t("ref.cancel"), "", () => step(referral, "cancel", {}, t("saved"))));
   }
   return box;
-}
-
-async function reassign(referral) {
-  const managers = await loadManagers(referral.urgency);
-  const choices = managers.filter((m) => !referral.to || m.id !== referral.to.id);
-  if (!choices.length) {
-    notify(t("ref.nobody_else"));
-    return;
-  }
-  step(referral, "reassign", {}, t("ref.sent_on"));
 }
 
 async function showDetail(referralId) {
