@@ -16,6 +16,7 @@ from server.auth.service import load_session_user
 from server.auth.views import bp as auth_pages
 from server.branches.api import bp as branches_api
 from server.cards.api import bp as cards_api
+from server.care.api import bp as care_api
 from server.cli import register_cli
 from server.common.errors import register_error_handlers
 from server.common.security import content_security_policy, register_security
@@ -33,7 +34,7 @@ from server.referrals.api import bp as referrals_api
 from server.shell.views import bp as shell_pages
 from server.worklog.api import bp as worklog_api
 
-BLUEPRINTS = (auth_api, branches_api, cards_api, customers_api, floor_api, push_api, notifications_api, referrals_api,
+BLUEPRINTS = (auth_api, branches_api, cards_api, care_api, customers_api, floor_api, push_api, notifications_api, referrals_api,
               worklog_api, auth_pages, admin_pages, shell_pages, pwa_pages)
 
 

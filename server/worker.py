@@ -1,7 +1,7 @@
 """The background worker: delivers the notification outbox and runs the timed sweeps.
 
 Two cadences: the outbox every OUTBOX_POLL_SECONDS (a push must reach a phone within seconds), the sweeps
-(referral escalation; waiting-time care and complaint deadlines later) every SWEEP_SECONDS. Each step runs
+(referral escalation, waiting-time care and escorts; complaint deadlines later) every SWEEP_SECONDS. Each step runs
 in its own transaction; one failing step neither stops the others nor the worker. Several workers may run.
 """
 
@@ -15,6 +15,7 @@ from datetime import datetime
 
 from flask import Flask
 
+from server.care.scheduling import sweep as care_sweep
 from server.common.clock import utcnow
 from server.extensions import db
 from server.notifications.sender import deliver_due
@@ -24,7 +25,7 @@ log = logging.getLogger(__name__)
 
 Sweep = Callable[[datetime], int]
 # Name → sweep (a function of the current time, returning how many records it acted on).
-SWEEPS: dict[str, Sweep] = {"referral_escalation": escalate_due}
+SWEEPS: dict[str, Sweep] = {"referral_escalation": escalate_due, "care": care_sweep}
 
 
 def run_sweeps_once(app: Flask, now: datetime | None = None) -> dict[str, int]:

@@ -18,6 +18,10 @@ class BranchSettings(BaseModel):
 
     wait_tolerance_minutes: int = Field(15, ge=1, le=240)
     care_reminder_minutes: int = Field(10, ge=1, le=240)
+    # The supervisor hears of a customer still waiting at this many times the tolerance.
+    long_wait_alert_multiple: int = Field(2, ge=1, le=10)
+    # A VIP not served within this many minutes of arriving is taken to the VIP lounge (0: not served at once).
+    vip_lounge_minutes: int = Field(0, ge=0, le=120)
     referral_timeout_minutes: int = Field(3, ge=1, le=120)
     follow_up_business_days: int = Field(1, ge=1, le=30)
     complaint_reply_business_days: int = Field(1, ge=1, le=30)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from server.branches.models import Branch
+from server.care.service import open_by_visit
 from server.common.i18n import request_language
 from server.customers.schemas import greeting_name
 from server.floor.codes import Channel, VisitStatus
@@ -52,8 +53,9 @@ def board_body(branch: Branch, now: datetime) -> dict:
     rows = floor_board(branch, now)
     settings = branch.settings
     language = request_language()
+    tasks = open_by_visit(branch.id)
     return {
-        "visits": [_row(row, language) for row in rows],
+        "visits": [_row(row, language, tasks.get(row.visit.id, [])) for row in rows],
         "counts": _counts(rows),
         "wait_tolerance_minutes": settings.wait_tolerance_minutes,
         "care_reminder_minutes": settings.care_reminder_minutes,
@@ -61,9 +63,10 @@ def board_body(branch: Branch, now: datetime) -> dict:
     }
 
 
-def _row(row: BoardRow, language: str) -> dict:
+def _row(row: BoardRow, language: str, care_tasks: list[dict]) -> dict:
     return {
         **_described(row, language),
+        "care_tasks": care_tasks,  # open care tasks of this visit: {id, kind, due_at}
         "waited_minutes": row.waited_minutes,
         "ahead": row.ahead,
         "care_due_at": row.care_due_at.isoformat() if row.care_due_at else None,

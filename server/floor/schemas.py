@@ -22,7 +22,7 @@ CLOCK_SKEW = timedelta(minutes=5)  # a device clock may run a little fast
 OLDEST_ARRIVAL = timedelta(hours=12)  # an arrival logged late is still today's
 
 
-def _not_future(value: datetime | None) -> datetime | None:
+def reject_future(value: datetime | None) -> datetime | None:
     if value is not None and value > utcnow() + CLOCK_SKEW:
         raise PydanticCustomError("in_future", "must not be in the future")
     return value
@@ -56,7 +56,7 @@ class VisitIn(BaseModel):
     def recent(cls, value: datetime | None) -> datetime | None:
         if value is not None and value < utcnow() - OLDEST_ARRIVAL:
             raise PydanticCustomError("too_old", "must be within the last 12 hours")
-        return _not_future(value)
+        return reject_future(value)
 
 
 class VisitEventIn(BaseModel):
@@ -71,7 +71,7 @@ class VisitEventIn(BaseModel):
     @field_validator("occurred_at")
     @classmethod
     def not_future(cls, value: datetime | None) -> datetime | None:
-        return _not_future(value)
+        return reject_future(value)
 
     @model_validator(mode="after")
     def reroute_needs_channel_and_reason(self) -> VisitEventIn:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from server.auth.models import User
 from server.branches.models import Branch, touch_floor
+from server.care import scheduling as care
 from server.common.clock import local_day_start, utcnow
 from server.common.errors import Conflict, ValidationFailed
 from server.common.idempotency import create_once, fingerprint
@@ -56,6 +57,8 @@ def log_arrival(actor: User, data: VisitIn) -> tuple[Visit, Triage, bool]:
         return visit
 
     visit, created = create_once(Visit, data.id.lower(), payload, build)
+    if created:
+        care.visit_arrived(visit, actor.branch.settings, utcnow())
     suggestion = built[0] if built else Triage(visit.suggested_channel, visit.triage_rule, visit.triage_params)
     return visit, suggestion, created
 
@@ -80,6 +83,7 @@ def create_queue_visit(branch: Branch, *, ticket: str, business, amount, at: dat
     visit.id, visit.payload_hash = new_id(), fingerprint(queue=True, ticket=ticket, at=at)
     db.session.add(visit)
     db.session.flush()
+    care.visit_arrived(visit, branch.settings, utcnow())
     return visit
 
 
@@ -97,8 +101,16 @@ def record_event(actor: User, visit: Visit, data: VisitEventIn) -> tuple[VisitEv
 
 def record_machine_event(visit: Visit, kind: EventType, when: datetime) -> VisitEvent:
     """A step reported by the queue-ticket machine (no user; deduplicated by its delivery instead)."""
-    event = apply(visit, kind, when=when, actor=None)
-    event.id, event.payload_hash = new_id(), fingerprint(machine=True, visit=visit.id, type=kind.value, at=when)
+    return record_step(visit, kind, when=when, actor=None)
+
+
+def record_step(visit: Visit, kind: EventType, *, when: datetime, actor: User | None, note: str | None = None,
+                channel: Channel | None = None) -> VisitEvent:
+    """A step taken as part of another record (the queue machine's delivery, a care task done), which is
+    what keeps it from being applied twice."""
+    event = apply(visit, kind, when=when, actor=actor, note=note, channel=channel)
+    event.id = new_id()
+    event.payload_hash = fingerprint(visit=visit.id, type=kind.value, at=when, actor=actor.id if actor else None)
     db.session.add(event)
     db.session.flush()
     return event
@@ -126,6 +138,7 @@ def apply(visit: Visit, kind: EventType, *, when: datetime, actor: User | None, 
         visit.care_given_at = when
     elif kind == EventType.REROUTED:
         visit.channel = channel
+    care.visit_changed(visit, kind, when, actor, note, db.session.get(Branch, visit.branch_id).settings, utcnow())
     return VisitEvent(visit_id=visit.id, branch_id=visit.branch_id, type=kind, from_status=before,
                       to_status=visit.status, channel=channel, note=note, actor_id=actor.id if actor else None,
                       occurred_at=when)
@@ -195,7 +208,7 @@ def floor_board(branch: Branch, now: datetime | None = None) -> list[BoardRow]:
         if visit.status == S.WAITING:
             waiting_before[visit.channel] = ahead + 1
         care_due = None
-        if waiting:
+        if visit.status == S.WAITING:  # once called, the customer is at the counter
             care_due = visit.care_given_at + reminder if visit.care_given_at else visit.arrived_at + tolerance
         state = "ok"
         if waiting and waited >= tolerance:

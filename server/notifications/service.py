@@ -31,6 +31,11 @@ KINDS = {
     "referral.declined": Kind("high", 10 * 60),
     "referral.escalated": Kind("high", 5 * 60, renotify=True),
     "referral.overdue": Kind("normal", 8 * 3600, renotify=True),
+    # Care on the floor: a reminder replaces the last notification (same tag) and buzzes again.
+    "wait.care": Kind("high", 10 * 60, renotify=True),
+    "wait.long": Kind("high", 15 * 60, renotify=True),
+    "care.accompany": Kind("high", 10 * 60, renotify=True),
+    "escort.due": Kind("high", 10 * 60, renotify=True),
     "push.test": Kind("normal", 5 * 60),
 }
 

@@ -9,7 +9,8 @@ from server.extensions import db
 from tests.helpers import assert_error
 
 DEFAULTS = {
-    "wait_tolerance_minutes": 15, "care_reminder_minutes": 10, "referral_timeout_minutes": 3,
+    "wait_tolerance_minutes": 15, "care_reminder_minutes": 10, "long_wait_alert_multiple": 2, "vip_lounge_minutes": 0,
+    "referral_timeout_minutes": 3,
     "follow_up_business_days": 1, "complaint_reply_business_days": 1,
     "self_service_withdrawal_limit": 20000, "self_service_deposit_limit": 100000,
     "self_service_transfer_limit": 50000, "cash_escort_threshold": 50000,

@@ -1,0 +1,62 @@
+"""JSON endpoints of care tasks: the list, done, skipped, and the supervisor's figures for today."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from server.care import service
+from server.care.schemas import DoneIn, SkipIn, skip_choices, task_out
+from server.common.clock import utcnow
+from server.common.errors import ValidationFailed
+from server.common.http import parse_json, transactional
+from server.common.policy import require_roles
+from server.common.roles import Role
+
+bp = Blueprint("care_api", __name__, url_prefix="/api/v1/care-tasks")
+FLOOR_STAFF = (Role.LOBBY_MANAGER, Role.SUPERVISOR)
+STATES = ("open", "closed")
+
+
+@bp.get("")
+@require_roles(*FLOOR_STAFF)
+def index():
+    """`?state=open` (default: today's open tasks, earliest due first) or `closed` (today's, latest first)."""
+    state = request.args.get("state", "open")
+    if state not in STATES:
+        raise ValidationFailed(fields={"state": _("One of: %(boxes)s.", boxes=", ".join(STATES))})
+    now = utcnow()
+    return jsonify(tasks=[task_out(t, now) for t in service.list_tasks(current_user, state, now)], state=state,
+                   skip_reasons=skip_choices())
+
+
+@bp.get("/<task_id>")
+@require_roles(*FLOOR_STAFF)
+def read(task_id: str):
+    return jsonify(task=task_out(service.get_task(current_user, task_id), utcnow()))
+
+
+@bp.post("/<task_id>/done")
+@require_roles(*FLOOR_STAFF)
+@transactional
+def done(task_id: str):
+    """Care given: `{actions: [...], channel?, note?, occurred_at?}`. Sent again by the outbox → the same task."""
+    task = service.complete(current_user, task_id, parse_json(DoneIn))
+    return jsonify(task=task_out(task, utcnow()))
+
+
+@bp.post("/<task_id>/skip")
+@require_roles(*FLOOR_STAFF)
+@transactional
+def skip(task_id: str):
+    """Not done, and why: `{reason: declined / colleague / customer_gone / not_needed, note?}`."""
+    task = service.skip(current_user, task_id, parse_json(SkipIn))
+    return jsonify(task=task_out(task, utcnow()))
+
+
+@bp.get("/today")
+@require_roles(Role.SUPERVISOR, Role.LOBBY_MANAGER)
+def today():
+    """Today's care timing (due → done), open and skipped counts, and who waited past the tolerance uncared."""
+    return jsonify(service.today_stats(current_user, utcnow()))

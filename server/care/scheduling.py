@@ -1,0 +1,307 @@
+"""When care falls due: tasks scheduled as the floor changes, opened (and pushed) by the worker's sweep.
+
+A task is written as `scheduled` with its due time when the visit gives rise to it (an arrival, a visit
+served); the sweep opens what has fallen due and tells the on-duty lobby managers. Each of the sweep's
+steps is one indexed range scan plus a compare-and-set UPDATE, so several workers never open, remind or
+alert twice, and no visit is looked at in Python unless something is due for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import selectinload
+
+from server.auth.models import User
+from server.branches.models import Branch, touch_floor
+from server.branches.settings import BranchSettings
+from server.care.models import CareKind, CareStatus, CareTask, SkipReason
+from server.common.clock import local_day_start
+from server.common.i18n import in_language
+from server.common.roles import Role
+from server.customers.models import Tier
+from server.customers.schemas import greeting_name
+from server.extensions import db
+from server.floor.codes import BusinessType, EventType, VisitStatus
+from server.floor.labels import BUSINESS_NAMES, FLAG_NAMES
+from server.floor.models import Visit
+from server.notifications.service import notify
+
+BATCH = 500  # tasks per step per sweep; a full batch is followed at once by the next sweep round
+STALE_AFTER = timedelta(hours=12)  # a visit nobody closed yesterday is not today's care
+# Gone from the waiting area (called, served, left): waiting care and the lounge no longer apply.
+MOOT_WHEN_CALLED = (CareKind.WAIT_CARE, CareKind.VIP_LOUNGE)
+MOOT_WHEN_FINISHED = (*MOOT_WHEN_CALLED, CareKind.GREEN_CHANNEL)
+CLOSED_VISIT = (VisitStatus.DONE, VisitStatus.LEFT)
+PUSH_KINDS = {
+    CareKind.WAIT_CARE: "wait.care",
+    CareKind.VIP_LOUNGE: "care.accompany",
+    CareKind.GREEN_CHANNEL: "care.accompany",
+    CareKind.VIP_SEE_OFF: "escort.due",
+    CareKind.CASH_ESCORT: "escort.due",
+}
+
+
+# --- what the floor's changes schedule ----------------------------------------------------------------
+
+def visit_arrived(visit: Visit, settings: BranchSettings, now: datetime) -> None:
+    """Schedule the care a new visit will need (the visit may not be flushed yet)."""
+    if visit.status != VisitStatus.WAITING:
+        return
+    tolerance = timedelta(minutes=settings.wait_tolerance_minutes)
+    _add(visit, CareKind.WAIT_CARE, visit.arrived_at + tolerance, now,
+         alert_at=visit.arrived_at + tolerance * settings.long_wait_alert_multiple)
+    if visit.tier == Tier.VIP:
+        _add(visit, CareKind.VIP_LOUNGE, visit.arrived_at + timedelta(minutes=settings.vip_lounge_minutes), now)
+    if set(visit.flags or ()) & set(settings.green_channel_flags):
+        _add(visit, CareKind.GREEN_CHANNEL, visit.arrived_at, now)
+
+
+def visit_changed(visit: Visit, kind: EventType, when: datetime, actor: User | None, note: str | None,
+                  settings: BranchSettings, now: datetime) -> None:
+    """Follow one step of a visit: care no longer needed is withdrawn, care now needed is raised."""
+    if visit.status != VisitStatus.WAITING:
+        _withdraw(visit, MOOT_WHEN_FINISHED if visit.status in CLOSED_VISIT else MOOT_WHEN_CALLED, now)
+    if kind == EventType.SERVED:
+        if visit.tier == Tier.VIP:
+            _add(visit, CareKind.VIP_SEE_OFF, when, now)
+        if (visit.business_type == BusinessType.WITHDRAWAL and visit.amount is not None
+                and visit.amount >= settings.cash_escort_threshold):
+            _add(visit, CareKind.CASH_ESCORT, when, now)
+    elif kind == EventType.CARE and visit.status == VisitStatus.WAITING:
+        _cared(visit, when, actor, note, settings)
+    elif kind == EventType.ESCORTED:
+        for task in _tasks(visit, (CareKind.VIP_SEE_OFF, CareKind.CASH_ESCORT), (CareStatus.OPEN,)):
+            close(task, CareStatus.DONE, when, actor, note=note)
+
+
+def _cared(visit: Visit, when: datetime, actor: User | None, note: str | None, settings: BranchSettings) -> None:
+    """Care given while waiting: an open waiting-care task is done, and the next round falls due after the
+    reminder interval if they are still waiting then (the board shows the same due time)."""
+    tasks = _tasks(visit, (CareKind.WAIT_CARE,), None)
+    for task in tasks:
+        if task.status == CareStatus.OPEN:
+            close(task, CareStatus.DONE, when, actor, note=note)
+    due = when + timedelta(minutes=settings.care_reminder_minutes)
+    scheduled = next((t for t in tasks if t.status == CareStatus.SCHEDULED), None)
+    if scheduled is not None:
+        scheduled.due_at = due
+    else:
+        db.session.add(CareTask(branch_id=visit.branch_id, visit=visit, kind=CareKind.WAIT_CARE, due_at=due,
+                                round=max((t.round for t in tasks), default=0) + 1))
+
+
+def _add(visit: Visit, kind: CareKind, due_at: datetime, now: datetime, alert_at: datetime | None = None) -> None:
+    task = CareTask(branch_id=visit.branch_id, visit=visit, kind=kind, round=1, due_at=due_at, alert_at=alert_at,
+                    status=CareStatus.SCHEDULED)
+    db.session.add(task)
+    if due_at <= now:  # due already (accompany now, see off now): no need to wait for the sweep
+        db.session.flush()
+        _open([task], now)
+
+
+def _withdraw(visit: Visit, kinds: tuple[CareKind, ...], now: datetime) -> None:
+    for task in _tasks(visit, kinds, None):
+        task.alert_at = None
+        if task.status == CareStatus.SCHEDULED:
+            db.session.delete(task)  # never due: it was never a task
+        elif task.status == CareStatus.OPEN:
+            close(task, CareStatus.SKIPPED, now, None, reason=SkipReason.VISIT_MOVED_ON)
+
+
+def _tasks(visit: Visit, kinds, statuses) -> list[CareTask]:
+    stmt = select(CareTask).where(CareTask.visit_id == visit.id, CareTask.kind.in_(kinds))
+    if statuses:
+        stmt = stmt.where(CareTask.status.in_(statuses))
+    return list(db.session.scalars(stmt.order_by(CareTask.round)))
+
+
+def close(task: CareTask, status: CareStatus, when: datetime, actor: User | None, *, note: str | None = None,
+           reason: SkipReason | None = None, actions: list[str] | None = None) -> None:
+    task.status, task.done_at, task.done_by = status, when, actor
+    task.next_reminder_at = None
+    task.skip_reason, task.note = reason, note
+    task.actions = actions or []
+    touch_floor(task.branch_id)
+
+
+def settings_changed(branch: Branch, before: BranchSettings, after: BranchSettings) -> None:
+    """A new tolerance (or lounge time) applies to the customers waiting now, not only to new arrivals."""
+    if (before.wait_tolerance_minutes, before.long_wait_alert_multiple, before.vip_lounge_minutes) == (
+            after.wait_tolerance_minutes, after.long_wait_alert_multiple, after.vip_lounge_minutes):
+        return
+    tolerance = timedelta(minutes=after.wait_tolerance_minutes)
+    tasks = db.session.scalars(
+        select(CareTask).options(selectinload(CareTask.visit))
+        .where(CareTask.branch_id == branch.id, CareTask.round == 1,
+               CareTask.kind.in_((CareKind.WAIT_CARE, CareKind.VIP_LOUNGE)),
+               (CareTask.status == CareStatus.SCHEDULED) | CareTask.alert_at.is_not(None)))
+    for task in tasks:
+        if task.visit.care_given_at is not None:
+            continue  # care was given: the reminder interval runs, not the tolerance
+        if task.kind == CareKind.VIP_LOUNGE:
+            task.due_at = task.visit.arrived_at + timedelta(minutes=after.vip_lounge_minutes)
+            continue
+        if task.status == CareStatus.SCHEDULED:
+            task.due_at = task.visit.arrived_at + tolerance
+        if task.alert_at is not None:
+            task.alert_at = task.visit.arrived_at + tolerance * after.long_wait_alert_multiple
+
+
+# --- the sweep --------------------------------------------------------------------------------------
+
+def sweep(now: datetime) -> int:
+    """Open what fell due, remind of open waiting care, alert supervisors of long waits. Returns the count."""
+    return _open_due(now) + _remind(now) + _alert_long_waits(now)
+
+
+def _claim(candidates, condition, values: dict) -> list[str]:
+    """Compare-and-set: of two workers that saw the same rows, each row is claimed by exactly one."""
+    ids = list(db.session.scalars(candidates.limit(BATCH).with_for_update(skip_locked=True)))
+    if not ids:
+        return []
+    return list(db.session.scalars(update(CareTask).where(CareTask.id.in_(ids), condition).values(**values)
+                                   .returning(CareTask.id).execution_options(synchronize_session=False)))
+
+
+def _load(ids: list[str]) -> list[CareTask]:
+    if not ids:
+        return []
+    return list(db.session.scalars(select(CareTask).options(selectinload(CareTask.visit).selectinload(Visit.customer))
+                                   .where(CareTask.id.in_(ids)).order_by(CareTask.due_at)
+                                   .execution_options(populate_existing=True)))
+
+
+def _open_due(now: datetime) -> int:
+    due = (CareTask.status == CareStatus.SCHEDULED) & (CareTask.due_at <= now)
+    ids = _claim(select(CareTask.id).where(due).order_by(CareTask.due_at), due,
+                 {"status": CareStatus.OPEN, "opened_at": now})
+    tasks = _load(ids)
+    fresh = [t for t in tasks if t.due_at > now - STALE_AFTER]
+    for task in tasks:
+        if task not in fresh:  # left over from a visit nobody closed: closed quietly
+            close(task, CareStatus.SKIPPED, now, None, reason=SkipReason.VISIT_MOVED_ON)
+    _open(fresh, now)
+    return len(fresh)
+
+
+def _open(tasks: list[CareTask], now: datetime) -> None:
+    """Tasks that just opened: when to remind, who to tell."""
+    for task in tasks:
+        task.status, task.opened_at = CareStatus.OPEN, task.opened_at or now
+        if task.kind == CareKind.WAIT_CARE:
+            reminder = timedelta(minutes=_settings(task.branch_id).care_reminder_minutes)
+            task.next_reminder_at = max(task.due_at, now - reminder) + reminder
+        touch_floor(task.branch_id)
+        _tell_floor(task, now)
+
+
+def _remind(now: datetime) -> int:
+    due = (CareTask.next_reminder_at <= now) & (CareTask.status == CareStatus.OPEN)
+    ids = _claim(select(CareTask.id).where(CareTask.next_reminder_at <= now).order_by(CareTask.next_reminder_at),
+                 due, {"next_reminder_at": None, "reminders": CareTask.reminders + 1})
+    for task in _load(ids):
+        if task.due_at <= now - STALE_AFTER:
+            continue  # stays without a next reminder
+        task.next_reminder_at = now + timedelta(minutes=_settings(task.branch_id).care_reminder_minutes)
+        _tell_floor(task, now)
+    return len(ids)
+
+
+def _alert_long_waits(now: datetime) -> int:
+    ids = _claim(select(CareTask.id).where(CareTask.alert_at <= now).order_by(CareTask.alert_at),
+                 CareTask.alert_at <= now, {"alert_at": None, "alerted_at": now})
+    tasks = [t for t in _load(ids) if t.visit.status == VisitStatus.WAITING and t.due_at > now - STALE_AFTER]
+    for task in tasks:
+        settings = _settings(task.branch_id)
+        cared = task.visit.care_given_at is not None
+        for supervisor in _supervisors(task.branch_id):
+            _tell(supervisor, task, "wait.long", lambda task=task, settings=settings, cared=cared: (
+                _("Long wait: %(line)s", line=_waiting_line(task.visit, now)),
+                _("Still waiting at %(times)s× the %(minutes)s-minute tolerance.",
+                  times=settings.long_wait_alert_multiple, minutes=settings.wait_tolerance_minutes)
+                + " " + (_("Care was given.") if cared else _("No care given yet."))),
+                f"wait.long:{task.id}:{supervisor.id}", url="/#dashboard")
+    return len(tasks)
+
+
+# --- who is told, and what they read ---------------------------------------------------------------
+
+def floor_staff(branch_id: str) -> list[User]:
+    """Who receives care notifications: the lobby managers on duty; when none is, the supervisors."""
+    on_duty = list(db.session.scalars(select(User).where(
+        User.branch_id == branch_id, User.role == Role.LOBBY_MANAGER, User.active.is_(True), User.on_duty.is_(True))
+        .order_by(User.display_name)))
+    return on_duty or _supervisors(branch_id)
+
+
+def _supervisors(branch_id: str) -> list[User]:
+    return list(db.session.scalars(select(User).where(
+        User.branch_id == branch_id, User.role == Role.SUPERVISOR, User.active.is_(True)).order_by(User.display_name)))
+
+
+def _settings(branch_id: str) -> BranchSettings:
+    return db.session.get(Branch, branch_id).settings  # the identity map keeps one read per branch per sweep
+
+
+def _tell_floor(task: CareTask, now: datetime) -> None:
+    for user in floor_staff(task.branch_id):
+        _tell(user, task, PUSH_KINDS[task.kind], lambda: wording(task, now),
+              f"care:{task.id}:{task.reminders}:{user.id}",
+              url="/#tasks" if user.role == Role.LOBBY_MANAGER else "/#dashboard")
+
+
+def _tell(recipient: User, task: CareTask, kind: str, text: Callable[[], tuple[str, str]], dedupe_key: str,
+          url: str) -> None:
+    with in_language("zh"):  # the branch's Enterprise WeChat group reads Chinese
+        group_title, group_body = text()
+    with in_language(recipient.preferred_locale or "zh"):
+        title, body = text()
+    notify(recipient, kind, title=title, body=body, url=url, ref=("care_task", task.id), dedupe_key=dedupe_key,
+           tag=task.tag, group_text=f"{recipient.display_name}: {group_title}\n{group_body}")
+
+
+def ahead_of(visit: Visit) -> int:
+    """Customers waiting in the same channel who arrived earlier today."""
+    day_start = local_day_start(db.session.get(Branch, visit.branch_id).timezone, visit.arrived_at)
+    return db.session.scalar(select(func.count()).select_from(Visit).where(
+        Visit.branch_id == visit.branch_id, Visit.status == VisitStatus.WAITING, Visit.channel == visit.channel,
+        Visit.arrived_at >= day_start, Visit.arrived_at < visit.arrived_at)) or 0
+
+
+def _who(visit: Visit) -> str:
+    return greeting_name(visit.customer) if visit.customer else visit.ticket
+
+
+def _waiting_line(visit: Visit, now: datetime) -> str:
+    """"A023 存款 已等 15 分钟，前面 3 位" — the same words on the phone, in the task list and on the board."""
+    minutes = max(0, int((now - visit.arrived_at).total_seconds() // 60))
+    return _("%(ticket)s %(business)s has waited %(minutes)s min, %(ahead)s ahead", ticket=visit.ticket,
+             business=str(BUSINESS_NAMES[visit.business_type]), minutes=minutes, ahead=ahead_of(visit))
+
+
+def wording(task: CareTask, now: datetime) -> tuple[str, str]:
+    """Title and body of the task's notification, in the current language."""
+    visit = task.visit
+    who = _who(visit)
+    if task.kind == CareKind.WAIT_CARE:
+        line = _waiting_line(visit, now)
+        title = line if task.round == 1 and task.reminders == 0 else _("Still waiting: %(line)s", line=line)
+        hint = _("Offer water or a newspaper, tell them how many are ahead, or move them to another channel.")
+        return title, f"{who} · {hint}" if visit.customer else hint
+    if task.kind == CareKind.VIP_LOUNGE:
+        return (_("VIP %(who)s (%(ticket)s) cannot be served at once", who=who, ticket=visit.ticket),
+                _("Accompany them to the VIP lounge and offer tea."))
+    if task.kind == CareKind.GREEN_CHANNEL:
+        flags = ", ".join(str(FLAG_NAMES[f]) for f in visit.flags if f in FLAG_NAMES)
+        return (_("Green channel: %(ticket)s (%(flags)s) — accompany now", ticket=visit.ticket, flags=flags),
+                f"{who} · {BUSINESS_NAMES[visit.business_type]}")
+    if task.kind == CareKind.VIP_SEE_OFF:
+        return (_("See off VIP %(who)s (%(ticket)s)", who=who, ticket=visit.ticket),
+                _("Their business is done: ask whether they need anything else and see them to the door."))
+    amount = f"{visit.amount:,.0f}" if visit.amount is not None else ""
+    return (_("Cash escort: %(ticket)s withdrew ¥%(amount)s", ticket=visit.ticket, amount=amount),
+            _("Escort %(who)s out or to their car.", who=who))

@@ -1,0 +1,116 @@
+"""Shapes of the care-task API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from server.care import scheduling
+from server.care.labels import ACTION_NAMES, KIND_NAMES, SKIP_NAMES, STATUS_NAMES
+from server.care.models import ACTIONS_BY_KIND, CareAction, CareTask, SkipReason
+from server.common.i18n import resolved
+from server.customers.schemas import greeting_name
+from server.floor.codes import Channel
+from server.floor.labels import BUSINESS_NAMES, CHANNEL_NAMES
+from server.floor.schemas import reject_future
+
+USER_SKIP_REASONS = tuple(r for r in SkipReason if r != SkipReason.VISIT_MOVED_ON)
+
+
+class DoneIn(BaseModel):
+    """Care given: what was done; `channel` when the customer was moved (second triage)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    actions: list[CareAction] = Field(min_length=1, max_length=len(CareAction))
+    channel: Channel | None = None
+    note: str | None = Field(None, max_length=500)
+    occurred_at: AwareDatetime | None = None
+
+    @field_validator("actions")
+    @classmethod
+    def unique(cls, value: list[CareAction]) -> list[CareAction]:
+        return list(dict.fromkeys(value))
+
+    @field_validator("occurred_at")
+    @classmethod
+    def not_future(cls, value: datetime | None) -> datetime | None:
+        return reject_future(value)
+
+    @model_validator(mode="after")
+    def move_needs_channel(self) -> DoneIn:
+        if (CareAction.MOVED_CHANNEL in self.actions) != (self.channel is not None):
+            raise PydanticCustomError("move_needs_channel", "moved_channel and channel go together")
+        return self
+
+
+class SkipIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    reason: SkipReason
+    note: str | None = Field(None, max_length=500)
+    occurred_at: AwareDatetime | None = None
+
+    @field_validator("reason")
+    @classmethod
+    def chosen_by_people(cls, value: SkipReason) -> SkipReason:
+        if value not in USER_SKIP_REASONS:
+            raise PydanticCustomError("reserved_reason", "this reason is set by the system only")
+        return value
+
+    @field_validator("occurred_at")
+    @classmethod
+    def not_future(cls, value: datetime | None) -> datetime | None:
+        return reject_future(value)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def task_out(task: CareTask, now: datetime) -> dict:
+    visit = task.visit
+    actions, kinds = resolved(ACTION_NAMES), resolved(KIND_NAMES)
+    title, body = scheduling.wording(task, now)
+    return {
+        "id": task.id,
+        "kind": task.kind.value,
+        "kind_name": kinds[task.kind],
+        "status": task.status.value,
+        "status_name": resolved(STATUS_NAMES)[task.status],
+        "round": task.round,
+        "title": title,
+        "body": body,
+        "tag": task.tag,
+        "due_at": task.due_at.isoformat(),
+        "opened_at": _iso(task.opened_at),
+        "reminders": task.reminders,
+        "assignee_id": task.assignee_id,
+        "done_at": _iso(task.done_at),
+        "done_by": {"id": task.done_by.id, "display_name": task.done_by.display_name} if task.done_by else None,
+        "actions": list(task.actions or []),
+        "action_names": [actions[CareAction(a)] for a in task.actions or []],
+        "skip_reason": task.skip_reason.value if task.skip_reason else None,
+        "skip_reason_name": resolved(SKIP_NAMES)[task.skip_reason] if task.skip_reason else None,
+        "note": task.note,
+        "choices": [{"code": a.value, "name": actions[a]} for a in ACTIONS_BY_KIND[task.kind]],
+        "visit": {
+            "id": visit.id,
+            "ticket": visit.ticket,
+            "status": visit.status.value,
+            "business_name": resolved(BUSINESS_NAMES)[visit.business_type],
+            "amount": float(visit.amount) if visit.amount is not None else None,
+            "channel": visit.channel.value,
+            "channel_name": resolved(CHANNEL_NAMES)[visit.channel],
+            "arrived_at": visit.arrived_at.isoformat(),
+            "customer": ({"id": visit.customer.id, "greeting_name": greeting_name(visit.customer)}
+                         if visit.customer else None),
+        },
+    }
+
+
+def skip_choices() -> list[dict]:
+    names = resolved(SKIP_NAMES)
+    return [{"code": r.value, "name": names[r]} for r in USER_SKIP_REASONS]
