@@ -15,6 +15,7 @@ from server.auth import service as accounts
 from server.branches import service as branches
 from server.config import TestConfig
 from server.extensions import db
+from tests.fake_push import FakePushService
 from tests.helpers import PASSWORD, JsonClient, Staff
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -131,3 +132,15 @@ def api(client):
 def api_factory(app):
     """A fresh signed-out JSON client per call (several users in one test)."""
     return lambda: JsonClient(app.test_client())
+
+
+@pytest.fixture
+def push(app):
+    """A loopback push service that checks VAPID and decrypts what it receives (tests/fake_push.py)."""
+    with app.app_context():
+        key = app.extensions["lobbypad.vapid"].application_server_key
+    service = FakePushService(key)
+    app.config["PUSH_ALLOWED_ORIGINS"] = (service.origin,)
+    app.config["PUSH_TIMEOUT_SECONDS"] = 1.0
+    yield service
+    service.close()

@@ -22,21 +22,10 @@ from server.notifications import sender
 from server.notifications.models import Delivery, DeliveryStatus
 from server.push.models import PushSubscription
 from server.worker import run_sweeps_once
-from tests.fake_push import Answer, FakePushService
+from tests.fake_push import Answer
 from tests.helpers import assert_error
 
 CONTRACT_FIELDS = {"kind", "title", "body", "url", "tag", "ref"}
-
-
-@pytest.fixture
-def push(app):
-    with app.app_context():
-        key = app.extensions["lobbypad.vapid"].application_server_key
-    service = FakePushService(key)
-    app.config["PUSH_ALLOWED_ORIGINS"] = (service.origin,)
-    app.config["PUSH_TIMEOUT_SECONDS"] = 1.0
-    yield service
-    service.close()
 
 
 @dataclass
