@@ -1,0 +1,211 @@
+"""Care tasks through the API and the worker: real pushes to a loopback push service that decrypts them."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from server.care.models import CareStatus, CareTask
+from server.common.clock import utcnow
+from server.extensions import db
+from server.notifications import sender
+from server.notifications.models import Channel, Delivery, Notification
+from server.worker import run_sweeps_once
+from tests.helpers import assert_error
+
+
+@dataclass
+class Staff:
+    lobby: object
+    lobby_en: object
+    supervisor: object
+    people: dict
+
+
+@pytest.fixture
+def staff(app, api_factory, make_user, push):
+    """Two lobby managers on duty (one reads English), one off duty, a supervisor and an account manager on
+    duty: each with a phone subscribed to push."""
+    people, clients = {}, {}
+    for name, role, on_duty in (("lobby", "lobby_manager", True), ("lobby-en", "lobby_manager", True),
+                                ("lobby-off", "lobby_manager", False), ("supervisor", "supervisor", False),
+                                ("manager", "account_manager", True)):
+        people[name] = make_user(role, username=f"{name}-{uuid.uuid4().hex[:6]}")
+        client = api_factory()
+        client.login(people[name])
+        assert client.post("/api/v1/push/subscriptions", push.new_device(name).subscription()).status_code == 201
+        if on_duty:
+            assert client.put("/api/v1/me/duty", {"on_duty": True}).status_code == 200
+        if name == "lobby-en":
+            assert client.patch("/api/v1/me", {"preferred_locale": "en"}).status_code == 200
+        clients[name] = client
+    return Staff(clients["lobby"], clients["lobby-en"], clients["supervisor"], people)
+
+
+def arrive(client, minutes_ago: float, ticket: str = "A023", **fields) -> dict:
+    arrived = (utcnow() - timedelta(minutes=minutes_ago)).isoformat()
+    response = client.post("/api/v1/visits", {"id": str(uuid.uuid4()), "ticket": ticket,
+                                              "business_type": "deposit", "arrived_at": arrived, **fields})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["visit"]
+
+
+def deliver(app) -> int:
+    with app.app_context():
+        return sender.deliver_due()
+
+
+def open_tasks(client) -> list[dict]:
+    response = client.get("/api/v1/care-tasks")
+    assert response.status_code == 200
+    return response.get_json()["tasks"]
+
+
+def test_a_customer_past_the_tolerance_reaches_each_on_duty_lobby_manager_once(app, staff, push):
+    visit = arrive(staff.lobby, 16)
+    run_sweeps_once(app)
+    deliver(app)
+    received = push.wait_for(2)
+    assert sorted(r.device for r in received) == ["lobby", "lobby-en"]  # not off duty, not the supervisor or AM
+    by_device = {r.device: r.payload for r in received}
+    assert by_device["lobby"]["title"] == "A023 存款 已等 16 分钟，前面 0 位"
+    assert by_device["lobby-en"]["title"] == "A023 Deposit has waited 16 min, 0 ahead"
+    for payload in by_device.values():
+        assert payload["kind"] == "wait.care" and payload["renotify"] is True
+        assert payload["tag"] == f"care-wait_care-{visit['id']}" and payload["url"] == "/#tasks"
+    run_sweeps_once(app)
+    assert deliver(app) == 0 and len(push.received) == 2
+
+
+def test_two_workers_sweeping_at_once_open_one_task_and_push_once_per_phone(app, staff, push):
+    visit = arrive(staff.lobby, 14)
+    later = utcnow() + timedelta(minutes=2)
+    start = threading.Barrier(2)
+    results = []
+
+    def worker():
+        start.wait()
+        results.append(run_sweeps_once(app, later)["care"])
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [0, 1]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(CareTask).where(
+            CareTask.visit_id == visit["id"], CareTask.status == CareStatus.OPEN)) == 1
+        assert db.session.scalar(select(func.count()).select_from(Notification)
+                                 .where(Notification.kind == "wait.care")) == 2
+        assert db.session.scalar(select(func.count()).select_from(Delivery)
+                                 .where(Delivery.channel == Channel.WEBPUSH)) == 2
+    deliver(app)
+    assert sorted(r.device for r in push.wait_for(2)) == ["lobby", "lobby-en"]
+
+
+def test_care_given_closes_the_task_on_the_board_and_in_the_list(app, staff):
+    visit = arrive(staff.lobby, 16)
+    [task] = open_tasks(staff.lobby)
+    assert task["kind"] == "wait_care" and task["visit"]["id"] == visit["id"]
+    assert task["title"] == "A023 存款 已等 16 分钟，前面 0 位"
+    assert [c["code"] for c in task["choices"]][:2] == ["water", "newspaper"]
+    row = next(v for v in staff.lobby.get("/api/v1/floor").get_json()["visits"] if v["id"] == visit["id"])
+    assert [t["id"] for t in row["care_tasks"]] == [task["id"]]
+
+    body = {"actions": ["water", "told_ahead"], "note": "客户说不急"}
+    done = staff.lobby.post(f"/api/v1/care-tasks/{task['id']}/done", body)
+    assert done.status_code == 200
+    closed = done.get_json()["task"]
+    assert closed["status"] == "done" and closed["action_names"] == ["送水", "告知前面等候人数"]
+    assert closed["done_by"]["id"] == staff.people["lobby"].id
+    again = staff.lobby.post(f"/api/v1/care-tasks/{task['id']}/done", body)  # the outbox sent it twice
+    assert again.status_code == 200 and again.get_json()["task"]["done_at"] == closed["done_at"]
+    error = assert_error(staff.lobby_en.post(f"/api/v1/care-tasks/{task['id']}/done", {"actions": ["water"]}),
+                         409, "task_closed")
+    assert staff.people["lobby"].username in error["message"]
+
+    assert open_tasks(staff.lobby) == []
+    row = next(v for v in staff.lobby.get("/api/v1/floor").get_json()["visits"] if v["id"] == visit["id"])
+    assert row["care_tasks"] == [] and row["care_given_at"] == closed["done_at"]
+
+
+def test_second_triage_from_the_task_moves_the_customer(app, staff):
+    visit = arrive(staff.lobby, 16)
+    [task] = open_tasks(staff.lobby)
+    assert visit["channel"] == "self_service"  # a deposit without an amount: the machine
+    response = staff.lobby.post(f"/api/v1/care-tasks/{task['id']}/done",
+                                {"actions": ["moved_channel"], "channel": "counter"})
+    assert response.status_code == 200
+    moved = staff.lobby.get(f"/api/v1/visits/{visit['id']}").get_json()["visit"]
+    assert moved["channel"] == "counter" and moved["status"] == "waiting"
+    row = next(v for v in staff.lobby.get("/api/v1/floor").get_json()["visits"] if v["id"] == visit["id"])
+    assert row["channel"] == "counter"
+
+
+def test_bad_answers_are_refused_with_the_field(app, staff):
+    arrive(staff.lobby, 16)
+    [task] = open_tasks(staff.lobby)
+    url = f"/api/v1/care-tasks/{task['id']}"
+    assert "actions" in assert_error(staff.lobby.post(f"{url}/done", {"actions": ["escorted_to_car"]}), 422,
+                                     "validation_failed")["fields"]
+    assert_error(staff.lobby.post(f"{url}/done", {"actions": ["moved_channel"]}), 422, "validation_failed")
+    assert_error(staff.lobby.post(f"{url}/done", {"actions": []}), 422, "validation_failed")
+    assert "reason" in assert_error(staff.lobby.post(f"{url}/skip", {"reason": "visit_moved_on"}), 422,
+                                    "validation_failed")["fields"]
+    assert_error(staff.lobby.get("/api/v1/care-tasks?state=everything"), 422, "validation_failed")
+    assert open_tasks(staff.lobby)[0]["status"] == "open"  # nothing changed
+
+
+def test_skipped_with_a_reason(app, staff):
+    arrive(staff.lobby, 16)
+    [task] = open_tasks(staff.lobby)
+    response = staff.lobby.post(f"/api/v1/care-tasks/{task['id']}/skip", {"reason": "declined", "note": "在打电话"})
+    skipped = response.get_json()["task"]
+    assert response.status_code == 200 and skipped["status"] == "skipped"
+    assert skipped["skip_reason_name"] == "客户不需要" and skipped["note"] == "在打电话"
+    closed = staff.lobby.get("/api/v1/care-tasks?state=closed").get_json()["tasks"]
+    assert [t["id"] for t in closed] == [task["id"]]
+
+
+def test_care_given_offline_after_the_customer_was_called_still_counts(app, staff):
+    visit = arrive(staff.lobby, 16)
+    [task] = open_tasks(staff.lobby)
+    staff.lobby.post(f"/api/v1/visits/{visit['id']}/events", {"id": str(uuid.uuid4()), "type": "called"})
+    withdrawn = staff.lobby.get(f"/api/v1/care-tasks/{task['id']}").get_json()["task"]
+    assert withdrawn["status"] == "skipped" and withdrawn["skip_reason"] == "visit_moved_on"
+    cared_at = (utcnow() - timedelta(minutes=1)).isoformat()
+    response = staff.lobby.post(f"/api/v1/care-tasks/{task['id']}/done", {"actions": ["water"], "occurred_at": cared_at})
+    assert response.status_code == 200 and response.get_json()["task"]["status"] == "done"
+
+
+def test_tasks_stay_in_their_branch_and_with_floor_staff(app, staff, api_factory, make_user):
+    arrive(staff.lobby, 16)
+    [task] = open_tasks(staff.lobby)
+    other = api_factory()
+    other.login(make_user("lobby_manager", branch_code="B002"))
+    assert other.get("/api/v1/care-tasks").get_json()["tasks"] == []
+    assert_error(other.post(f"/api/v1/care-tasks/{task['id']}/done", {"actions": ["water"]}), 404, "not_found")
+    manager = api_factory()
+    manager.login(staff.people["manager"])
+    assert_error(manager.get("/api/v1/care-tasks"), 403, "forbidden")
+
+
+def test_the_supervisor_sees_todays_timing_and_who_waited_uncared(app, staff):
+    cared = arrive(staff.lobby, 16, ticket="A001")
+    [task] = open_tasks(staff.lobby)
+    staff.lobby.post(f"/api/v1/care-tasks/{task['id']}/done", {"actions": ["newspaper"]})
+    uncared = arrive(staff.lobby, 20, ticket="A002")
+    staff.lobby.post(f"/api/v1/visits/{uncared['id']}/events", {"id": str(uuid.uuid4()), "type": "served"})
+    arrive(staff.lobby, 5, ticket="A003")  # not past the tolerance yet
+    stats = staff.supervisor.get("/api/v1/care-tasks/today").get_json()
+    assert stats["done"] == 1 and stats["wait_tolerance_minutes"] == 15
+    assert 55 <= stats["median_seconds"] == stats["worst_seconds"] < 120  # due 15 min after arrival, done at 16
+    assert stats["by_kind"]["wait_care"]["done"] == 1
+    assert [(v["ticket"], v["status"]) for v in stats["waited_without_care"]] == [("A002", "done")]
+    assert cared["id"] not in [v["visit_id"] for v in stats["waited_without_care"]]
