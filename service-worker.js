@@ -61,7 +61,8 @@ function showPayload(payload) {
     renotify: Boolean(payload.renotify && payload.tag),
     icon: "/static/icons/icon-192.png",
     badge: "/static/icons/badge-96.png",
-    data: { url: payload.url || "/", ref: payload.ref || null, kind: payload.kind || null },
+    // offline: a reminder the phone raised itself from its snapshot while the server was out of reach.
+    data: { url: payload.url || "/", ref: payload.ref || null, kind: payload.kind || null, offline: Boolean(payload.offline) },
     actions: (payload.actions || []).slice(0, 2),
   });
 }

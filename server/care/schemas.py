@@ -114,3 +114,14 @@ def task_out(task: CareTask, now: datetime) -> dict:
 def skip_choices() -> list[dict]:
     names = resolved(SKIP_NAMES)
     return [{"code": r.value, "name": names[r]} for r in USER_SKIP_REASONS]
+
+
+def care_catalog() -> dict:
+    """The names and choices of care, for the app to word tasks and the care sheet offline."""
+    actions, kinds = resolved(ACTION_NAMES), resolved(KIND_NAMES)
+    return {
+        "kinds": {k.value: name for k, name in kinds.items()},
+        "actions": {a.value: name for a, name in actions.items()},
+        "choices": {k.value: [a.value for a in choices] for k, choices in ACTIONS_BY_KIND.items()},
+        "skip_reasons": skip_choices(),
+    }

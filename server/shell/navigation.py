@@ -20,20 +20,18 @@ class Tab:
 FLOOR = Tab("floor", _l("Floor"), "floor")
 CUSTOMERS = Tab("customers", _l("Customers"), "customers")
 REFER = Tab("refer", _l("Refer"), "refer")  # the lobby manager's referrals and their live status
-TASKS = Tab("tasks", _l("Tasks"), "tasks",
-            _l("Waiting-time care, VIP see-offs and cash escorts that are due now."))
+TASKS = Tab("tasks", _l("Tasks"), "tasks")  # care due now: waiting customers, VIPs, green channel, escorts
 INBOX = Tab("inbox", _l("Referrals"), "refer")  # the account manager's inbox
 BRANCH_REFERRALS = Tab("referrals", _l("Referrals"), "refer")  # the supervisor's view of every open referral
 # Which list of GET /api/v1/referrals each referral tab shows.
 REFERRAL_BOXES = {"refer": "sent", "inbox": "inbox", "referrals": "branch"}
-DASHBOARD = Tab("dashboard", _l("Dashboard"), "dashboard",
-                _l("Today's waiting times, referrals and escalations of your branch."))
+DASHBOARD = Tab("dashboard", _l("Dashboard"), "dashboard")  # today's care timing and open tasks
 ADMIN = Tab("admin", _l("Admin"), "admin")
 MORE = Tab("more", _l("More"), "more")
 
 TABS_BY_ROLE: dict[Role, tuple[Tab, ...]] = {
     Role.LOBBY_MANAGER: (FLOOR, CUSTOMERS, REFER, TASKS, MORE),
-    Role.ACCOUNT_MANAGER: (INBOX, CUSTOMERS, TASKS, MORE),
+    Role.ACCOUNT_MANAGER: (INBOX, CUSTOMERS, MORE),  # their follow-ups live in the inbox
     Role.SUPERVISOR: (DASHBOARD, FLOOR, BRANCH_REFERRALS, CUSTOMERS, MORE),
     Role.ADMIN: (ADMIN, MORE),
 }

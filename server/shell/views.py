@@ -6,16 +6,14 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from server.cards.labels import CARD_NAMES
+from server.care.schemas import care_catalog
 from server.common.roles import Role
 from server.floor.labels import BUSINESS_NAMES, CHANNEL_NAMES, FLAG_NAMES
 from server.referrals.labels import OUTCOME_NAMES, SIGNAL_NAMES
-from server.shell.messages import JS_MESSAGES, js_catalog
+from server.shell.messages import js_catalog
 from server.shell.navigation import REFERRAL_BOXES, tabs_for
 
 bp = Blueprint("shell", __name__)
-CARE_OPTIONS = ("water", "newspaper", "brochure", "forms", "told_ahead", "product")
-
-
 @bp.get("/")
 def index():
     """The app shell: the tab bar of the user's role; screens render from the JSON API."""
@@ -26,7 +24,7 @@ def index():
                            is_admin=current_user.is_admin, timezone=branch.timezone if branch else "Asia/Shanghai",
                            can_reveal=bool(branch) and current_user.role in branch.settings.reveal_roles,
                            business_names=BUSINESS_NAMES, flag_names=FLAG_NAMES, channel_names=CHANNEL_NAMES,
-                           care_options={c: JS_MESSAGES[f"care.{c}"] for c in CARE_OPTIONS},
+                           care_catalog=care_catalog(),
                            referral_boxes=REFERRAL_BOXES, signal_names=SIGNAL_NAMES, outcome_names=OUTCOME_NAMES,
                            card_names=CARD_NAMES,
                            can_receive_cards=current_user.role in (Role.LOBBY_MANAGER, Role.SUPERVISOR))

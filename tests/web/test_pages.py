@@ -43,7 +43,7 @@ def test_form_login_then_the_lobby_managers_tab_bar(client, make_user):
 
 
 @pytest.mark.parametrize("role, tabs", [
-    ("account_manager", ["inbox", "customers", "tasks", "more"]),
+    ("account_manager", ["inbox", "customers", "more"]),
     ("supervisor", ["dashboard", "floor", "referrals", "customers", "more"]),
     ("admin", ["admin", "more"]),
 ])

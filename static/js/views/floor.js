@@ -7,6 +7,8 @@ import { age, t } from "../i18n.js";
 import { branchSettings } from "../settings.js";
 import { notify } from "../toast.js";
 import { explain, money } from "../triage.js";
+import { remindWhileOffline } from "../care-reminders.js";
+import { openCare } from "./care.js";
 import { openRefer } from "./referrals.js";
 
 const Outbox = self.LobbypadOutbox;
@@ -56,6 +58,14 @@ async function compose() {
     }
   }
   for (const record of pending) {
+    if (record.kind === "care.done" || record.kind === "care.skip") {  // recorded here, not synced yet
+      const row = rows.get(record.local.visitId);
+      if (!row) continue;
+      row.care_tasks = (row.care_tasks || []).filter((task) => task.id !== record.local.taskId);
+      if (record.kind === "care.done" && record.local.kind === "wait_care") row.care_given_at = record.body.occurred_at;
+      row.unsynced = true;
+      continue;
+    }
     if (record.kind !== "visit.event") continue;
     const row = rows.get(record.local.visitId);
     if (!row) continue;
@@ -78,6 +88,7 @@ function badges(row) {
   const list = [];
   if (row.tier === "vip") list.push(["vip", t("tier.vip")]);
   if (row.tier === "potential") list.push(["potential", t("tier.potential")]);
+  if ((row.care_tasks || []).length) list.push(["care", t("care.badge")]);
   if (row.channel === "green_channel") list.push(["green", t("channel.green_channel")]);
   for (const flag of row.flags || []) list.push(["flag", t(`flag.${flag}`)]);
   if (row.unsynced) list.push(["unsynced", t("not_synced_yet")]);
@@ -123,8 +134,10 @@ function buildRow(row) {
     li.dataset.greeting = row.customer.greeting_name;
   }
   li.append(main, wait, actions);
+  const task = (row.care_tasks || [])[0];
+  if (task) li.dataset.careTask = JSON.stringify({ id: task.id, kind: task.kind });
   li.dataset.signature = JSON.stringify([row.status, row.channel, row.ahead, row.unsynced, row.customer && row.customer.greeting_name,
-    row.tier, row.triage_reason, row.flags]);
+    row.tier, row.triage_reason, row.flags, (row.care_tasks || []).map((t) => t.id)]);
   return li;
 }
 
@@ -182,6 +195,9 @@ async function render({ force = false } = {}) {
   const ageLine = document.querySelector("[data-floor-age]");
   ageLine.hidden = snapshotAt === null;
   if (snapshotAt !== null) ageLine.textContent = t("offline_since", { age: age(Date.now() - snapshotAt) });
+  const settings = server.care_reminder_minutes ? server : await branchSettings();
+  await remindWhileOffline(rows, { tolerance, reminder: settings.care_reminder_minutes,
+    offline: snapshotAt !== null || !navigator.onLine, rerun: () => render({ force: true }) });
 }
 
 async function refresh() {
@@ -222,7 +238,6 @@ async function step(visitId, ticket, type, note) {
 
 function initActions() {
   const board = document.querySelector("[data-board]");
-  const careDialog = document.querySelector("[data-care-dialog]");
   board.addEventListener("pointerdown", () => { lastTouch = Date.now(); });
   board.addEventListener("click", (event) => {
     const button = event.target.closest("[data-action]");
@@ -234,27 +249,18 @@ function initActions() {
       return;
     }
     if (button.dataset.action === "care") {
-      careDialog.dataset.visitId = li.dataset.id;
-      careDialog.dataset.ticket = ticket;
-      careDialog.querySelector("[data-care-ticket]").textContent = ticket;
-      careDialog.showModal();
+      const task = li.dataset.careTask ? JSON.parse(li.dataset.careTask) : null;
+      openCare({ task, visitId: li.dataset.id, ticket, line: li.querySelector(".visit-what").textContent });
       return;
     }
     step(li.dataset.id, ticket, button.dataset.action);
-  });
-  careDialog.addEventListener("close", () => {
-    const option = careDialog.returnValue;
-    careDialog.returnValue = "";
-    if (option && option in { water: 1, newspaper: 1, brochure: 1, forms: 1, told_ahead: 1, product: 1 }) {
-      step(careDialog.dataset.visitId, careDialog.dataset.ticket, "care", t(`care.${option}`));
-    }
   });
 }
 
 export function initFloor() {
   initActions();
   Outbox.onChange((event) => {
-    if (event.kind && !event.kind.startsWith("visit.")) return;
+    if (event.kind && !event.kind.startsWith("visit.") && !event.kind.startsWith("care.")) return;
     if (event.type === "sent") mergeAnswer(event);
     if (event.type === "sent" || event.type === "rejected") refresh();
     else render({ force: event.type === "queued" });

@@ -1,0 +1,103 @@
+/* The care sheet: what was done for a customer (a care task, or care given before any task fell due), or
+   why it was not done. Both go through the outbox, so care recorded offline is never lost. */
+import { newId, write } from "../api.js";
+import { el, fieldErrors } from "../dom.js";
+import { t } from "../i18n.js";
+import { notify } from "../toast.js";
+
+export const catalog = JSON.parse(document.getElementById("care-catalog")?.textContent || "{}");
+let current = null;  // { task: {id, kind} | null, visitId, ticket }
+
+function dialog() {
+  return document.querySelector("[data-care-dialog]");
+}
+
+/** Open the sheet for a task, or (task null) for care given to a waiting customer before it fell due. */
+export function openCare({ task = null, visitId, ticket, line = "" }) {
+  const sheet = dialog();
+  const form = sheet.querySelector("form");
+  form.reset();
+  fieldErrors(form, {});
+  current = { task, visitId, ticket };
+  const kind = task ? task.kind : "wait_care";
+  sheet.querySelector("[data-care-kind]").textContent = task ? catalog.kinds[kind] : t("care");
+  sheet.querySelector("[data-care-ticket]").textContent = ticket;
+  sheet.querySelector("[data-care-line]").textContent = line;
+  // Moving the customer needs a task to record it against; before one falls due, use the arrival sheet.
+  const codes = catalog.choices[kind].filter((code) => task || code !== "moved_channel");
+  sheet.querySelector("[data-care-choices]").replaceChildren(...codes.map((code) => {
+    const label = el("label", "choice");
+    const box = document.createElement("input");
+    Object.assign(box, { type: "checkbox", name: "actions", value: code });
+    label.append(box, ` ${catalog.actions[code]}`);
+    return label;
+  }));
+  sheet.querySelector("[data-care-move]").hidden = true;
+  const skip = sheet.querySelector("[data-care-skip]");
+  skip.hidden = !task;
+  skip.open = false;
+  sheet.showModal();
+  sheet.querySelector("[name=actions]")?.focus();
+}
+
+async function save(kind, url, body, local, summary) {
+  const result = await write(kind, "POST", url, body, newId(), local);
+  if (result.rejected) notify(t("action_failed", { message: result.rejected.error.message }));
+  else notify(`${local.ticket} · ${summary} · ${result.sent ? t("saved") : t("saved_offline")}`);
+}
+
+function done(form) {
+  const actions = Array.from(form.querySelectorAll("[name=actions]:checked"), (box) => box.value);
+  if (!actions.length) {
+    fieldErrors(form, { actions: t("care.choose") });
+    return;
+  }
+  const { task, visitId, ticket } = current;
+  const note = form.note.value.trim();
+  const occurred_at = new Date().toISOString();
+  dialog().close();
+  const names = actions.map((code) => catalog.actions[code]);
+  if (!task) {
+    const id = newId();
+    const body = { id, type: "care", occurred_at, note: [...names, note].filter(Boolean).join(" · ") };
+    write("visit.event", "POST", `/api/v1/visits/${visitId}/events`, body, id, { visitId, ticket }).then((result) => {
+      if (result.rejected) notify(t("action_failed", { message: result.rejected.error.message }));
+      else notify(`${ticket} · ${t("care")} · ${result.sent ? t("saved") : t("saved_offline")}`);
+    });
+    return;
+  }
+  const body = { actions, occurred_at };
+  if (actions.includes("moved_channel")) body.channel = form.channel.value;
+  if (note) body.note = note;
+  save("care.done", `/api/v1/care-tasks/${task.id}/done`, body, { taskId: task.id, visitId, ticket, kind: task.kind },
+    t("care"));
+}
+
+function skip(form) {
+  const reason = form.querySelector("[name=reason]:checked");
+  if (!reason) {
+    fieldErrors(form, { reason: t("care.choose_reason") });
+    return;
+  }
+  const { task, visitId, ticket } = current;
+  const body = { reason: reason.value, occurred_at: new Date().toISOString() };
+  const note = form.note.value.trim();
+  if (note) body.note = note;
+  dialog().close();
+  save("care.skip", `/api/v1/care-tasks/${task.id}/skip`, body, { taskId: task.id, visitId, ticket, kind: task.kind },
+    t("care.skipped"));
+}
+
+export function initCare() {
+  const sheet = dialog();
+  if (!sheet) return;
+  const form = sheet.querySelector("form");
+  form.addEventListener("change", (event) => {
+    if (event.target.value === "moved_channel") sheet.querySelector("[data-care-move]").hidden = !event.target.checked;
+  });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    done(form);
+  });
+  sheet.querySelector("[data-care-skip-submit]").addEventListener("click", () => skip(form));
+}

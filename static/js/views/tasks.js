@@ -1,0 +1,97 @@
+/* Care due now: the lobby manager's Tasks tab and the supervisor's dashboard list. Read through the client
+   data module (so the last list shows offline, with its age); care recorded on this phone and not yet
+   synced shows as saved here at once. */
+import { read } from "../api.js";
+import { el } from "../dom.js";
+import { age, t } from "../i18n.js";
+import { catalog, openCare } from "./care.js";
+
+const Outbox = self.LobbypadOutbox;
+const TASKS_URL = "/api/v1/care-tasks";
+const POLL_MS = 15 * 1000;
+const CARE_KINDS = /^(care\.|wait\.|escort\.)/;
+
+let tasks = [];
+let snapshotAt = null;
+let loaded = false;
+
+async function refresh() {
+  try {
+    const result = await read(TASKS_URL);
+    tasks = result.data.tasks;
+    snapshotAt = result.fromSnapshot ? result.at : null;
+    loaded = true;
+  } catch (error) {
+    document.querySelectorAll("[data-tasks-status]").forEach((status) => { status.textContent = t("load_failed"); });
+  }
+  await render();
+}
+
+function dueText(task) {
+  const late = Date.now() - Date.parse(task.due_at);
+  return late < 60000 ? t("care.due_now") : t("care.due_ago", { age: age(late) });
+}
+
+function item(task, closing) {
+  const li = el("li", `task task-${task.kind}`);
+  li.dataset.id = task.id;
+  const head = el("div", "task-head");
+  head.append(el("span", "badge badge-care", catalog.kinds[task.kind] || task.kind_name),
+    el("span", "ticket", task.visit.ticket));
+  if (task.visit.customer) head.append(el("span", "task-who", task.visit.customer.greeting_name));
+  li.append(head, el("p", "task-title", task.title), el("p", "task-body hint", task.body));
+  const when = el("p", "task-when", dueText(task));
+  if (task.reminders) when.append(` · ${t("care.reminded", { n: task.reminders })}`);
+  li.append(when);
+  if (closing) {
+    li.append(el("p", "badge badge-unsynced", `${t("saved_offline")}`));
+    return li;
+  }
+  const button = el("button", "button primary small", t("care.record"));
+  button.type = "button";
+  button.dataset.taskAction = "care";
+  button.setAttribute("aria-label", `${t("care.record")} ${task.visit.ticket} ${catalog.kinds[task.kind] || ""}`);
+  li.append(button);
+  return li;
+}
+
+async function render() {
+  const pending = await Outbox.pending();
+  const closing = new Set(pending.filter((r) => r.kind === "care.done" || r.kind === "care.skip")
+    .map((r) => r.local && r.local.taskId));
+  for (const box of document.querySelectorAll("[data-tasks]")) {
+    const list = box.querySelector("[data-task-list]");
+    list.replaceChildren(...tasks.map((task) => item(task, closing.has(task.id))));
+    box.querySelector("[data-tasks-status]").textContent = loaded ? "" : t("loading");
+    box.querySelector("[data-tasks-empty]").hidden = !loaded || tasks.length > 0;
+    const ageLine = box.querySelector("[data-tasks-age]");
+    ageLine.hidden = snapshotAt === null;
+    if (snapshotAt !== null) ageLine.textContent = t("offline_since", { age: age(Date.now() - snapshotAt) });
+  }
+}
+
+export function refreshTasks() {
+  return refresh();
+}
+
+export function initTasks() {
+  if (!document.querySelector("[data-tasks]")) return;
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-task-action=care]");
+    if (!button) return;
+    const task = tasks.find((candidate) => candidate.id === button.closest("[data-id]").dataset.id);
+    if (task) openCare({ task, visitId: task.visit.id, ticket: task.visit.ticket, line: task.title });
+  });
+  Outbox.onChange((event) => {
+    if (!event.kind || !event.kind.startsWith("care.")) return;
+    if (event.type === "sent" || event.type === "rejected") refresh();
+    else render();
+  });
+  document.addEventListener("lobbypad:notification", (event) => {
+    if (CARE_KINDS.test(event.detail.kind || "")) refresh();
+  });
+  setInterval(() => { if (document.visibilityState === "visible") refresh(); }, POLL_MS);
+  window.addEventListener("online", refresh);
+  window.addEventListener("hashchange", () => { if (/^#(tasks|dashboard)/.test(location.hash)) refresh(); });
+  refresh();
+}
