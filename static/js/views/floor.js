@@ -268,5 +268,6 @@ export function initFloor() {
   setInterval(() => { if (document.visibilityState === "visible" && !document.querySelector("[data-screen=floor]").hidden) refresh(); }, POLL_MS);
   setInterval(() => render(), TICK_MS);
   window.addEventListener("online", refresh);
+  window.addEventListener("offline", () => render({ force: true }));  // offline reminders start now
   refresh();
 }

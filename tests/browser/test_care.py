@@ -1,0 +1,119 @@
+"""Care tasks in the real app: on the board and in Tasks, recorded with what was done, and reminders the
+phone raises itself while offline that the server's push later replaces instead of doubling."""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from server.auth.models import User
+from server.branches import service as branches
+from server.care import scheduling
+from server.care.models import CareStatus, CareTask
+from server.common.clock import utcnow
+from server.common.types import new_id
+from server.extensions import db
+from server.floor import service as floor
+from server.floor.codes import BusinessType, VisitSource
+from server.worker import run_sweeps_once
+from tests.browser.test_referrals import live_cursor_set
+from tests.helpers import SYNCED, wait_until
+
+
+def arrive(live_server, minutes_ago: float, business=BusinessType.BALANCE_ENQUIRY) -> tuple[str, str]:
+    """A customer who arrived `minutes_ago` (as the queue machine would log them): (visit id, ticket)."""
+    ticket = f"C{uuid.uuid4().int % 1000:03d}"
+    now = utcnow()
+    with live_server.app.app_context(), live_server.app.test_request_context():
+        branch = branches.get_branch_by_code("LIVE")
+        visit, _triage = floor.new_visit(branch, ticket=ticket, business=business, amount=None, customer=None,
+                                         flags=[], arrived_at=now - timedelta(minutes=minutes_ago),
+                                         source=VisitSource.QUEUE_MACHINE, actor=None)
+        visit.id, visit.payload_hash = new_id(), "browser-test"
+        db.session.add(visit)
+        db.session.flush()
+        scheduling.visit_arrived(visit, branch.settings, now)
+        db.session.commit()
+        return visit.id, ticket
+
+
+def on_duty(live_server, username: str) -> None:
+    """Only this lobby manager is on duty (the live branch is shared by the tests)."""
+    with live_server.app.app_context():
+        for user in db.session.scalars(select(User).where(User.role == "lobby_manager")):
+            user.on_duty = user.username == username
+        db.session.commit()
+
+
+def task_of(live_server, visit_id: str) -> CareTask:
+    with live_server.app.app_context():
+        return db.session.scalar(select(CareTask).where(CareTask.visit_id == visit_id))
+
+
+def test_a_care_task_shows_on_the_board_and_in_tasks_and_care_given_closes_it(live_server, shell, staff):
+    visit_id, ticket = arrive(live_server, 16)
+    shell.evaluate("() => window.dispatchEvent(new Event('online'))")  # read the board now, not at the next poll
+    row = shell.locator(f".visit:has(.ticket:text-is('{ticket}'))")
+    row.locator(".badge-care:has-text('Care due')").wait_for()
+
+    shell.click("[data-tab=tasks]")
+    item = shell.locator(f".task:has(.ticket:text-is('{ticket}'))")
+    item.locator(f".task-title:text-is('{ticket} Balance enquiry has waited 16 min, 0 ahead')").wait_for()
+    item.locator("[data-task-action=care]").click()
+    sheet = shell.locator("[data-care-dialog]")
+    assert sheet.locator("[data-care-kind]").inner_text() == "Waiting-time care"
+    sheet.locator("[data-care-done]").click()  # nothing ticked: the sheet says so and stays open
+    sheet.locator("[data-error-for=actions]:has-text('Tick what you did.')").wait_for()
+    sheet.get_by_label("Water", exact=True).check()
+    sheet.get_by_label("Told how many are ahead").check()
+    sheet.locator("[data-care-done]").click()
+    shell.wait_for_selector(f"#toast:has-text('{ticket} · Care given · Saved')")
+    wait_until(shell, SYNCED)
+    item.wait_for(state="detached")
+    shell.locator("[data-screen=tasks] [data-tasks-empty]").wait_for()
+
+    task = task_of(live_server, visit_id)
+    assert task.status == CareStatus.DONE and task.actions == ["water", "told_ahead"]
+    with live_server.app.app_context():
+        assert db.session.get(User, task.done_by_id).username == staff[0]
+    shell.click("[data-tab=floor]")
+    shell.evaluate("() => window.dispatchEvent(new Event('online'))")
+    row.locator(".badge-care").wait_for(state="detached")
+
+
+NOTIFICATIONS = """async (tag) => (await (await navigator.serviceWorker.ready).getNotifications({tag}))
+    .map((n) => ({title: n.title, offline: Boolean(n.data && n.data.offline)}))"""
+
+
+def test_offline_the_phone_reminds_at_the_tolerance_and_the_push_replaces_it(live_server, new_context, sign_in, staff):
+    on_duty(live_server, staff[0])
+    context = new_context()
+    context.grant_permissions(["notifications"])
+    page = context.new_page()
+    sign_in(page, *staff)
+    live_cursor_set(page)
+    visit_id, ticket = arrive(live_server, 15 - 4 / 60)  # crosses the 15-minute tolerance in 4 seconds
+    tag = f"care-wait_care-{visit_id}"
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    page.locator(f".visit:has(.ticket:text-is('{ticket}'))").wait_for()
+
+    context.set_offline(True)
+    wait_until(page, f"(await ({NOTIFICATIONS})({json.dumps(tag)})).length === 1")
+    [shown] = page.evaluate(NOTIFICATIONS, tag)
+    # (Others may wait in the same channel: the live branch is shared by the tests.)
+    assert re.fullmatch(f"Offline reminder · {ticket} Balance enquiry has waited 15 min, \\d+ ahead", shown["title"])
+    assert shown["offline"] is True
+    assert task_of(live_server, visit_id).status == CareStatus.SCHEDULED  # the server has not been asked
+
+    context.set_offline(False)
+    assert run_sweeps_once(live_server.app)["care"] == 1
+    # The open app hears of the server's notification (live channel) and shows it with the same tag; the
+    # server words it in the user's saved language (Chinese until they choose).
+    wait_until(page, f"(await ({NOTIFICATIONS})({json.dumps(tag)})).some((n) => !n.offline)")
+    [replaced] = page.evaluate(NOTIFICATIONS, tag)
+    assert re.fullmatch(f"{ticket} 查询余额 已等 15 分钟，前面 \\d+ 位", replaced["title"]) and not replaced["offline"]
+    assert task_of(live_server, visit_id).status == CareStatus.OPEN
