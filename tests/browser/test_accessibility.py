@@ -35,3 +35,15 @@ def test_referral_screens_and_sheets(live_server, shell):
     shell.click("[data-customer-card] button:has-text('Refer')")
     shell.locator("[data-refer-dialog] label:has-text('No — ')").click()
     assert serious(Axe().run(shell)) == [], "refer sheet"
+
+
+def test_care_screens_and_sheet(live_server, shell):
+    from tests.browser.test_care import arrive
+
+    arrive(live_server, 16)
+    shell.click("[data-tab=tasks]")
+    shell.locator("[data-screen=tasks] [data-task-action=care]").first.wait_for()
+    assert serious(Axe().run(shell)) == [], "tasks tab"
+    shell.locator("[data-screen=tasks] [data-task-action=care]").first.click()
+    shell.locator("[data-care-dialog] [data-care-skip] summary").click()
+    assert serious(Axe().run(shell)) == [], "care sheet"
