@@ -19,6 +19,8 @@ from server.common.errors import DomainError
 from server.common.roles import Role
 from server.cards import service as cards
 from server.cards.schemas import BatchIn
+from server.care import scheduling as care
+from server.common.clock import utcnow
 from server.customers.models import Customer, Tier
 from server.extensions import db
 from server.floor import service as floor
@@ -59,6 +61,11 @@ def demo_floor(branch) -> str | None:
         customers = list(db.session.scalars(select(Customer).where(Customer.branch_id == branch.id).limit(300)))
         visits = demo.visit_rows(branch, customers, rng, waiting=12, done=30)
         db.session.add_all(visits)
+        db.session.flush()
+        now = utcnow()
+        with current_app.test_request_context():  # notifications are worded in each recipient's language
+            for visit in visits:  # those past the tolerance already have a care task in Tasks
+                care.visit_arrived(visit, branch.settings, now)
         messages.append(f"{len(visits)} visits this morning")
     return f"seeded {' and '.join(messages)}" if messages else None
 
