@@ -189,25 +189,31 @@ def _open_due(now: datetime) -> int:
 
 
 def _open(tasks: list[CareTask], now: datetime) -> None:
-    """Tasks that just opened: when to remind, who to tell."""
+    """Tasks that just opened: when to remind, who to tell (each branch's staff read once per sweep)."""
+    staff: dict[str, list[User]] = {}
     for task in tasks:
         task.status, task.opened_at = CareStatus.OPEN, task.opened_at or now
         if task.kind == CareKind.WAIT_CARE:
             reminder = timedelta(minutes=_settings(task.branch_id).care_reminder_minutes)
             task.next_reminder_at = max(task.due_at, now - reminder) + reminder
-        touch_floor(task.branch_id)
-        _tell_floor(task, now)
+        if task.branch_id not in staff:
+            staff[task.branch_id] = floor_staff(task.branch_id)
+            touch_floor(task.branch_id)
+        _tell_floor(task, now, staff[task.branch_id])
 
 
 def _remind(now: datetime) -> int:
     due = (CareTask.next_reminder_at <= now) & (CareTask.status == CareStatus.OPEN)
     ids = _claim(select(CareTask.id).where(CareTask.next_reminder_at <= now).order_by(CareTask.next_reminder_at),
                  due, {"next_reminder_at": None, "reminders": CareTask.reminders + 1})
+    staff: dict[str, list[User]] = {}
     for task in _load(ids):
         if task.due_at <= now - STALE_AFTER:
             continue  # stays without a next reminder
         task.next_reminder_at = now + timedelta(minutes=_settings(task.branch_id).care_reminder_minutes)
-        _tell_floor(task, now)
+        if task.branch_id not in staff:
+            staff[task.branch_id] = floor_staff(task.branch_id)
+        _tell_floor(task, now, staff[task.branch_id])
     return len(ids)
 
 
@@ -247,8 +253,8 @@ def _settings(branch_id: str) -> BranchSettings:
     return db.session.get(Branch, branch_id).settings  # the identity map keeps one read per branch per sweep
 
 
-def _tell_floor(task: CareTask, now: datetime) -> None:
-    for user in floor_staff(task.branch_id):
+def _tell_floor(task: CareTask, now: datetime, staff: list[User]) -> None:
+    for user in staff:
         _tell(user, task, PUSH_KINDS[task.kind], lambda: wording(task, now),
               f"care:{task.id}:{task.reminders}:{user.id}",
               url="/#tasks" if user.role == Role.LOBBY_MANAGER else "/#dashboard")
