@@ -22,11 +22,10 @@ import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import psycopg
+from floor_search import database_url, percentile  # the same databases as the other benches
 from sqlalchemy import insert, select, text
 
 from server import create_app
@@ -43,18 +42,7 @@ from server.extensions import db
 from server.floor.codes import BusinessType, Channel, VisitSource, VisitStatus
 from server.floor.models import Visit
 
-PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-PG_SCHEMA = "lobbypad_bench_care"
 STEP = timedelta(seconds=15)
-
-
-def database_url(kind: str, tmp: Path) -> str:
-    if kind == "sqlite":
-        return f"sqlite:///{tmp / 'care.sqlite'}"
-    with psycopg.connect(PG_URL.replace("+psycopg", ""), autocommit=True) as conn:
-        conn.execute(f'DROP SCHEMA IF EXISTS "{PG_SCHEMA}" CASCADE')
-        conn.execute(f'CREATE SCHEMA "{PG_SCHEMA}"')
-    return f"{PG_URL}?options={quote(f'-csearch_path={PG_SCHEMA}')}"
 
 
 def build(app, branches: int, waiting: int, now) -> None:
@@ -132,11 +120,6 @@ def measure(app, now, sweeps: int) -> dict:
     return {"idle": idle, "busy": busy, "opened": opened}
 
 
-def pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
@@ -154,9 +137,9 @@ def main() -> None:
             plan = plans(app, now + timedelta(minutes=15))
             result = measure(app, now, args.sweeps)
             print(f"\n{kind}")
-            print(f"  idle sweep (nothing due): p50 {pct(result['idle'], 50):.1f} ms, p95 {pct(result['idle'], 95):.1f} ms")
+            print(f"  idle sweep (nothing due): p50 {percentile(result['idle'], 50):.1f} ms, p95 {percentile(result['idle'], 95):.1f} ms")
             print(f"  busy sweep (opens {statistics.mean(result['opened']):.0f} tasks on average, max "
-                  f"{max(result['opened'])}): p50 {pct(result['busy'], 50):.1f} ms, p95 {pct(result['busy'], 95):.1f} ms, "
+                  f"{max(result['opened'])}): p50 {percentile(result['busy'], 50):.1f} ms, p95 {percentile(result['busy'], 95):.1f} ms, "
                   f"max {max(result['busy']):.1f} ms; per task opened "
                   f"{sum(result['busy']) / max(1, sum(result['opened'])):.2f} ms")
             for name, text_plan in plan.items():

@@ -146,3 +146,9 @@ def set_duty(user: User, on_duty: bool) -> None:
         user.on_duty, user.on_duty_since = on_duty, (utcnow() if on_duty else None)
         audit.record("user.duty_changed", actor=user, subject_type="user", subject_id=user.id,
                      branch_id=user.branch_id, on_duty=on_duty)
+
+
+def supervisors(branch_id: str) -> list[User]:
+    """The branch's active supervisors: who hears of escalations, overdue follow-ups and long waits."""
+    return list(db.session.scalars(select(User).where(
+        User.branch_id == branch_id, User.role == Role.SUPERVISOR, User.active.is_(True)).order_by(User.display_name)))

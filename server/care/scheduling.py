@@ -16,6 +16,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from server.auth.models import User
+from server.auth.service import supervisors
 from server.branches.models import Branch, touch_floor
 from server.branches.settings import BranchSettings
 from server.care.models import CareKind, CareStatus, CareTask, SkipReason
@@ -224,7 +225,7 @@ def _alert_long_waits(now: datetime) -> int:
     for task in tasks:
         settings = _settings(task.branch_id)
         cared = task.visit.care_given_at is not None
-        for supervisor in _supervisors(task.branch_id):
+        for supervisor in supervisors(task.branch_id):
             _tell(supervisor, task, "wait.long", lambda task=task, settings=settings, cared=cared: (
                 _("Long wait: %(line)s", line=_waiting_line(task.visit, now)),
                 _("Still waiting at %(times)s× the %(minutes)s-minute tolerance.",
@@ -241,12 +242,7 @@ def floor_staff(branch_id: str) -> list[User]:
     on_duty = list(db.session.scalars(select(User).where(
         User.branch_id == branch_id, User.role == Role.LOBBY_MANAGER, User.active.is_(True), User.on_duty.is_(True))
         .order_by(User.display_name)))
-    return on_duty or _supervisors(branch_id)
-
-
-def _supervisors(branch_id: str) -> list[User]:
-    return list(db.session.scalars(select(User).where(
-        User.branch_id == branch_id, User.role == Role.SUPERVISOR, User.active.is_(True)).order_by(User.display_name)))
+    return on_duty or supervisors(branch_id)
 
 
 def _settings(branch_id: str) -> BranchSettings:

@@ -6,7 +6,7 @@ import statistics
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from server.auth.models import User
@@ -16,6 +16,7 @@ from server.care.models import ACTIONS_BY_KIND, CareAction, CareKind, CareStatus
 from server.care.schemas import DoneIn, SkipIn
 from server.common.clock import local_day_start, utcnow
 from server.common.errors import Conflict, NotFound, ValidationFailed
+from server.common.locking import lock
 from server.common.policy import get_scoped_or_404
 from server.customers.schemas import greeting_name
 from server.extensions import db
@@ -37,9 +38,7 @@ def _locked(actor: User, task_id: str) -> CareTask:
     """The task, locked for this transaction and read afresh (the page's outbox and the service worker may
     send the same step at once; two lobby managers may answer the same push)."""
     task = get_task(actor, task_id)
-    db.session.execute(update(CareTask).where(CareTask.id == task.id).values(status=CareTask.status)
-                       .execution_options(synchronize_session=False))
-    db.session.refresh(task)
+    lock(task)
     return task
 
 

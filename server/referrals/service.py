@@ -6,14 +6,16 @@ from datetime import datetime, timedelta
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from server.audit import service as audit
 from server.auth.models import User
+from server.auth.service import supervisors
 from server.cards import service as cards
 from server.common.clock import add_business_days, utcnow
 from server.common.errors import Conflict, PermissionDenied, ValidationFailed
 from server.common.idempotency import create_once, fingerprint
+from server.common.locking import lock
 from server.common.policy import get_scoped_or_404
 from server.common.roles import Role
 from server.customers import service as customers
@@ -69,11 +71,6 @@ def choose_account_manager(branch_id: str, customer: Customer, urgency: Urgency,
     return min(candidates, key=lambda m: (counts.get(m.id, 0), m.display_name), default=None)
 
 
-def supervisors(branch_id: str) -> list[User]:
-    return list(db.session.scalars(select(User).where(
-        User.branch_id == branch_id, User.role == Role.SUPERVISOR, User.active.is_(True))))
-
-
 # --- creating ---------------------------------------------------------------------------------------
 
 def create_referral(actor: User, data: ReferralIn) -> tuple[Referral, bool]:
@@ -121,14 +118,8 @@ def _for_step(actor: User, referral_id: str) -> Referral:
     and the service worker's, or an accept racing the escalation sweep) run one after the other, and the
     second sees what the first did (a row lock on PostgreSQL, the single writer on SQLite)."""
     referral = get_referral(actor, referral_id)
-    _lock(referral)
+    lock(referral)
     return referral
-
-
-def _lock(referral: Referral) -> None:
-    db.session.execute(update(Referral).where(Referral.id == referral.id).values(status=Referral.status)
-                       .execution_options(synchronize_session=False))
-    db.session.refresh(referral)
 
 
 def accept(actor: User, referral_id: str, eta_minutes: int | None) -> Referral:
@@ -284,7 +275,7 @@ def _alert_overdue(referral: Referral, now: datetime) -> None:
 
 
 def _escalate(referral: Referral, now: datetime) -> bool:
-    _lock(referral)
+    lock(referral)
     if referral.status not in AWAITING_ANSWER or referral.answer_by is None or referral.answer_by > now:
         return False  # accepted or declined while the sweep was on its way
     tried = frozenset(e.to_user_id for e in referral.events if e.to_user_id)

@@ -40,8 +40,8 @@ export function openCare({ task = null, visitId, ticket, line = "" }) {
   sheet.querySelector("[name=actions]")?.focus();
 }
 
-async function save(kind, url, body, local, summary) {
-  const result = await write(kind, "POST", url, body, newId(), local);
+async function save(kind, url, body, local, summary, id = newId()) {
+  const result = await write(kind, "POST", url, body, id, local);
   if (result.rejected) notify(t("action_failed", { message: result.rejected.error.message }));
   else notify(`${local.ticket} · ${summary} · ${result.sent ? t("saved") : t("saved_offline")}`);
 }
@@ -58,12 +58,9 @@ function done(form) {
   dialog().close();
   const names = actions.map((code) => catalog.actions[code]);
   if (!task) {
-    const id = newId();
+    const id = newId();  // a visit step carries its own id: the same id makes a resend harmless
     const body = { id, type: "care", occurred_at, note: [...names, note].filter(Boolean).join(" · ") };
-    write("visit.event", "POST", `/api/v1/visits/${visitId}/events`, body, id, { visitId, ticket }).then((result) => {
-      if (result.rejected) notify(t("action_failed", { message: result.rejected.error.message }));
-      else notify(`${ticket} · ${t("care")} · ${result.sent ? t("saved") : t("saved_offline")}`);
-    });
+    save("visit.event", `/api/v1/visits/${visitId}/events`, body, { visitId, ticket }, t("care"), id);
     return;
   }
   const body = { actions, occurred_at };

@@ -225,10 +225,9 @@ function mergeAnswer(event) {
   else server = { ...server, visits: [...others, { ...visit, customer: (event.local && event.local.customer) || null }] };
 }
 
-async function step(visitId, ticket, type, note) {
+async function step(visitId, ticket, type) {
   const id = newId();
   const body = { id, type, occurred_at: new Date().toISOString() };
-  if (note) body.note = note;
   const sending = write("visit.event", "POST", `/api/v1/visits/${visitId}/events`, body, id, { visitId, ticket });
   await render({ force: true });
   const result = await sending;
