@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from server.care import service
-from server.care.schemas import DoneIn, SkipIn, skip_choices, task_out
+from server.care.schemas import DoneIn, SkipIn, skip_choices, tasks_out
 from server.common.clock import utcnow
 from server.common.errors import ValidationFailed
 from server.common.http import parse_json, transactional
@@ -27,14 +27,14 @@ def index():
     if state not in STATES:
         raise ValidationFailed(fields={"state": _("One of: %(boxes)s.", boxes=", ".join(STATES))})
     now = utcnow()
-    return jsonify(tasks=[task_out(t, now) for t in service.list_tasks(current_user, state, now)], state=state,
+    return jsonify(tasks=tasks_out(service.list_tasks(current_user, state, now), now), state=state,
                    skip_reasons=skip_choices())
 
 
 @bp.get("/<task_id>")
 @require_roles(*FLOOR_STAFF)
 def read(task_id: str):
-    return jsonify(task=task_out(service.get_task(current_user, task_id), utcnow()))
+    return _one(service.get_task(current_user, task_id))
 
 
 @bp.post("/<task_id>/done")
@@ -42,8 +42,7 @@ def read(task_id: str):
 @transactional
 def done(task_id: str):
     """Care given: `{actions: [...], channel?, note?, occurred_at?}`. Sent again by the outbox → the same task."""
-    task = service.complete(current_user, task_id, parse_json(DoneIn))
-    return jsonify(task=task_out(task, utcnow()))
+    return _one(service.complete(current_user, task_id, parse_json(DoneIn)))
 
 
 @bp.post("/<task_id>/skip")
@@ -51,8 +50,7 @@ def done(task_id: str):
 @transactional
 def skip(task_id: str):
     """Not done, and why: `{reason: declined / colleague / customer_gone / not_needed, note?}`."""
-    task = service.skip(current_user, task_id, parse_json(SkipIn))
-    return jsonify(task=task_out(task, utcnow()))
+    return _one(service.skip(current_user, task_id, parse_json(SkipIn)))
 
 
 @bp.get("/today")
@@ -60,3 +58,8 @@ def skip(task_id: str):
 def today():
     """Today's care timing (due → done), open and skipped counts, and who waited past the tolerance uncared."""
     return jsonify(service.today_stats(current_user, utcnow()))
+
+
+def _one(task):
+    [out] = tasks_out([task], utcnow())
+    return jsonify(task=out)

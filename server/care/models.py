@@ -116,6 +116,3 @@ class CareTask(db.Model):
 
 def notification_tag(kind: CareKind, visit_id: str) -> str:
     return f"care-{kind.value}-{visit_id}"
-
-
-OPEN_KINDS_WHILE_WAITING = (CareKind.WAIT_CARE, CareKind.VIP_LOUNGE)  # moot once the customer is called

@@ -8,11 +8,13 @@ alert twice, and no visit is looked at in Python unless something is due for it.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from server.auth.models import User
@@ -29,7 +31,7 @@ from server.extensions import db
 from server.floor.codes import BusinessType, EventType, VisitStatus
 from server.floor.labels import BUSINESS_NAMES, FLAG_NAMES
 from server.floor.models import Visit
-from server.notifications.service import notify
+from server.notifications.service import Message, notify_many
 
 BATCH = 500  # tasks per step per sweep; a full batch is followed at once by the next sweep round
 STALE_AFTER = timedelta(hours=12)  # a visit nobody closed yesterday is not today's care
@@ -190,31 +192,32 @@ def _open_due(now: datetime) -> int:
 
 
 def _open(tasks: list[CareTask], now: datetime) -> None:
-    """Tasks that just opened: when to remind, who to tell (each branch's staff read once per sweep)."""
-    staff: dict[str, list[User]] = {}
+    """Tasks that just opened: when to remind, who to tell."""
+    if not tasks:
+        return
+    scope = _Scope.of(tasks)
+    messages = []
     for task in tasks:
         task.status, task.opened_at = CareStatus.OPEN, task.opened_at or now
         if task.kind == CareKind.WAIT_CARE:
-            reminder = timedelta(minutes=_settings(task.branch_id).care_reminder_minutes)
+            reminder = timedelta(minutes=scope.settings[task.branch_id].care_reminder_minutes)
             task.next_reminder_at = max(task.due_at, now - reminder) + reminder
-        if task.branch_id not in staff:
-            staff[task.branch_id] = floor_staff(task.branch_id)
-            touch_floor(task.branch_id)
-        _tell_floor(task, now, staff[task.branch_id])
+        messages += _floor_messages(task, now, scope)
+    notify_many(messages)
+    touch_floor(*scope.settings)
 
 
 def _remind(now: datetime) -> int:
     due = (CareTask.next_reminder_at <= now) & (CareTask.status == CareStatus.OPEN)
     ids = _claim(select(CareTask.id).where(CareTask.next_reminder_at <= now).order_by(CareTask.next_reminder_at),
                  due, {"next_reminder_at": None, "reminders": CareTask.reminders + 1})
-    staff: dict[str, list[User]] = {}
-    for task in _load(ids):
-        if task.due_at <= now - STALE_AFTER:
-            continue  # stays without a next reminder
-        task.next_reminder_at = now + timedelta(minutes=_settings(task.branch_id).care_reminder_minutes)
-        if task.branch_id not in staff:
-            staff[task.branch_id] = floor_staff(task.branch_id)
-        _tell_floor(task, now, staff[task.branch_id])
+    tasks = [t for t in _load(ids) if t.due_at > now - STALE_AFTER]  # a stale one stays without a next reminder
+    scope = _Scope.of(tasks)
+    messages = []
+    for task in tasks:
+        task.next_reminder_at = now + timedelta(minutes=scope.settings[task.branch_id].care_reminder_minutes)
+        messages += _floor_messages(task, now, scope)
+    notify_many(messages)
     return len(ids)
 
 
@@ -222,75 +225,111 @@ def _alert_long_waits(now: datetime) -> int:
     ids = _claim(select(CareTask.id).where(CareTask.alert_at <= now).order_by(CareTask.alert_at),
                  CareTask.alert_at <= now, {"alert_at": None, "alerted_at": now})
     tasks = [t for t in _load(ids) if t.visit.status == VisitStatus.WAITING and t.due_at > now - STALE_AFTER]
+    scope = _Scope.of(tasks)
+    messages = []
     for task in tasks:
-        settings = _settings(task.branch_id)
+        settings = scope.settings[task.branch_id]
         cared = task.visit.care_given_at is not None
+        ahead = scope.ahead[task.visit_id]
         for supervisor in supervisors(task.branch_id):
-            _tell(supervisor, task, "wait.long", lambda task=task, settings=settings, cared=cared: (
-                _("Long wait: %(line)s", line=_waiting_line(task.visit, now)),
+            messages.append(_message(supervisor, task, "wait.long", lambda task=task, settings=settings, cared=cared, ahead=ahead: (
+                _("Long wait: %(line)s", line=_waiting_line(task.visit, now, ahead)),
                 _("Still waiting at %(times)s× the %(minutes)s-minute tolerance.",
                   times=settings.long_wait_alert_multiple, minutes=settings.wait_tolerance_minutes)
                 + " " + (_("Care was given.") if cared else _("No care given yet."))),
-                f"wait.long:{task.id}:{supervisor.id}", url="/#dashboard")
+                f"wait.long:{task.id}:{supervisor.id}", url="/#dashboard"))
+    notify_many(messages)
     return len(tasks)
 
 
 # --- who is told, and what they read ---------------------------------------------------------------
 
-def floor_staff(branch_id: str) -> list[User]:
-    """Who receives care notifications: the lobby managers on duty; when none is, the supervisors."""
-    on_duty = list(db.session.scalars(select(User).where(
-        User.branch_id == branch_id, User.role == Role.LOBBY_MANAGER, User.active.is_(True), User.on_duty.is_(True))
-        .order_by(User.display_name)))
-    return on_duty or supervisors(branch_id)
+def floor_staff(branch_ids: set[str]) -> dict[str, list[User]]:
+    """Who receives care notifications, per branch: the lobby managers on duty; when none is, the supervisors."""
+    staff: dict[str, list[User]] = {branch_id: [] for branch_id in branch_ids}
+    for user in db.session.scalars(select(User).where(
+            User.branch_id.in_(branch_ids), User.role == Role.LOBBY_MANAGER, User.active.is_(True),
+            User.on_duty.is_(True)).order_by(User.display_name)):
+        staff[user.branch_id].append(user)
+    for branch_id in [b for b, users in staff.items() if not users]:
+        staff[branch_id] = supervisors(branch_id)
+    return staff
 
 
-def _settings(branch_id: str) -> BranchSettings:
-    return db.session.get(Branch, branch_id).settings  # the identity map keeps one read per branch per sweep
+@dataclass(frozen=True)
+class _Scope:
+    """What telling about a batch of tasks needs, read once for the batch instead of once per task."""
+
+    settings: dict[str, BranchSettings]
+    staff: dict[str, list[User]]
+    ahead: dict[str, int]  # visit id → people ahead
+
+    @classmethod
+    def of(cls, tasks: list[CareTask]) -> _Scope:
+        branch_ids = {t.branch_id for t in tasks}
+        branches = {b.id: b for b in db.session.scalars(select(Branch).where(Branch.id.in_(branch_ids)))}
+        return cls({b: branch.settings for b, branch in branches.items()}, floor_staff(branch_ids),
+                   ahead_counts([t.visit for t in tasks], branches))
 
 
-def _tell_floor(task: CareTask, now: datetime, staff: list[User]) -> None:
-    for user in staff:
-        _tell(user, task, PUSH_KINDS[task.kind], lambda: wording(task, now),
-              f"care:{task.id}:{task.reminders}:{user.id}",
-              url="/#tasks" if user.role == Role.LOBBY_MANAGER else "/#dashboard")
+def _floor_messages(task: CareTask, now: datetime, scope: _Scope) -> list[Message]:
+    ahead = scope.ahead[task.visit_id]
+    return [_message(user, task, PUSH_KINDS[task.kind], lambda: wording(task, now, ahead),
+                     f"care:{task.id}:{task.reminders}:{user.id}",
+                     url="/#tasks" if user.role == Role.LOBBY_MANAGER else "/#dashboard")
+            for user in scope.staff[task.branch_id]]
 
 
-def _tell(recipient: User, task: CareTask, kind: str, text: Callable[[], tuple[str, str]], dedupe_key: str,
-          url: str) -> None:
+def _message(recipient: User, task: CareTask, kind: str, text: Callable[[], tuple[str, str]], dedupe_key: str,
+             url: str) -> Message:
+    """A notification about the task, worded in the recipient's language (and in Chinese for the group)."""
     with in_language("zh"):  # the branch's Enterprise WeChat group reads Chinese
         group_title, group_body = text()
     with in_language(recipient.preferred_locale or "zh"):
         title, body = text()
-    notify(recipient, kind, title=title, body=body, url=url, ref=("care_task", task.id), dedupe_key=dedupe_key,
-           tag=task.tag, group_text=f"{recipient.display_name}: {group_title}\n{group_body}")
+    return Message(recipient, kind, title, body, url, ("care_task", task.id), dedupe_key, tag=task.tag,
+                   group_text=f"{recipient.display_name}: {group_title}\n{group_body}")
 
 
-def ahead_of(visit: Visit) -> int:
-    """Customers waiting in the same channel who arrived earlier today."""
-    day_start = local_day_start(db.session.get(Branch, visit.branch_id).timezone, visit.arrived_at)
-    return db.session.scalar(select(func.count()).select_from(Visit).where(
-        Visit.branch_id == visit.branch_id, Visit.status == VisitStatus.WAITING, Visit.channel == visit.channel,
-        Visit.arrived_at >= day_start, Visit.arrived_at < visit.arrived_at)) or 0
+def ahead_counts(visits: list[Visit], branches: dict[str, Branch] | None = None) -> dict[str, int]:
+    """Visit id → customers waiting in the same channel who arrived earlier the same day: one query for all."""
+    if not visits:
+        return {}
+    branches = branches or {b.id: b for b in db.session.scalars(
+        select(Branch).where(Branch.id.in_({v.branch_id for v in visits})))}
+    day_starts = {v.id: local_day_start(branches[v.branch_id].timezone, v.arrived_at) for v in visits}
+    waiting: dict[tuple[str, str], list[datetime]] = {}
+    for branch_id, channel, arrived_at in db.session.execute(
+            select(Visit.branch_id, Visit.channel, Visit.arrived_at).where(
+                Visit.branch_id.in_(branches), Visit.status == VisitStatus.WAITING,
+                Visit.arrived_at >= min(day_starts.values()))):
+        waiting.setdefault((branch_id, channel), []).append(arrived_at)
+    for times in waiting.values():
+        times.sort()
+    counts = {}
+    for visit in visits:
+        times = waiting.get((visit.branch_id, visit.channel), [])
+        counts[visit.id] = bisect_left(times, visit.arrived_at) - bisect_left(times, day_starts[visit.id])
+    return counts
 
 
 def _who(visit: Visit) -> str:
     return greeting_name(visit.customer) if visit.customer else visit.ticket
 
 
-def _waiting_line(visit: Visit, now: datetime) -> str:
+def _waiting_line(visit: Visit, now: datetime, ahead: int) -> str:
     """"A023 存款 已等 15 分钟，前面 3 位" — the same words on the phone, in the task list and on the board."""
     minutes = max(0, int((now - visit.arrived_at).total_seconds() // 60))
     return _("%(ticket)s %(business)s has waited %(minutes)s min, %(ahead)s ahead", ticket=visit.ticket,
-             business=str(BUSINESS_NAMES[visit.business_type]), minutes=minutes, ahead=ahead_of(visit))
+             business=str(BUSINESS_NAMES[visit.business_type]), minutes=minutes, ahead=ahead)
 
 
-def wording(task: CareTask, now: datetime) -> tuple[str, str]:
-    """Title and body of the task's notification, in the current language."""
+def wording(task: CareTask, now: datetime, ahead: int) -> tuple[str, str]:
+    """Title and body of the task's notification, in the current language (`ahead`: see ahead_counts)."""
     visit = task.visit
     who = _who(visit)
     if task.kind == CareKind.WAIT_CARE:
-        line = _waiting_line(visit, now)
+        line = _waiting_line(visit, now, ahead)
         title = line if task.round == 1 and task.reminders == 0 else _("Still waiting: %(line)s", line=line)
         hint = _("Offer water or a newspaper, tell them how many are ahead, or move them to another channel.")
         return title, f"{who} · {hint}" if visit.customer else hint

@@ -70,10 +70,15 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def task_out(task: CareTask, now: datetime) -> dict:
+def tasks_out(tasks: list[CareTask], now: datetime) -> list[dict]:
+    ahead = scheduling.ahead_counts([t.visit for t in tasks])  # one query for the whole list
+    return [task_out(task, now, ahead[task.visit_id]) for task in tasks]
+
+
+def task_out(task: CareTask, now: datetime, ahead: int) -> dict:
     visit = task.visit
     actions, kinds = resolved(ACTION_NAMES), resolved(KIND_NAMES)
-    title, body = scheduling.wording(task, now)
+    title, body = scheduling.wording(task, now, ahead)
     return {
         "id": task.id,
         "kind": task.kind.value,

@@ -8,6 +8,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 
 from server.auth.models import User
+from server.branches.models import Branch
+from server.common.types import new_id
 from server.extensions import db
 from server.notifications.models import Channel, Delivery, DeliveryStatus, Notification
 from server.push.models import PushSubscription
@@ -40,33 +42,77 @@ KINDS = {
 }
 
 
+@dataclass(frozen=True)
+class Message:
+    """One notification to raise: to whom, what it says, what it is about, and its dedupe key."""
+
+    recipient: User
+    kind: str
+    title: str
+    body: str
+    url: str
+    ref: tuple[str, str]
+    dedupe_key: str
+    tag: str | None = None
+    actions: list[dict] | None = None
+    group_text: str | None = None
+
+
 def notify(recipient: User, kind: str, *, title: str, body: str, url: str, ref: tuple[str, str],
            dedupe_key: str, tag: str | None = None, actions: list[dict] | None = None,
            group_text: str | None = None) -> Notification:
     """Queue one notification to every device of the recipient and to their open app.
 
     Same dedupe key → the notification already queued (an event notifies a recipient once)."""
-    existing = db.session.scalar(select(Notification).where(Notification.dedupe_key == dedupe_key))
-    if existing is not None:
-        return existing
-    spec = KINDS[kind]
-    ref_type, ref_id = ref
-    # Title and body are capped so the payload stays under the contract's 3 KB (4096 bytes of ciphertext at most).
-    payload = {"kind": kind, "title": title[:120], "body": body[:400], "url": url, "tag": tag or f"{ref_type}-{ref_id}",
-               "ref": {"type": ref_type, "id": ref_id}, "renotify": spec.renotify, "actions": actions or []}
-    channels = recipient.branch.settings.notification_channels if recipient.branch else ("webpush", "live")
-    notification = Notification(branch_id=recipient.branch_id, recipient_id=recipient.id, kind=kind, payload=payload,
-                                dedupe_key=dedupe_key, urgency=spec.urgency, ttl_seconds=spec.ttl_seconds,
-                                ref_type=ref_type, ref_id=ref_id, group_text=group_text)
-    db.session.add(notification)
+    [notification] = notify_many([Message(recipient, kind, title, body, url, ref, dedupe_key, tag, actions,
+                                          group_text)])
+    return notification
+
+
+def notify_many(messages: list[Message]) -> list[Notification]:
+    """Queue several notifications with a fixed number of statements (a sweep may raise hundreds at once)."""
+    if not messages:
+        return []
+    keys = [m.dedupe_key for m in messages]
+    known = {n.dedupe_key: n for n in db.session.scalars(select(Notification).where(Notification.dedupe_key.in_(keys)))}
+    recipients = {m.recipient.id for m in messages}
+    devices: dict[str, list[str]] = {}
+    for user_id, subscription_id in db.session.execute(
+            select(PushSubscription.user_id, PushSubscription.id).where(PushSubscription.user_id.in_(recipients))):
+        devices.setdefault(user_id, []).append(subscription_id)
+    # Read in one query and held here: each recipient's branch says which channels it uses.
+    branches = {b.id: b for b in db.session.scalars(
+        select(Branch).where(Branch.id.in_({m.recipient.branch_id for m in messages})))}
+    raised = []
+    for message in messages:
+        if message.dedupe_key not in known:
+            known[message.dedupe_key] = _queue(message, branches.get(message.recipient.branch_id),
+                                               devices.get(message.recipient.id, []))
+        raised.append(known[message.dedupe_key])
     db.session.flush()
+    return raised
+
+
+def _queue(message: Message, branch: Branch | None, subscription_ids: list[str]) -> Notification:
+    recipient = message.recipient
+    spec = KINDS[message.kind]
+    ref_type, ref_id = message.ref
+    # Title and body are capped so the payload stays under the contract's 3 KB (4096 bytes of ciphertext at most).
+    payload = {"kind": message.kind, "title": message.title[:120], "body": message.body[:400], "url": message.url,
+               "tag": message.tag or f"{ref_type}-{ref_id}", "ref": {"type": ref_type, "id": ref_id},
+               "renotify": spec.renotify, "actions": message.actions or []}
+    channels = branch.settings.notification_channels if branch else ("webpush", "live")
+    notification = Notification(id=new_id(), branch_id=recipient.branch_id, recipient_id=recipient.id,
+                                kind=message.kind, payload=payload, dedupe_key=message.dedupe_key,
+                                urgency=spec.urgency, ttl_seconds=spec.ttl_seconds, ref_type=ref_type, ref_id=ref_id,
+                                group_text=message.group_text)
+    db.session.add(notification)
     if Channel.WEBPUSH in channels:
-        subscriptions = db.session.scalars(select(PushSubscription.id).where(PushSubscription.user_id == recipient.id))
-        for subscription_id in subscriptions:
+        for subscription_id in subscription_ids:
             db.session.add(Delivery(notification_id=notification.id, channel=Channel.WEBPUSH, target=subscription_id))
     if Channel.LIVE in channels:
         db.session.add(Delivery(notification_id=notification.id, channel=Channel.LIVE, target=LIVE_TARGET))
-    if Channel.WECOM in channels and group_text and recipient.branch.wecom_webhook_cipher:
+    if Channel.WECOM in channels and message.group_text and branch.wecom_webhook_cipher:
         db.session.add(Delivery(notification_id=notification.id, channel=Channel.WECOM, target=GROUP_TARGET))
     return notification
 
