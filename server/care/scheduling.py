@@ -215,7 +215,11 @@ def _remind(now: datetime) -> int:
     scope = _Scope.of(tasks)
     messages = []
     for task in tasks:
-        task.next_reminder_at = now + timedelta(minutes=scope.settings[task.branch_id].care_reminder_minutes)
+        # On the task's own cadence (due + k intervals), not the sweep's: a late sweep does not push it back.
+        interval = timedelta(minutes=scope.settings[task.branch_id].care_reminder_minutes)
+        task.next_reminder_at = task.due_at + interval * (task.reminders + 1)
+        if task.next_reminder_at <= now:
+            task.next_reminder_at = now + interval
         messages += _floor_messages(task, now, scope)
     notify_many(messages)
     return len(ids)

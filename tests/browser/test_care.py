@@ -8,6 +8,7 @@ import re
 import uuid
 from datetime import timedelta
 
+from axe_playwright_python.sync_playwright import Axe
 from sqlalchemy import select
 
 from server.auth.models import User
@@ -18,9 +19,11 @@ from server.common.clock import utcnow
 from server.common.types import new_id
 from server.extensions import db
 from server.floor import service as floor
-from server.floor.codes import BusinessType, VisitSource
+from server.floor.codes import BusinessType, EventType, VisitSource
+from server.floor.models import Visit
 from server.worker import run_sweeps_once
-from tests.browser.test_referrals import live_cursor_set
+from tests.browser.test_accessibility import serious
+from tests.browser.test_referrals import add_staff, live_cursor_set
 from tests.helpers import SYNCED, wait_until
 
 
@@ -119,3 +122,21 @@ def test_offline_the_phone_reminds_at_the_tolerance_and_the_push_replaces_it(liv
     [replaced] = page.evaluate(NOTIFICATIONS, tag)
     assert re.fullmatch(f"{ticket} 查询余额 已等 15 分钟，前面 \\d+ 位", replaced["title"]) and not replaced["offline"]
     assert task_of(live_server, visit_id).status == CareStatus.OPEN
+
+
+def test_the_supervisor_sees_todays_care_and_who_was_missed(live_server, new_context, sign_in):
+    _id, username, password = add_staff(live_server, "supervisor", "周主任")
+    missed_id, missed = arrive(live_server, 25)
+    with live_server.app.app_context(), live_server.app.test_request_context():
+        visit = db.session.get(Visit, missed_id)
+        floor.record_step(visit, EventType.SERVED, when=utcnow(), actor=None)
+        db.session.commit()
+    _open_id, waiting = arrive(live_server, 16)
+    page = new_context().new_page()
+    sign_in(page, username, password)
+    board = page.locator("[data-dashboard]")
+    board.locator(f"[data-uncared-list] li:has-text('{missed}')").wait_for()
+    assert "waited 25 min" in board.locator(f"[data-uncared-list] li:has-text('{missed}')").inner_text()
+    assert int(board.locator("[data-figure=open]").inner_text()) >= 1
+    board.locator(f".task:has(.ticket:text-is('{waiting}'))").wait_for()  # open tasks, with the same sheet
+    assert serious(Axe().run(page)) == [], "dashboard"
