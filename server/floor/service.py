@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -95,7 +96,7 @@ def record_event(actor: User, visit: Visit, data: VisitEventIn) -> tuple[VisitEv
     """Apply one step (called, served, left, care…) to a visit; a replayed step changes nothing twice."""
     payload = fingerprint(actor=actor.id, visit=visit.id, **data.model_dump(mode="json"))
     return create_once(VisitEvent, data.id.lower(), payload,
-                       lambda: apply(visit, data.type, when=data.occurred_at or utcnow(), actor=actor,
+                       lambda: place(visit, data.type, when=data.occurred_at or utcnow(), actor=actor,
                                      note=data.note, channel=data.channel))
 
 
@@ -108,12 +109,71 @@ def record_step(visit: Visit, kind: EventType, *, when: datetime, actor: User | 
                 channel: Channel | None = None) -> VisitEvent:
     """A step taken as part of another record (the queue machine's delivery, a care task done), which is
     what keeps it from being applied twice."""
-    event = apply(visit, kind, when=when, actor=actor, note=note, channel=channel)
+    event = place(visit, kind, when=when, actor=actor, note=note, channel=channel)
     event.id = new_id()
     event.payload_hash = fingerprint(visit=visit.id, type=kind.value, at=when, actor=actor.id if actor else None)
     db.session.add(event)
     db.session.flush()
     return event
+
+
+def place(visit: Visit, kind: EventType, *, when: datetime, actor: User | None, note: str | None = None,
+          channel: Channel | None = None) -> VisitEvent:
+    """A step at the time it happened. A phone that was offline may deliver it after steps that happened
+    later (another phone's, the queue machine's): it then takes its place in the visit's history by
+    occurred_at, and the whole history must still make sense, or it is refused with the reason."""
+    later = list(db.session.scalars(select(VisitEvent).where(VisitEvent.visit_id == visit.id,
+                                                             VisitEvent.occurred_at > when)
+                                    .order_by(VisitEvent.occurred_at)))
+    if not later:
+        return apply(visit, kind, when=when, actor=actor, note=note, channel=channel)
+    event = VisitEvent(visit_id=visit.id, branch_id=visit.branch_id, type=kind, from_status=S.WAITING,
+                       to_status=S.WAITING, channel=channel, note=note, actor_id=actor.id if actor else None,
+                       occurred_at=when)
+    earlier = db.session.scalars(select(VisitEvent).where(VisitEvent.visit_id == visit.id,
+                                                          VisitEvent.occurred_at <= when)
+                                 .order_by(VisitEvent.occurred_at))
+    _replay(visit, [*earlier, event, *later], event)
+    touch_floor(visit.branch_id)
+    return event
+
+
+def _replay(visit: Visit, history: list[VisitEvent], new: VisitEvent) -> None:
+    """Walk the visit's history from its arrival: check every step first (nothing changes when one does not
+    fit), then record each step's statuses and what the visit's times and channel follow from them."""
+    statuses, status = [], S.WAITING
+    for event in history:
+        allowed_from, to_status = TRANSITIONS[event.type]
+        if status not in allowed_from:
+            raise _out_of_place(visit, event, new, status)
+        statuses.append((status, to_status or status))
+        status = to_status or status
+    for event, (before, after) in zip(history, statuses, strict=True):
+        event.from_status, event.to_status = before, after
+        if event.type == EventType.CALLED:
+            visit.called_at = event.occurred_at
+        elif event.type == EventType.SERVING:
+            visit.serving_at = event.occurred_at
+        elif event.type in (EventType.SERVED, EventType.LEFT):
+            visit.finished_at = event.occurred_at
+        elif event.type == EventType.CARE:
+            visit.care_given_at = event.occurred_at
+        elif event.type == EventType.REROUTED:
+            visit.channel = event.channel
+    visit.status = status
+
+
+def _out_of_place(visit: Visit, event: VisitEvent, new: VisitEvent, status: VisitStatus) -> Conflict:
+    tz = ZoneInfo(db.session.get(Branch, visit.branch_id).timezone)
+    at, new_at = (e.occurred_at.astimezone(tz).strftime("%H:%M") for e in (event, new))
+    if event is new:
+        message = _("At %(time)s ticket %(ticket)s was already %(status)s, so it cannot be marked %(event)s then.",
+                    time=at, ticket=visit.ticket, status=STATUS_NAMES[status], event=EVENT_NAMES[new.type])
+    else:
+        message = _("Ticket %(ticket)s was marked %(later)s at %(time)s, which cannot follow %(event)s at %(when)s.",
+                    ticket=visit.ticket, later=EVENT_NAMES[event.type], time=at, event=EVENT_NAMES[new.type],
+                    when=new_at)
+    return Conflict(message, code="invalid_transition", details={"status": visit.status.value})
 
 
 def apply(visit: Visit, kind: EventType, *, when: datetime, actor: User | None, note: str | None = None,

@@ -113,6 +113,41 @@ def test_steps_follow_the_visit_and_impossible_ones_are_refused(lobby):
     assert lobby.post(url, {"type": "escorted", "note": "to the car"}).status_code == 201
 
 
+def test_a_step_synced_late_takes_its_place_by_when_it_happened(app, lobby):
+    """The queue machine (or another phone) marked the visit served; this phone's "called", made offline
+    three minutes before, arrives afterwards: it belongs before the serving, and the history says so."""
+    visit = arrive(lobby, arrived_at=ago(10))["visit"]
+    url = f"{VISITS}/{visit['id']}/events"
+    assert lobby.post(url, {"type": "served", "occurred_at": ago(2)}).status_code == 201
+    late = lobby.post(url, {"type": "called", "occurred_at": ago(5)})
+    assert late.status_code == 201, late.get_json()
+    assert late.get_json()["visit"]["status"] == "done"
+    with app.app_context():
+        stored = db.session.get(Visit, visit["id"])
+        events = db.session.scalars(select(VisitEvent).where(VisitEvent.visit_id == visit["id"])
+                                    .order_by(VisitEvent.occurred_at)).all()
+        assert [(e.type.value, e.from_status.value, e.to_status.value) for e in events] == [
+            ("called", "waiting", "called"), ("served", "called", "done")]
+        assert stored.called_at == events[0].occurred_at and stored.finished_at == events[1].occurred_at
+
+
+def test_a_late_step_that_does_not_fit_the_history_is_refused_with_why(app, lobby):
+    visit = arrive(lobby, arrived_at=ago(10))["visit"]
+    url = f"{VISITS}/{visit['id']}/events"
+    lobby.post(url, {"type": "called", "occurred_at": ago(6)})
+    lobby.post(url, {"type": "served", "occurred_at": ago(2)})
+    # Left at 4 minutes ago cannot be: the customer was served after that.
+    error = assert_error(lobby.post(url, {"type": "left", "occurred_at": ago(4)}), 409, "invalid_transition")
+    assert error["message"].startswith("票号 A001 于 ") and "标记为“已办结”" in error["message"]
+    # Called again at 4 minutes ago: it was already called then.
+    error = assert_error(lobby.post(url, {"type": "called", "occurred_at": ago(4)}), 409, "invalid_transition")
+    assert "A001" in error["message"] and "已叫号" in error["message"]
+    with app.app_context():
+        stored = db.session.get(Visit, visit["id"])
+        assert stored.status.value == "done" and stored.finished_at is not None
+        assert db.session.scalar(select(func.count(VisitEvent.id))) == 2  # nothing half-applied
+
+
 def test_a_replayed_step_is_stored_once(app, lobby):
     visit = arrive(lobby)["visit"]
     step = {"id": str(uuid.uuid4()), "type": "care", "note": "water"}
