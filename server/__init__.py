@@ -32,10 +32,11 @@ from server.push.vapid import load_vapid_keys
 from server.pwa.views import bp as pwa_pages
 from server.referrals.api import bp as referrals_api
 from server.shell.views import bp as shell_pages
+from server.sync.api import bp as sync_api
 from server.worklog.api import bp as worklog_api
 
 BLUEPRINTS = (auth_api, branches_api, cards_api, care_api, customers_api, floor_api, push_api, notifications_api, referrals_api,
-              worklog_api, auth_pages, admin_pages, shell_pages, pwa_pages)
+              sync_api, worklog_api, auth_pages, admin_pages, shell_pages, pwa_pages)
 
 
 def create_app(config: object | None = None) -> Flask:

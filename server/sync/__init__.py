@@ -1,0 +1,1 @@
+"""Syncing a phone's outbox in batches."""
