@@ -6,6 +6,8 @@
   const DB = scope.LobbypadDB;
   const SYNC_TAG = "lobbypad-outbox";
   const MAX_BACKOFF_MS = 5 * 60 * 1000;
+  const BATCH_SIZE = 50;  // records per POST /api/v1/sync (the server takes up to 100)
+  let batching = true;
   const listeners = new Set();
   const channel = typeof BroadcastChannel === "function" ? new BroadcastChannel("lobbypad-outbox") : null;
   let flushing = null;
@@ -56,49 +58,103 @@
 
   async function doFlush(force) {
     const userId = await meta("userId");
-    const records = await DB.all("outbox", "createdAt");
-    for (const record of records) {
-      if (record.userId && userId && record.userId !== userId) continue;  // waits for its own account
-      if (!force && record.nextAttemptAt > Date.now()) continue;
-      const outcome = await send(record);
-      if (outcome === "offline" || outcome === "signed-out") break;
+    const due = (await DB.all("outbox", "createdAt")).filter((record) =>
+      !(record.userId && userId && record.userId !== userId)  // waits for its own account
+      && (force || record.nextAttemptAt <= Date.now()));
+    if (due.length > 1 && batching) {
+      for (let start = 0; start < due.length; start += BATCH_SIZE) {
+        const outcome = await sendBatch(due.slice(start, start + BATCH_SIZE));
+        if (outcome === "offline" || outcome === "signed-out") break;
+      }
+    } else {
+      for (const record of due) {
+        const outcome = await send(record);
+        if (outcome === "offline" || outcome === "signed-out") break;
+      }
     }
     emit({ type: "flushed" });
+  }
+
+  async function post(url, method, body) {
+    return fetch(url, {
+      method,
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": (await meta("csrf")) || "" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
   }
 
   async function send(record, retried = false) {
     let response;
     try {
-      response = await fetch(record.url, {
-        method: record.method,
-        credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "X-CSRF-Token": (await meta("csrf")) || "" },
-        body: record.body === undefined ? undefined : JSON.stringify(record.body),
-      });
+      response = await post(record.url, record.method, record.body);
     } catch (networkError) {
       await later(record, null);
       return "offline";
     }
     const answer = await response.json().catch(() => null);
-    if (response.ok) {
-      await DB.delete("outbox", record.id);
-      emit({ type: "sent", id: record.id, kind: record.kind, status: response.status, answer, local: record.local });
-      return "sent";
-    }
     const code = answer && answer.error && answer.error.code;
-    if (response.status === 401) {
-      await DB.put("meta", { key: "signedOut", value: true });
-      return "signed-out";
-    }
     if (response.status === 400 && code === "csrf_failed" && !retried && (await refreshToken())) {
       return send(record, true);
     }
-    if (response.status === 408 || response.status === 429 || response.status >= 500) {
-      await later(record, response.headers.get("Retry-After"));
+    return settle(record, response.status, answer, response.headers.get("Retry-After"));
+  }
+
+  /** Many records in one request (POST /api/v1/sync); each is answered as if it had been sent alone. */
+  async function sendBatch(records, retried = false) {
+    let response;
+    try {
+      response = await post("/api/v1/sync", "POST", {
+        records: records.map((r) => ({ id: r.id, method: r.method, url: r.url, body: r.body === undefined ? null : r.body })),
+      });
+    } catch (networkError) {
+      for (const record of records) await later(record, null);
+      return "offline";
+    }
+    const answer = await response.json().catch(() => null);
+    if (response.status === 404 || response.status === 405) {  // a server without batches: one by one
+      batching = false;
+      for (const record of records) {
+        const outcome = await send(record);
+        if (outcome === "offline" || outcome === "signed-out") return outcome;
+      }
+      return "sent";
+    }
+    const code = answer && answer.error && answer.error.code;
+    if (response.status === 400 && code === "csrf_failed" && !retried && (await refreshToken())) {
+      return sendBatch(records, true);
+    }
+    if (!response.ok || !answer || !Array.isArray(answer.results)) {
+      if (response.status === 401) return settle(records[0], 401, answer, null);
+      for (const record of records) await later(record, response.headers.get("Retry-After"));
       return "retry";
     }
-    const error = (answer && answer.error) || { code: `http_${response.status}`, message: response.statusText };
-    if (await DB.move("outbox", "rejected", record.id, { ...record, status: response.status, error, rejectedAt: Date.now() })) {
+    let outcome = "sent";
+    for (const [index, result] of answer.results.entries()) {
+      const settled = await settle(records[index], result.status, result.body, null);
+      if (settled === "signed-out") return settled;
+      if (settled !== "sent") outcome = settled;
+    }
+    return outcome;
+  }
+
+  /** What one answer means for its record: gone (2xx), later (408, 429, 5xx), or rejected with the reason. */
+  async function settle(record, status, answer, retryAfter) {
+    if (status >= 200 && status < 300) {
+      await DB.delete("outbox", record.id);
+      emit({ type: "sent", id: record.id, kind: record.kind, status, answer, local: record.local });
+      return "sent";
+    }
+    if (status === 401) {
+      await DB.put("meta", { key: "signedOut", value: true });
+      return "signed-out";
+    }
+    if (status === 408 || status === 429 || status >= 500) {
+      await later(record, retryAfter);
+      return "retry";
+    }
+    const error = (answer && answer.error) || { code: `http_${status}`, message: String(status) };
+    if (await DB.move("outbox", "rejected", record.id, { ...record, status, error, rejectedAt: Date.now() })) {
       emit({ type: "rejected", id: record.id, kind: record.kind, error });
     }
     return "rejected";

@@ -121,3 +121,24 @@ def test_the_second_answer_to_a_record_sent_twice_changes_nothing(shell):
                 pending: (await LobbypadOutbox.pending()).length};
     }""")
     assert outcome == {"first": True, "second": False, "retried": False, "rejected": 0, "pending": 0}
+
+
+def test_many_offline_records_go_back_in_batches_each_kept_once(live_server, shell, staff):
+    shell.click("[data-tab=more]")
+    shell.context.set_offline(True)
+    notes = [f"Offline note {n}" for n in range(7)]
+    for note in notes:
+        add_note(shell, note)
+        shell.wait_for_selector(f"[data-worklog-list] li.pending:has-text('{note}')")
+    shell.evaluate("""() => LobbypadOutbox.enqueue({kind: "worklog.entry", url: "/api/v1/worklog/entries",
+                                                    body: {id: "not-a-uuid", body: "bad id"}})""")
+    assert shell.evaluate(PENDING) == 8
+    requests = []
+    shell.on("request", lambda request: requests.append(request.url) if "/api/v1/" in request.url else None)
+    shell.context.set_offline(False)
+    wait_until(shell, SYNCED)
+    assert sorted(e.body for e in entries_of(live_server, staff[0])) == sorted(notes)
+    # One bad record is refused and kept for the user; the others are not held back by it.
+    rejected = shell.evaluate("() => LobbypadOutbox.rejected()")
+    assert [r["body"]["body"] for r in rejected] == ["bad id"] and rejected[0]["status"] == 422
+    assert any(url.endswith("/api/v1/sync") for url in requests)
