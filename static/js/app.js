@@ -1,5 +1,6 @@
 /* Entry of the app shell: device state, tab navigation, the sync indicator and the outbox triggers. */
 import { age, t } from "./i18n.js";
+import { coalesce } from "./timing.js";
 import { initArrival } from "./views/arrival.js";
 import { initCustomers } from "./views/customers.js";
 import { initFloor } from "./views/floor.js";
@@ -81,7 +82,8 @@ async function main() {
   initDashboard();
   initPush();
   if (document.querySelector('meta[name="lobbypad-role"]').content !== "admin") initLive();
-  Outbox.onChange(() => renderStatus());
+  const statusSoon = coalesce(renderStatus);  // a sync sends hundreds: redraw after the burst
+  Outbox.onChange((event) => (event.type === "sent" ? statusSoon() : renderStatus()));
   window.addEventListener("online", () => { lastOnlineRead = Date.now(); Outbox.flush(); renderStatus(); });
   window.addEventListener("offline", () => { lastOnlineRead = Date.now(); renderStatus(); });
   document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") Outbox.flush(); });

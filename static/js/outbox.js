@@ -33,10 +33,18 @@
 
   /** Store a write, then try to send it at once. Resolves with the stored record (never loses it).
       `local` is what the screens show of the record until the server has it (never sent). */
+  // Records are sent in the order they were made; two made in the same millisecond (an arrival and its
+  // first step) must not swap places, so each gets a stamp strictly after the previous one.
+  let lastStamp = 0;
+  function stamp() {
+    lastStamp = Math.max(Date.now(), lastStamp + 0.001);
+    return lastStamp;
+  }
+
   async function enqueue({ id, kind, method = "POST", url, body, local }) {
     const record = {
       id: id || uuid(), kind, method, url, body, local,
-      createdAt: Date.now(), attempts: 0, nextAttemptAt: 0, userId: await meta("userId"),
+      createdAt: stamp(), attempts: 0, nextAttemptAt: 0, userId: await meta("userId"),
     };
     await DB.put("outbox", record);
     emit({ type: "queued", id: record.id, kind });
@@ -61,18 +69,30 @@
     const due = (await DB.all("outbox", "createdAt")).filter((record) =>
       !(record.userId && userId && record.userId !== userId)  // waits for its own account
       && (force || record.nextAttemptAt <= Date.now()));
+    const unsent = new Set();  // ids of this flush's records that did not reach the server
     if (due.length > 1 && batching) {
       for (let start = 0; start < due.length; start += BATCH_SIZE) {
-        const outcome = await sendBatch(due.slice(start, start + BATCH_SIZE));
+        const outcome = await sendBatch(due.slice(start, start + BATCH_SIZE), unsent);
         if (outcome === "offline" || outcome === "signed-out") break;
       }
     } else {
       for (const record of due) {
+        if (dependsOn(record, unsent)) {  // a step of an arrival that did not go: it waits for it
+          unsent.add(record.id);
+          continue;
+        }
         const outcome = await send(record);
+        if (outcome !== "sent") unsent.add(record.id);
         if (outcome === "offline" || outcome === "signed-out") break;
       }
     }
     emit({ type: "flushed" });
+  }
+
+  /** A record about another record (its URL names it): e.g. a visit's step and the arrival itself. */
+  function dependsOn(record, ids) {
+    for (const id of ids) if (record.url.includes(id)) return true;
+    return false;
   }
 
   async function post(url, method, body) {
@@ -101,7 +121,7 @@
   }
 
   /** Many records in one request (POST /api/v1/sync); each is answered as if it had been sent alone. */
-  async function sendBatch(records, retried = false) {
+  async function sendBatch(records, unsent, retried = false) {
     let response;
     try {
       response = await post("/api/v1/sync", "POST", {
@@ -115,25 +135,37 @@
     if (response.status === 404 || response.status === 405) {  // a server without batches: one by one
       batching = false;
       for (const record of records) {
+        if (dependsOn(record, unsent)) {
+          unsent.add(record.id);
+          continue;
+        }
         const outcome = await send(record);
+        if (outcome !== "sent") unsent.add(record.id);
         if (outcome === "offline" || outcome === "signed-out") return outcome;
       }
       return "sent";
     }
     const code = answer && answer.error && answer.error.code;
     if (response.status === 400 && code === "csrf_failed" && !retried && (await refreshToken())) {
-      return sendBatch(records, true);
+      return sendBatch(records, unsent, true);
     }
     if (!response.ok || !answer || !Array.isArray(answer.results)) {
+      records.forEach((record) => unsent.add(record.id));
       if (response.status === 401) return settle(records[0], 401, answer, null);
       for (const record of records) await later(record, response.headers.get("Retry-After"));
       return "retry";
     }
     let outcome = "sent";
     for (const [index, result] of answer.results.entries()) {
-      const settled = await settle(records[index], result.status, result.body, null);
+      const record = records[index];
+      // Refused only because the record it is about did not go (yet): it waits for it, never rejected.
+      const settled = result.status >= 400 && dependsOn(record, unsent) ? (await later(record, null), "retry")
+        : await settle(record, result.status, result.body, null);
       if (settled === "signed-out") return settled;
-      if (settled !== "sent") outcome = settled;
+      if (settled !== "sent") {
+        unsent.add(record.id);
+        outcome = settled;
+      }
     }
     return outcome;
   }

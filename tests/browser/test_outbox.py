@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from server.auth.models import User
 from server.extensions import db
+from server.floor.models import Visit
 from server.worklog.models import WorkLogEntry
 from tests.helpers import SYNCED, wait_until
 
@@ -142,3 +143,28 @@ def test_many_offline_records_go_back_in_batches_each_kept_once(live_server, she
     rejected = shell.evaluate("() => LobbypadOutbox.rejected()")
     assert [r["body"]["body"] for r in rejected] == ["bad id"] and rejected[0]["status"] == 422
     assert any(url.endswith("/api/v1/sync") for url in requests)
+
+
+def test_an_arrival_and_its_step_made_in_the_same_millisecond_keep_their_order(live_server, shell):
+    """Records made in one tick used to share a timestamp and could be sent step first (404, rejected)."""
+    shell.context.set_offline(True)
+    visits = shell.evaluate("""async () => {
+        const Outbox = self.LobbypadOutbox, ids = [];
+        for (let n = 0; n < 30; n += 1) {
+            const id = Outbox.uuid(), step = Outbox.uuid();
+            ids.push(id);
+            await Promise.all([
+                Outbox.enqueue({id, kind: "visit.create", url: "/api/v1/visits",
+                                body: {id, ticket: `T${n}`, business_type: "deposit"}}),
+                Outbox.enqueue({id: step, kind: "visit.event", url: `/api/v1/visits/${id}/events`,
+                                body: {id: step, type: "called"}}),
+            ]);
+        }
+        return ids;
+    }""")
+    shell.context.set_offline(False)
+    wait_until(shell, SYNCED)
+    assert shell.evaluate("() => LobbypadOutbox.rejected().then((r) => r.length)") == 0
+    with live_server.app.app_context():
+        statuses = {v.id: v.status.value for v in db.session.scalars(select(Visit).where(Visit.id.in_(visits)))}
+    assert statuses == dict.fromkeys(visits, "called")

@@ -8,6 +8,7 @@ import { branchSettings } from "../settings.js";
 import { notify } from "../toast.js";
 import { explain, money } from "../triage.js";
 import { remindWhileOffline } from "../care-reminders.js";
+import { coalesce } from "../timing.js";
 import { openCare } from "./care.js";
 import { openRefer } from "./referrals.js";
 
@@ -258,10 +259,11 @@ function initActions() {
 
 export function initFloor() {
   initActions();
+  const refreshSoon = coalesce(refresh);
   Outbox.onChange((event) => {
     if (event.kind && !event.kind.startsWith("visit.") && !event.kind.startsWith("care.")) return;
     if (event.type === "sent") mergeAnswer(event);
-    if (event.type === "sent" || event.type === "rejected") refresh();
+    if (event.type === "sent" || event.type === "rejected") refreshSoon();
     else render({ force: event.type === "queued" });
   });
   setInterval(() => { if (document.visibilityState === "visible" && !document.querySelector("[data-screen=floor]").hidden) refresh(); }, POLL_MS);

@@ -1,6 +1,7 @@
 /* The "More" screen: the work log (the first write that goes through the outbox), language, sync, sign-out. */
 import { read, write, newId } from "../api.js";
 import { age, t } from "../i18n.js";
+import { coalesce } from "../timing.js";
 
 const Outbox = self.LobbypadOutbox;
 const DB = self.LobbypadDB;
@@ -84,7 +85,8 @@ function initWorklog() {
     feedback.textContent = result.rejected ? result.rejected.error.message : result.sent ? t("saved") : t("saved_offline");
     renderWorklog();
   });
-  Outbox.onChange((event) => { if (event.kind === "worklog.entry" || event.type === "flushed") renderWorklog(); });
+  const renderSoon = coalesce(renderWorklog);
+  Outbox.onChange((event) => { if (event.kind === "worklog.entry" || event.type === "flushed") renderSoon(); });
   renderWorklog();
 }
 

@@ -4,6 +4,7 @@
 import { newId, read, write } from "../api.js";
 import { el, fieldError, fieldErrors, lang, meta } from "../dom.js";
 import { age, t } from "../i18n.js";
+import { coalesce } from "../timing.js";
 import { notify } from "../toast.js";
 
 const SCREENS = ["refer", "inbox", "referrals"];
@@ -352,8 +353,9 @@ export function initReferrals() {
     if ((event.detail.kind || "").startsWith("referral.")) refresh();
   });
   // A step sent from elsewhere (the notification's Accept in the service worker, a retry) shows at once.
+  const refreshSoon = coalesce(refresh);
   self.LobbypadOutbox.onChange((event) => {
-    if (event.type === "sent" && (event.kind || "").startsWith("referral.")) refresh();
+    if (event.type === "sent" && (event.kind || "").startsWith("referral.")) refreshSoon();
   });
   setInterval(refresh, POLL_MS);
   route();

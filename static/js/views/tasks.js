@@ -4,6 +4,7 @@
 import { read } from "../api.js";
 import { el } from "../dom.js";
 import { age, t } from "../i18n.js";
+import { coalesce } from "../timing.js";
 import { catalog, openCare } from "./care.js";
 
 const Outbox = self.LobbypadOutbox;
@@ -82,9 +83,10 @@ export function initTasks() {
     const task = tasks.find((candidate) => candidate.id === button.closest("[data-id]").dataset.id);
     if (task) openCare({ task, visitId: task.visit.id, ticket: task.visit.ticket, line: task.title });
   });
+  const refreshSoon = coalesce(refresh);
   Outbox.onChange((event) => {
     if (!event.kind || !event.kind.startsWith("care.")) return;
-    if (event.type === "sent" || event.type === "rejected") refresh();
+    if (event.type === "sent" || event.type === "rejected") refreshSoon();
     else render();
   });
   document.addEventListener("lobbypad:notification", (event) => {
