@@ -3,6 +3,15 @@
 const DB = self.LobbypadDB;
 const Outbox = self.LobbypadOutbox;
 const READ_TIMEOUT_MS = 3000;
+const BRANCH_DAY = new Intl.DateTimeFormat("en-CA", {
+  timeZone: document.querySelector('meta[name="lobbypad-timezone"]')?.content || "Asia/Shanghai",
+  year: "numeric", month: "2-digit", day: "2-digit",
+});
+
+/** A snapshot expires at the end of the branch's business day (midnight in the branch's time zone). */
+function sameBusinessDay(a, b) {
+  return BRANCH_DAY.format(a) === BRANCH_DAY.format(b);
+}
 
 /** {data, fromSnapshot, at}; throws only when there is neither network nor snapshot. */
 export async function read(url) {
@@ -26,6 +35,7 @@ export async function read(url) {
   } catch (error) {
     const snapshot = await DB.get("snapshots", url);
     if (!snapshot || error.status === 404 || error.status === 403) throw error;
+    if (!sameBusinessDay(snapshot.at, Date.now())) throw error;  // yesterday's floor is not today's
     return { data: snapshot.data, fromSnapshot: true, at: snapshot.at };
   } finally {
     clearTimeout(timer);

@@ -70,6 +70,8 @@ async function renderStatus() {
 
 async function main() {
   await rememberSession();
+  // Ask the browser not to evict the outbox under storage pressure (granted silently to installed apps).
+  navigator.storage?.persist?.().catch(() => {});
   initTabs();
   initMore();
   initArrival();

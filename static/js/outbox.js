@@ -8,6 +8,8 @@
   const MAX_BACKOFF_MS = 5 * 60 * 1000;
   const BATCH_SIZE = 50;  // records per POST /api/v1/sync (the server takes up to 100)
   let batching = true;
+  let lastSent = 0;  // when this context last had a record accepted
+  let syncedAt = 0;
   const listeners = new Set();
   const channel = typeof BroadcastChannel === "function" ? new BroadcastChannel("lobbypad-outbox") : null;
   let flushing = null;
@@ -46,7 +48,15 @@
       id: id || uuid(), kind, method, url, body, local,
       createdAt: stamp(), attempts: 0, nextAttemptAt: 0, userId: await meta("userId"),
     };
-    await DB.put("outbox", record);
+    try {
+      await DB.put("outbox", record);
+    } catch (error) {
+      if (!error || error.name !== "QuotaExceededError") throw error;
+      // The phone's storage is full: what the server can give again (snapshots) makes room for what it
+      // cannot (the user's record). If even that fails, the caller hears of it: nothing is lost silently.
+      for (const snapshot of await DB.all("snapshots")) await DB.delete("snapshots", snapshot.key);
+      await DB.put("outbox", record);
+    }
     emit({ type: "queued", id: record.id, kind });
     registerSync();
     return record;
@@ -86,7 +96,21 @@
         if (outcome === "offline" || outcome === "signed-out") break;
       }
     }
+    if (lastSent > syncedAt) {
+      syncedAt = lastSent;
+      await DB.put("meta", { key: "lastSyncAt", value: lastSent });
+    }
     emit({ type: "flushed" });
+  }
+
+  /** A refused record the user wants to try again (the server's state may have moved on): back in line. */
+  async function resend(id) {
+    const record = await DB.get("rejected", id);
+    if (!record) return;
+    const { status, error, rejectedAt, ...again } = record;
+    await DB.move("rejected", "outbox", id, { ...again, attempts: 0, nextAttemptAt: 0 });
+    emit({ type: "queued", id, kind: record.kind });
+    await flush();
   }
 
   /** A record about another record (its URL names it): e.g. a visit's step and the arrival itself. */
@@ -173,6 +197,7 @@
   /** What one answer means for its record: gone (2xx), later (408, 429, 5xx), or rejected with the reason. */
   async function settle(record, status, answer, retryAfter) {
     if (status >= 200 && status < 300) {
+      lastSent = Date.now();
       await DB.delete("outbox", record.id);
       emit({ type: "sent", id: record.id, kind: record.kind, status, answer, local: record.local });
       return "sent";
@@ -212,7 +237,8 @@
   }
 
   scope.LobbypadOutbox = {
-    SYNC_TAG, enqueue, flush, uuid,
+    SYNC_TAG, enqueue, flush, uuid, resend,
+    lastSyncAt: () => meta("lastSyncAt"),
     pending: () => DB.all("outbox", "createdAt"),
     rejected: () => DB.all("rejected"),
     dismissRejected: (id) => DB.delete("rejected", id).then(() => emit({ type: "dismissed", id })),

@@ -168,3 +168,36 @@ def test_an_arrival_and_its_step_made_in_the_same_millisecond_keep_their_order(l
     with live_server.app.app_context():
         statuses = {v.id: v.status.value for v in db.session.scalars(select(Visit).where(Visit.id.in_(visits)))}
     assert statuses == dict.fromkeys(visits, "called")
+
+
+def test_the_sync_panel_lists_what_waits_and_what_was_refused_and_why(live_server, shell, staff):
+    shell.click("[data-tab=more]")
+    shell.context.set_offline(True)
+    add_note(shell, "Form desk out of pens")
+    panel = shell.locator("[data-pending-list]")
+    panel.locator("li:has-text('Work log · Form desk out of pens')").wait_for()
+    assert "waiting since" in panel.locator("li").first.inner_text()
+    shell.evaluate("""() => LobbypadOutbox.enqueue({kind: "visit.create", url: "/api/v1/visits",
+                       body: {id: LobbypadOutbox.uuid(), ticket: "A0!", business_type: "deposit"},
+                       local: {ticket: "A0!"}})""")
+    shell.context.set_offline(False)
+    wait_until(shell, SYNCED)
+    refused = shell.locator("[data-rejected-list] li:has-text('Arrival · A0!')")
+    refused.wait_for()
+    assert "ticket" in refused.locator(".field-error").inner_text()  # which field, not only that it failed
+    shell.locator("[data-last-sync]:has-text('Last synced at')").wait_for()
+    assert panel.locator("li").count() == 0
+
+    # Send again: refused again for the same reason, still kept.
+    before = shell.evaluate("() => LobbypadOutbox.rejected().then((r) => r[0].rejectedAt)")
+    refused.locator("button:has-text('Send again')").click()
+    wait_until(shell, f"(await LobbypadOutbox.rejected()).some((r) => r.rejectedAt > {before})"
+                      " && (await LobbypadOutbox.pending()).length === 0")
+    # Discard asks first; "no" keeps it, "yes" removes it.
+    shell.once("dialog", lambda dialog: dialog.dismiss())
+    shell.locator("[data-rejected-list] li button:has-text('Discard')").click()
+    assert shell.evaluate("() => LobbypadOutbox.rejected().then((r) => r.length)") == 1
+    shell.once("dialog", lambda dialog: dialog.accept())
+    shell.locator("[data-rejected-list] li button:has-text('Discard')").click()
+    shell.locator("[data-rejected-list] li").wait_for(state="detached")
+    assert [e.body for e in entries_of(live_server, staff[0])] == ["Form desk out of pens"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from server.auth.models import User
@@ -17,8 +18,8 @@ def test_lobby_manager_signs_in_and_sees_the_tab_bar_in_english(shell):
     assert labels == ["Floor", "Customers", "Refer", "Tasks", "More"]
     assert shell.locator("[data-screen=floor]").is_visible()
     shell.click("[data-tab=more]")
-    assert shell.locator("[data-screen=more]").is_visible()
-    assert not shell.locator("[data-screen=floor]").is_visible()
+    expect(shell.locator("[data-screen=more]")).to_be_visible()  # the tab switches on hashchange, a task later
+    expect(shell.locator("[data-screen=floor]")).to_be_hidden()
     assert shell.locator("[data-tab=more]").get_attribute("aria-current") == "page"
     # the tab bar sits at the bottom of a 390×844 phone screen, within thumb reach
     box = shell.locator(".tabbar").bounding_box()

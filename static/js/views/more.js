@@ -1,5 +1,6 @@
 /* The "More" screen: the work log (the first write that goes through the outbox), language, sync, sign-out. */
 import { read, write, newId } from "../api.js";
+import { el } from "../dom.js";
 import { age, t } from "../i18n.js";
 import { coalesce } from "../timing.js";
 
@@ -105,13 +106,54 @@ function initLanguage() {
   });
 }
 
+/** What a record is, in words: "Arrival A023", "Care given A023", "Work log: …". */
+function describe(record) {
+  const label = t(`record.${record.kind}`);
+  const name = label === `record.${record.kind}` ? record.kind : label;
+  const about = (record.local && record.local.ticket) || (record.body && (record.body.ticket || record.body.body)) || "";
+  return about ? `${name} · ${String(about).slice(0, 60)}` : name;
+}
+
+function pendingItem(record) {
+  const parts = [t("waiting_since", { time: timeOf(new Date(record.createdAt).toISOString()) })];
+  if (record.attempts) parts.push(t("tried_times", { n: record.attempts }));
+  return item(describe(record), parts.join(" · "), true);
+}
+
+function rejectedItem(record) {
+  const li = item(describe(record), record.error.message, false);
+  li.classList.add("rejected");
+  const fields = Object.entries(record.error.fields || {}).map(([field, message]) => `${field}: ${message}`);
+  if (fields.length) li.append(el("p", "field-error", fields.join(" · ")));
+  const actions = el("div", "row-actions");
+  const again = el("button", "button small", t("send_again"));
+  again.type = "button";
+  again.addEventListener("click", () => Outbox.resend(record.id));
+  const discard = el("button", "button small danger", t("discard"));
+  discard.type = "button";
+  discard.addEventListener("click", () => {
+    // Discarding loses what was recorded on the floor: only on an explicit yes.
+    if (window.confirm(t("discard_confirm", { what: describe(record) }))) Outbox.dismissRejected(record.id);
+  });
+  actions.append(again, discard);
+  li.append(actions);
+  return li;
+}
+
 function initSync() {
   const detail = document.querySelector("[data-sync-detail]");
+  const pendingList = document.querySelector("[data-pending-list]");
   const rejectedList = document.querySelector("[data-rejected-list]");
+  const lastSync = document.querySelector("[data-last-sync]");
   document.querySelector("[data-sync-now]").addEventListener("click", () => Outbox.flush());
-  document.addEventListener("lobbypad:status", ({ detail: state }) => {
+  document.addEventListener("lobbypad:status", async ({ detail: state }) => {
     detail.textContent = state.pending.length ? t("pending_sync", { n: state.pending.length }) : t("all_synced");
-    rejectedList.replaceChildren(...state.rejected.map((r) => item(r.error.message, `${r.kind} · ${r.status}`, false)));
+    pendingList.replaceChildren(...state.pending.slice(0, 50).map(pendingItem));
+    document.querySelector("[data-pending-title]").hidden = state.pending.length === 0;
+    rejectedList.replaceChildren(...state.rejected.map(rejectedItem));
+    document.querySelector("[data-rejected-title]").hidden = state.rejected.length === 0;
+    const at = await Outbox.lastSyncAt();
+    lastSync.textContent = at ? t("last_sync", { time: timeOf(new Date(at).toISOString()), age: age(Date.now() - at) }) : "";
   });
 }
 
