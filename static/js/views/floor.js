@@ -22,6 +22,7 @@ const CLOSING = new Set(["served", "left"]);
 
 let server = { visits: [], wait_tolerance_minutes: 15 };
 let snapshotAt = null;
+let serverAt = 0;  // how fresh `server` is: an older snapshot read offline must not replace it
 let lastTouch = 0;
 let renderTimer = null;
 let readSeq = 0;  // only the latest read may replace the board (an older answer can be stale)
@@ -206,7 +207,12 @@ async function refresh() {
   try {
     const result = await read(FLOOR_URL);
     if (seq !== readSeq) return;
-    server = result.data;
+    // Offline, the stored snapshot may predate answers this page has merged since (arrivals the server
+    // took just before the network went): those rows must not vanish from the board.
+    if (!result.fromSnapshot || result.at >= serverAt) {
+      server = result.data;
+      serverAt = result.at;
+    }
     snapshotAt = result.fromSnapshot ? result.at : null;
   } catch (error) {
     document.querySelector("[data-board-loading]").textContent = t("load_failed");
@@ -218,6 +224,7 @@ async function refresh() {
 function mergeAnswer(event) {
   const visit = event.answer && event.answer.visit;
   if (!visit) return;
+  serverAt = Date.now();
   const open = ["waiting", "called", "serving"].includes(visit.status);
   const known = server.visits.find((v) => v.id === visit.id);
   const others = server.visits.filter((v) => v.id !== visit.id);

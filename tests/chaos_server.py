@@ -1,0 +1,25 @@
+"""The app in a process of its own, so that the chaos test can kill and restart it mid-run.
+
+    python tests/chaos_server.py <database url> <instance path> <port>
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from werkzeug.serving import make_server  # noqa: E402
+
+from server import create_app  # noqa: E402
+from server.config import TestConfig  # noqa: E402
+
+if __name__ == "__main__":
+    database_url, instance, port = sys.argv[1:4]
+    app = create_app(TestConfig(database_url, instance_path=Path(instance), LOGIN_LIMIT_PER_ADDRESS="1000 per minute"))
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    server = make_server("127.0.0.1", int(port), app, threaded=True)
+    print("ready", flush=True)
+    server.serve_forever()
