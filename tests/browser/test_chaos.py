@@ -50,9 +50,10 @@ class ServerProcess:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> None:
-        self.process = subprocess.Popen([sys.executable, str(SERVER), self.database_url, str(self.instance),
-                                         str(self.port)], stdout=subprocess.PIPE, text=True)
+    def start(self, version: str | None = None) -> None:
+        """Start (again) on the same port; with `version`, as a new deploy of the app."""
+        args = [sys.executable, str(SERVER), self.database_url, str(self.instance), str(self.port)]
+        self.process = subprocess.Popen([*args, version] if version else args, stdout=subprocess.PIPE, text=True)
         assert self.process.stdout.readline().strip() == "ready"
 
     def stop(self) -> None:
@@ -72,6 +73,22 @@ class Expected:
     records: int = 0
 
 
+def update_app(page, context) -> None:
+    """The new deploy reaches the phone with records still waiting: its service worker takes over and the
+    page reloads; the outbox (IndexedDB) must carry on as if nothing happened."""
+    context.set_offline(False)
+    waiting = page.evaluate("() => LobbypadOutbox.pending().then((r) => r.length)")
+    page.evaluate("() => navigator.serviceWorker.ready.then((r) => r.update())")
+    page.wait_for_selector("#update-toast", state="visible")
+    with page.expect_navigation():
+        page.click("[data-update-reload]")
+    page.wait_for_selector("body[data-ready=true]")
+    wait_until(page, "(await caches.keys()).includes('lobbypad-static-c0ffee000001')")
+    # Nothing was lost in the change of worker: what waited has been sent or still waits.
+    assert page.evaluate("() => LobbypadOutbox.rejected().then((r) => r.length)") == 0
+    assert page.evaluate("() => LobbypadOutbox.pending().then((r) => r.length)") <= waiting
+
+
 @pytest.fixture
 def chaos_server(tmp_path):
     app = create_app(TestConfig(f"sqlite:///{tmp_path / 'chaos.sqlite'}", instance_path=tmp_path / "instance"))
@@ -87,16 +104,17 @@ def chaos_server(tmp_path):
     server.stop()
 
 
-def test_two_hundred_records_under_a_hostile_network_arrive_exactly_once(browser, chaos_server):
+@pytest.mark.parametrize("new_version_mid_run", [False, True], ids=["same-version", "app-updated-mid-run"])
+def test_two_hundred_records_under_a_hostile_network_arrive_exactly_once(browser, chaos_server, new_version_mid_run):
     app, server = chaos_server
     seed = int(os.environ.get("CHAOS_SEED", random.SystemRandom().randrange(1_000_000)))
     try:
-        run(browser, app, server, random.Random(seed))
+        run(browser, app, server, random.Random(seed), new_version_mid_run)
     except BaseException as error:
         raise AssertionError(f"chaos run failed — replay with CHAOS_SEED={seed}") from error
 
 
-def run(browser, app, server: ServerProcess, rng: random.Random) -> None:
+def run(browser, app, server: ServerProcess, rng: random.Random, new_version_mid_run: bool) -> None:
     context = browser.new_context(base_url=server.url, viewport=PHONE, locale="en-US", service_workers="allow",
                                   is_mobile=True, has_touch=True)
     page = context.new_page()
@@ -169,8 +187,11 @@ def run(browser, app, server: ServerProcess, rng: random.Random) -> None:
         if not restarted and expected.records >= RECORDS // 2:
             server.stop()  # the server goes away mid-run, and comes back
             page.click("[data-tab=floor]")
-            server.start()
+            server.start(version="c0ffee000001" if new_version_mid_run else None)
             restarted = True
+            if new_version_mid_run:
+                update_app(page, context)
+                offline = False
 
     context.unroute("**/api/v1/**")
     context.set_offline(False)
