@@ -1,0 +1,162 @@
+// The outbox's rules, without a browser: an in-memory LobbypadDB and a scripted fetch stand in for
+// IndexedDB and the network. Run by tests/unit/test_outbox_js.py (node --test).
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { beforeEach, test } from "node:test";
+import vm from "node:vm";
+
+const SOURCE = readFileSync(new URL("../../static/js/outbox.js", import.meta.url), "utf8");
+
+function memoryDB() {
+  const stores = { outbox: new Map(), rejected: new Map(), snapshots: new Map(), meta: new Map() };
+  const keyOf = (store, value) => (store === "snapshots" || store === "meta" ? value.key : value.id);
+  return {
+    stores,
+    get: async (store, key) => stores[store].get(key),
+    put: async (store, value) => { stores[store].set(keyOf(store, value), structuredClone(value)); },
+    delete: async (store, key) => { stores[store].delete(key); },
+    all: async (store, index) => {
+      const values = [...stores[store].values()];
+      // As IndexedDB: by the index, ties by primary key (not by insertion).
+      const key = (v) => keyOf(store, v);
+      return index ? values.sort((a, b) => a[index] - b[index] || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0))
+        : values;
+    },
+    move: async (from, to, key, value) => {
+      if (!stores[from].has(key)) return false;
+      stores[from].delete(key);
+      stores[to].set(key, structuredClone(value));
+      return true;
+    },
+    replace: async (store, value) => {
+      if (!stores[store].has(value.id)) return false;
+      stores[store].set(value.id, structuredClone(value));
+      return true;
+    },
+  };
+}
+
+let db;
+let requests;
+let answer;  // (url, body) => {status, body} | "network"
+let Outbox;
+
+function load() {
+  const scope = { crypto: globalThis.crypto, LobbypadDB: db, console };
+  scope.self = scope;
+  scope.fetch = async (url, init) => {
+    const body = init.body ? JSON.parse(init.body) : undefined;
+    requests.push({ url, method: init.method, body });
+    const reply = answer(url, body);
+    if (reply === "network") throw new TypeError("Failed to fetch");
+    return new Response(JSON.stringify(reply.body ?? {}), { status: reply.status, headers: reply.headers });
+  };
+  vm.runInNewContext(SOURCE.replace("})(self);", "})(scope);"), { scope, crypto: globalThis.crypto, Date, Math,
+    Promise, JSON, Object, Array, Set, Map, Number, String, Error, TypeError, console, fetch: scope.fetch,
+    structuredClone });
+  return scope.LobbypadOutbox;
+}
+
+beforeEach(async () => {
+  db = memoryDB();
+  await db.put("meta", { key: "userId", value: "u1" });
+  requests = [];
+  answer = () => ({ status: 201, body: {} });
+  Outbox = load();
+});
+
+// Ids as the app makes them (UUIDs): a step's URL names its visit's id.
+const U = (name) => `00000000-0000-4000-8000-${name.padStart(12, "0")}`;
+const visit = (id) => ({ id, kind: "visit.create", url: "/api/v1/visits", body: { id, ticket: "A001" } });
+const step = (id, visitId) => ({ id, kind: "visit.event", url: `/api/v1/visits/${visitId}/events`, body: { id } });
+const batchOf = (body, statuses) => ({
+  status: 200, body: { results: body.records.map((r, i) => ({ id: r.id, status: statuses[i], body: {} })) },
+});
+
+test("records made in the same millisecond keep the order they were made in", async () => {
+  const realNow = Date.now;
+  Date.now = () => 1_700_000_000_000;
+  try {
+    for (let n = 0; n < 5; n += 1) {
+      await Outbox.enqueue(visit(U(`v${n}`)));
+      await Outbox.enqueue(step(U(`s${n}`), U(`v${n}`)));
+    }
+  } finally {
+    Date.now = realNow;
+  }
+  const order = (await Outbox.pending()).map((r) => r.id);
+  assert.deepEqual(order, [U("v0"), U("s0"), U("v1"), U("s1"), U("v2"), U("s2"), U("v3"), U("s3"), U("v4"), U("s4")]);
+});
+
+test("what waits goes in one batch; each answer settles its own record", async () => {
+  await Outbox.enqueue(visit(U("v1")));
+  await Outbox.enqueue(visit(U("v2")));
+  await Outbox.enqueue(visit(U("v3")));
+  answer = (url, body) => (url === "/api/v1/sync" ? batchOf(body, [201, 422, 200]) : { status: 500 });
+  await Outbox.flush();
+  assert.deepEqual(requests.map((r) => r.url), ["/api/v1/sync"]);
+  assert.deepEqual(requests[0].body.records.map((r) => r.id), [U("v1"), U("v2"), U("v3")]);
+  assert.deepEqual(await Outbox.pending(), []);
+  const rejected = await Outbox.rejected();
+  assert.deepEqual(rejected.map((r) => [r.id, r.status]), [[U("v2"), 422]]);
+});
+
+test("a step whose arrival did not go waits for it instead of being rejected", async () => {
+  await Outbox.enqueue(visit(U("v1")));
+  await Outbox.enqueue(step(U("s1"), U("v1")));
+  answer = (url, body) => batchOf(body, [503, 404]);
+  await Outbox.flush();
+  assert.deepEqual((await Outbox.pending()).map((r) => r.id), [U("v1"), U("s1")]);
+  assert.deepEqual(await Outbox.rejected(), []);
+});
+
+test("a server without batches gets one record per request, and a step waits for its failed arrival", async () => {
+  await Outbox.enqueue(visit(U("v1")));
+  await Outbox.enqueue(step(U("s1"), U("v1")));
+  await Outbox.enqueue(visit(U("v2")));
+  answer = (url) => (url === "/api/v1/sync" ? { status: 404 } : url === "/api/v1/visits" && requests.length === 2
+    ? { status: 500 } : { status: 201 });
+  await Outbox.flush();
+  assert.deepEqual(requests.map((r) => r.url), ["/api/v1/sync", "/api/v1/visits", "/api/v1/visits"]);
+  assert.deepEqual((await Outbox.pending()).map((r) => r.id), [U("v1"), U("s1")]);  // s1 never sent before v1
+  await Outbox.flush();  // batches are not tried again on this server
+  assert.ok(!requests.slice(3).some((r) => r.url === "/api/v1/sync"));
+});
+
+test("offline, nothing is lost and the attempt is put off", async () => {
+  await Outbox.enqueue(visit(U("v1")));
+  await Outbox.enqueue(visit(U("v2")));
+  answer = () => "network";
+  await Outbox.flush();
+  const pending = await Outbox.pending();
+  assert.equal(pending.length, 2);
+  assert.ok(pending.every((r) => r.attempts === 1 && r.nextAttemptAt > Date.now()));
+});
+
+test("signed out: the records wait for the user to sign in again", async () => {
+  await Outbox.enqueue(visit(U("v1")));
+  answer = () => ({ status: 401, body: { error: { code: "unauthenticated" } } });
+  await Outbox.flush();
+  assert.equal((await Outbox.pending()).length, 1);
+  assert.equal((await db.get("meta", "signedOut")).value, true);
+});
+
+test("another account's records wait for that account", async () => {
+  await Outbox.enqueue(visit(U("v1")));
+  await db.put("meta", { key: "userId", value: "u2" });
+  await Outbox.flush();
+  assert.deepEqual(requests, []);
+  assert.equal((await Outbox.pending()).length, 1);
+});
+
+test("a refused record sent again goes back in line and keeps its refusal if refused again", async () => {
+  await Outbox.enqueue(visit(U("v1")));
+  answer = () => ({ status: 422, body: { error: { code: "validation_failed", message: "bad" } } });
+  await Outbox.flush();
+  assert.equal((await Outbox.rejected()).length, 1);
+  answer = () => ({ status: 201 });
+  await Outbox.resend(U("v1"));
+  assert.deepEqual(await Outbox.rejected(), []);
+  assert.deepEqual(await Outbox.pending(), []);
+  assert.ok((await db.get("meta", "lastSyncAt")).value > 0);
+});
