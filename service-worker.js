@@ -11,9 +11,10 @@ const NAVIGATION_TIMEOUT_MS = 3000;
 importScripts("/static/js/idb.js", "/static/js/outbox.js");
 
 self.addEventListener("install", (event) => {
-  // cache: "reload" skips the HTTP cache so a new version never precaches stale files.
+  // cache: "reload" skips the HTTP cache so a new version never precaches stale files; no cookies, so what
+  // is cached is the same for whoever uses the phone, and no answer can touch the session cookie.
   event.waitUntil(caches.open(STATIC_CACHE).then((cache) =>
-    cache.addAll(PRECACHE.map((url) => new Request(url, { cache: "reload", credentials: "same-origin" })))));
+    cache.addAll(PRECACHE.map((url) => new Request(url, { cache: "reload", credentials: "omit" })))));
 });
 
 self.addEventListener("activate", (event) => {

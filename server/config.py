@@ -95,7 +95,10 @@ class Config:
     SESSION_COOKIE_NAME = "lobbypad_session"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    SESSION_PROTECTION = "basic"  # "strong" would sign out a phone each time it changes network
+    # None: "strong" would sign out a phone each time it changes network, and "basic" only marks sessions
+    # not fresh (nothing here asks for a fresh login) by rewriting the cookie of signed-out visitors, whose
+    # late answer could then overwrite the cookie of a sign-in made meanwhile.
+    SESSION_PROTECTION = None
     PERMANENT_SESSION_LIFETIME = 12 * 3600  # one long shift
     # Set the cookie only when the session changes: a response to a request still in flight when the user
     # signed out must not put the signed-in cookie back.

@@ -112,6 +112,16 @@ def test_session_cookie_flags(api, make_user):
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
+def test_a_page_still_loading_when_the_user_signs_in_does_not_sign_them_out(client):
+    """The service worker precaches /offline while the sign-in form is posted: the answer to that request,
+    made with the signed-out cookie, arrives last. If it set the cookie, the browser would keep the
+    signed-out one and the user would land back on the sign-in page."""
+    client.get("/login")  # the signed-out session: a CSRF token, no user
+    for path in ("/offline", "/login", "/manifest.webmanifest", "/service-worker.js"):
+        response = client.get(path)
+        assert response.headers.getlist("Set-Cookie") == [], path
+
+
 def test_login_is_audited(app, api, make_user):
     staff = make_user()
     api.login(staff)

@@ -6,6 +6,7 @@ import os
 import shutil
 import threading
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -115,7 +116,7 @@ def _sign_in(page, username: str, password: str) -> None:
     page.fill("#username", username)
     page.fill("#password", password)
     page.click("button[type=submit]")
-    page.wait_for_url("**/")
+    page.wait_for_url(lambda url: urlsplit(url).path == "/")  # not "/login?next=/", which also ends in "/"
     page.wait_for_selector("body[data-ready=true]")
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
 
