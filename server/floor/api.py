@@ -50,7 +50,7 @@ def record_event(visit_id: str):
     data = parse_json(VisitEventIn)
     event, created = service.record_event(current_user, visit, data)
     return jsonify(event={"id": event.id, "type": event.type.value, "occurred_at": event.occurred_at.isoformat()},
-                   visit=visit_summary(visit)), 201 if created else 200
+                   visit=visit_summary(visit), notice=service.moved_on(visit, event)), 201 if created else 200
 
 
 @bp.get("/floor")

@@ -163,6 +163,26 @@ def _replay(visit: Visit, history: list[VisitEvent], new: VisitEvent) -> None:
     visit.status = status
 
 
+def moved_on(visit: Visit, event: VisitEvent) -> str | None:
+    """What the phone should tell about a step that arrived after the visit had moved on (it was made offline,
+    and meanwhile the queue machine or another phone took the visit further): None when it had not."""
+    if visit.status == event.to_status:
+        return None
+    last = db.session.scalars(select(VisitEvent).where(VisitEvent.visit_id == visit.id,
+                                                       VisitEvent.occurred_at > event.occurred_at)
+                              .order_by(VisitEvent.occurred_at.desc()).limit(1)).first()
+    if last is None:
+        return None
+    tz = ZoneInfo(db.session.get(Branch, visit.branch_id).timezone)
+    actor = db.session.get(User, last.actor_id) if last.actor_id else None
+    by = (actor.display_name or actor.username) if actor else _("the queue machine")
+    return _("%(event)s for ticket %(ticket)s at %(time)s was recorded in its history; meanwhile %(by)s marked it "
+             "%(later)s at %(later_time)s, so it is now %(status)s.",
+             event=EVENT_NAMES[event.type], ticket=visit.ticket, time=event.occurred_at.astimezone(tz).strftime("%H:%M"),
+             by=by, later=EVENT_NAMES[last.type], later_time=last.occurred_at.astimezone(tz).strftime("%H:%M"),
+             status=STATUS_NAMES[visit.status])
+
+
 def _out_of_place(visit: Visit, event: VisitEvent, new: VisitEvent, status: VisitStatus) -> Conflict:
     tz = ZoneInfo(db.session.get(Branch, visit.branch_id).timezone)
     at, new_at = (e.occurred_at.astimezone(tz).strftime("%H:%M") for e in (event, new))

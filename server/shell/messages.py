@@ -24,7 +24,22 @@ JS_MESSAGES = {
     "load_failed": _l("Could not load; it will load again when online."),
     "worklog_empty": _l("No notes today yet."),
     "worklog_required": _l("Write something first."),
-    "logout_blocked": _l("%(n)s records have not reached the server yet. Stay signed in until they sync."),
+    "logout_pending": _l("%(n)s records have not reached the server yet. Signing out would lose them: sync "
+                         "first."),
+    "logout_waits": _l("You will be signed out as soon as every record has reached the server. Keep the phone "
+                       "online."),
+    "logout_rejected": _l("%(n)s records were not accepted by the server. Signing out discards them: fix or send "
+                          "them again in Sync, or sign out and discard them."),
+    "others_waiting": _l("%(n)s records of another account wait on this phone; they are sent when that account "
+                         "signs in here again."),
+    "fix_and_send": _l("Fix and send"),
+    "field.ticket": _l("Ticket number"),
+    "field.amount": _l("Amount (CNY)"),
+    "field.body": _l("Note"),
+    "field.note": _l("Note"),
+    "field.phone": _l("Phone"),
+    "field.id": _l("Record id"),
+    "understood": _l("OK"),
     "logout_needs_network": _l("Signing out needs the network, so that this phone stops being signed in."),
     "minutes": _l("%(n)s min"),
     "seconds": _l("%(n)s s"),

@@ -1,6 +1,7 @@
 /* Entry of the app shell: device state, tab navigation, the sync indicator and the outbox triggers. */
 import { age, t } from "./i18n.js";
 import { coalesce } from "./timing.js";
+import { notify } from "./toast.js";
 import { initArrival } from "./views/arrival.js";
 import { initCustomers } from "./views/customers.js";
 import { initFloor } from "./views/floor.js";
@@ -86,6 +87,8 @@ async function main() {
   if (document.querySelector('meta[name="lobbypad-role"]').content !== "admin") initLive();
   const statusSoon = coalesce(renderStatus);  // a sync sends hundreds: redraw after the burst
   Outbox.onChange((event) => (event.type === "sent" ? statusSoon() : renderStatus()));
+  // A record accepted after the visit had moved on: say so wherever the user is (details stay in Sync).
+  Outbox.onChange((event) => { if (event.type === "notice") notify(event.message); });
   window.addEventListener("online", () => { lastOnlineRead = Date.now(); Outbox.flush(); renderStatus(); });
   window.addEventListener("offline", () => { lastOnlineRead = Date.now(); renderStatus(); });
   document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") Outbox.flush(); });

@@ -1,13 +1,17 @@
 /* The app's IndexedDB, shared by the page and the service worker (a classic script for importScripts).
    Stores: outbox (writes waiting to be sent), rejected (writes the server refused, shown to the user),
-   snapshots (last answer of each read, with its time), meta (csrf token, signed-in user). */
+   snapshots (last answer of each read, with its time), meta (csrf token, signed-in user), notices (what
+   the server did with a record that arrived after the visit had moved on). Outbox, rejected and notices
+   records carry the account that made them (userId): a shared phone shows each user only their own. */
 (function (scope) {
   "use strict";
   const NAME = "lobbypad";
-  const VERSION = 1;
+  const VERSION = 2;
 
   // Schema migrations as a cascade (idb's upgrade(db, oldVersion)): add a case per version, never edit one.
-  function upgrade(db, oldVersion) {
+  // They run inside the upgrade transaction, so a record is migrated with the schema or not at all; a new
+  // app version (service worker update) thus finds the older version's outbox intact and sends it.
+  function upgrade(db, oldVersion, tx) {
     switch (oldVersion) {
       case 0: {
         const outbox = db.createObjectStore("outbox", { keyPath: "id" });
@@ -15,6 +19,23 @@
         db.createObjectStore("rejected", { keyPath: "id" });
         db.createObjectStore("snapshots", { keyPath: "key" });
         db.createObjectStore("meta", { keyPath: "key" });
+      }
+      // falls through
+      case 1: {
+        db.createObjectStore("notices", { keyPath: "id" });
+        // Version 1 wrote some records without their author: they are the signed-in user's.
+        tx.objectStore("meta").get("userId").onsuccess = (event) => {
+          const owner = event.target.result && event.target.result.value;
+          if (!owner) return;
+          for (const store of ["outbox", "rejected"]) {
+            tx.objectStore(store).openCursor().onsuccess = (e) => {
+              const cursor = e.target.result;
+              if (!cursor) return;
+              if (!cursor.value.userId) cursor.update({ ...cursor.value, userId: owner });
+              cursor.continue();
+            };
+          }
+        };
       }
     }
   }
@@ -25,14 +46,16 @@
     if (!opening) {
       opening = new Promise((resolve, reject) => {
         const req = indexedDB.open(NAME, VERSION);
-        req.onupgradeneeded = (event) => upgrade(req.result, event.oldVersion);
+        req.onupgradeneeded = (event) => upgrade(req.result, event.oldVersion, req.transaction);
         req.onsuccess = () => {
           const db = req.result;
           db.onversionchange = () => { db.close(); opening = null; };
           resolve(db);
         };
         req.onerror = () => { opening = null; reject(req.error); };
-        req.onblocked = () => { opening = null; reject(new Error("IndexedDB upgrade blocked by another tab")); };
+        // "blocked": an older version's page or worker still has it open; it closes on versionchange, and
+        // this request then goes on by itself.
+        req.onblocked = () => console.warn("IndexedDB upgrade waits for an older version to close it");
       });
     }
     return opening;
@@ -110,13 +133,25 @@
         tx.onerror = () => reject(tx.error);
       });
     },
-    /** Sign-out: forget everything this user had on the device (the shell's cache stays). */
-    wipe: async () => {
+    /** Sign-out: forget everything this user had on the device (the shell's cache stays). Records of
+        another account that signed in here before stay: they wait for that account to sign in again. */
+    wipe: async (userId) => {
       const db = await open();
       const names = Array.from(db.objectStoreNames);
       return new Promise((resolve, reject) => {
         const tx = db.transaction(names, "readwrite");
-        names.forEach((n) => tx.objectStore(n).clear());
+        for (const name of names) {
+          if (!["outbox", "rejected", "notices"].includes(name)) {
+            tx.objectStore(name).clear();
+            continue;
+          }
+          tx.objectStore(name).openCursor().onsuccess = (event) => {
+            const cursor = event.target.result;
+            if (!cursor) return;
+            if (!cursor.value.userId || cursor.value.userId === userId) cursor.delete();
+            cursor.continue();
+          };
+        }
         tx.oncomplete = () => resolve();
         tx.onerror = () => reject(tx.error);
       });

@@ -33,6 +33,19 @@
     return row ? row.value : undefined;
   }
 
+  /** The signed-in user's records of a store: a shared phone never shows one user another's. */
+  async function mine(store, index) {
+    const userId = await meta("userId");
+    return (await DB.all(store, index)).filter((record) => !record.userId || record.userId === userId);
+  }
+
+  /** How many records of other accounts wait on this phone (their content stays theirs). */
+  async function othersWaiting() {
+    const userId = await meta("userId");
+    const all = [...(await DB.all("outbox")), ...(await DB.all("rejected"))];
+    return all.filter((record) => record.userId && record.userId !== userId).length;
+  }
+
   /** Store a write, then try to send it at once. Resolves with the stored record (never loses it).
       `local` is what the screens show of the record until the server has it (never sent). */
   // Records are sent in the order they were made; two made in the same millisecond (an arrival and its
@@ -103,12 +116,14 @@
     emit({ type: "flushed" });
   }
 
-  /** A refused record the user wants to try again (the server's state may have moved on): back in line. */
-  async function resend(id) {
+  /** A refused record the user wants to try again (the server's state may have moved on), or fixed (the
+      fields the server named, changed by the user): back in line, with the same id. */
+  async function resend(id, changes) {
     const record = await DB.get("rejected", id);
     if (!record) return;
     const { status, error, rejectedAt, ...again } = record;
-    await DB.move("rejected", "outbox", id, { ...again, attempts: 0, nextAttemptAt: 0 });
+    const body = changes ? { ...record.body, ...changes } : record.body;
+    await DB.move("rejected", "outbox", id, { ...again, body, attempts: 0, nextAttemptAt: 0 });
     emit({ type: "queued", id, kind: record.kind });
     await flush();
   }
@@ -137,9 +152,10 @@
       return "offline";
     }
     const answer = await response.json().catch(() => null);
-    const code = answer && answer.error && answer.error.code;
-    if (response.status === 400 && code === "csrf_failed" && !retried && (await refreshToken())) {
-      return send(record, true);
+    if (isCsrfFailure(response, answer)) {
+      const token = retried ? "stale" : await refreshToken();
+      if (token === "fresh") return send(record, true);
+      return token === "signed-out" ? settle(record, 401, answer, null) : (await later(record, null), "retry");
     }
     return settle(record, response.status, answer, response.headers.get("Retry-After"));
   }
@@ -169,9 +185,13 @@
       }
       return "sent";
     }
-    const code = answer && answer.error && answer.error.code;
-    if (response.status === 400 && code === "csrf_failed" && !retried && (await refreshToken())) {
-      return sendBatch(records, unsent, true);
+    if (isCsrfFailure(response, answer)) {
+      const token = retried ? "stale" : await refreshToken();
+      if (token === "fresh") return sendBatch(records, unsent, true);
+      records.forEach((record) => unsent.add(record.id));
+      if (token === "signed-out") return settle(records[0], 401, answer, null);
+      for (const record of records) await later(record, null);
+      return "retry";
     }
     if (!response.ok || !answer || !Array.isArray(answer.results)) {
       records.forEach((record) => unsent.add(record.id));
@@ -198,6 +218,13 @@
   async function settle(record, status, answer, retryAfter) {
     if (status >= 200 && status < 300) {
       lastSent = Date.now();
+      if (answer && answer.notice) {
+        // Accepted, but the visit had moved on meanwhile: the user hears what became of it.
+        await DB.put("notices", {
+          id: record.id, kind: record.kind, userId: record.userId, message: answer.notice, at: Date.now(),
+        });
+        emit({ type: "notice", id: record.id, message: answer.notice });
+      }
       await DB.delete("outbox", record.id);
       emit({ type: "sent", id: record.id, kind: record.kind, status, answer, local: record.local });
       return "sent";
@@ -224,24 +251,34 @@
     await DB.replace("outbox", { ...record, attempts, nextAttemptAt: Date.now() + wait });
   }
 
+  /** A refused security token is never the record's fault: it is not a reason to reject it. */
+  function isCsrfFailure(response, answer) {
+    return response.status === 400 && answer && answer.error && answer.error.code === "csrf_failed";
+  }
+
+  /** A new token for the session: "fresh", "signed-out" (the session ended: wait for sign-in), or "stale". */
   async function refreshToken() {
     try {
       const response = await fetch("/api/v1/me", { credentials: "same-origin" });
-      if (!response.ok) return false;
+      if (response.status === 401) return "signed-out";
+      if (!response.ok) return "stale";
       const body = await response.json();
       await DB.put("meta", { key: "csrf", value: body.csrf_token });
-      return true;
+      return "fresh";
     } catch (e) {
-      return false;
+      return "stale";
     }
   }
 
   scope.LobbypadOutbox = {
     SYNC_TAG, enqueue, flush, uuid, resend,
     lastSyncAt: () => meta("lastSyncAt"),
-    pending: () => DB.all("outbox", "createdAt"),
-    rejected: () => DB.all("rejected"),
+    pending: () => mine("outbox", "createdAt"),
+    rejected: () => mine("rejected"),
+    notices: () => mine("notices"),
+    othersWaiting,
     dismissRejected: (id) => DB.delete("rejected", id).then(() => emit({ type: "dismissed", id })),
+    dismissNotice: (id) => DB.delete("notices", id).then(() => emit({ type: "dismissed", id })),
     onChange: (fn) => { listeners.add(fn); return () => listeners.delete(fn); },
   };
 })(self);

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -47,6 +48,13 @@ def test_arrival_uses_the_customers_tier(lobby):
     card = lobby.get(f"/api/v1/customers/{customer['customer']['id']}").get_json()
     assert card["customer"]["last_visit_at"] is not None
     assert [v["id"] for v in card["visits"]] == [body["visit"]["id"]]
+
+
+def test_field_errors_are_in_the_users_language_not_the_validators(lobby):
+    error = assert_error(lobby.post(VISITS, {"ticket": "A0!", "business_type": "lottery", "amount": -5,
+                                             "customer_id": "nope"}), 422, "validation_failed")
+    assert error["fields"] == {"ticket": "只能包含字母、数字和“-”。", "amount": "须大于 0。",
+                               "business_type": "不是可选项之一。", "customer_id": "格式不正确。"}
 
 
 def test_override_keeps_the_suggestion_and_needs_a_reason(lobby):
@@ -102,7 +110,8 @@ def test_steps_follow_the_visit_and_impossible_ones_are_refused(lobby):
     visit = arrive(lobby)["visit"]
     url = f"{VISITS}/{visit['id']}/events"
     care_id = str(uuid.uuid4())
-    assert lobby.post(url, {"id": care_id, "type": "care", "note": "water"}).status_code == 201
+    care = lobby.post(url, {"id": care_id, "type": "care", "note": "water"})
+    assert care.status_code == 201 and care.get_json()["notice"] is None  # in time: nothing to tell
     assert lobby.post(url, {"id": care_id, "type": "care", "note": "water"}).status_code == 200  # replay
     called = lobby.post(url, {"type": "called"})
     assert called.status_code == 201 and called.get_json()["visit"]["status"] == "called"
@@ -122,6 +131,13 @@ def test_a_step_synced_late_takes_its_place_by_when_it_happened(app, lobby):
     late = lobby.post(url, {"type": "called", "occurred_at": ago(5)})
     assert late.status_code == 201, late.get_json()
     assert late.get_json()["visit"]["status"] == "done"
+    # The phone is told what became of it, in the user's language, with who moved the visit on and when.
+    notice = late.get_json()["notice"]
+    tz = ZoneInfo("Asia/Shanghai")
+    called_at, served_at = (datetime.fromisoformat(t).astimezone(tz).strftime("%H:%M") for t in (ago(5), ago(2)))
+    me = lobby.get("/api/v1/me").get_json()["user"]
+    assert notice == (f"票号 A001 于 {called_at} 的“已叫号”已记入其记录；其间{me['display_name'] or me['username']}"
+                      f"于 {served_at} 将其标记为“已办结”，现为“已办结”。")
     with app.app_context():
         stored = db.session.get(Visit, visit["id"])
         events = db.session.scalars(select(VisitEvent).where(VisitEvent.visit_id == visit["id"])

@@ -65,16 +65,24 @@ def live_server(tmp_path_factory):
 
 
 @pytest.fixture
-def staff(live_server, request):
+def new_staff(live_server):
+    """new_staff() → (username, password) of a fresh lobby manager of the live branch."""
+    def make():
+        counter = getattr(live_server, "counter", 0) + 1
+        live_server.counter = counter
+        username = f"lm{counter}"
+        with live_server.app.app_context():
+            accounts.create_user(username=username, display_name=f"王芳 {counter}", role="lobby_manager",
+                                 branch=branches.get_branch_by_code("LIVE"), password="browser-password")
+            db.session.commit()
+        return username, "browser-password"
+    return make
+
+
+@pytest.fixture
+def staff(new_staff):
     """A fresh lobby manager of the live branch for each test (so tests share no device or server state)."""
-    counter = getattr(live_server, "counter", 0) + 1
-    live_server.counter = counter
-    username = f"lm{counter}"
-    with live_server.app.app_context():
-        accounts.create_user(username=username, display_name=f"王芳 {counter}", role="lobby_manager",
-                             branch=branches.get_branch_by_code("LIVE"), password="browser-password")
-        db.session.commit()
-    return username, "browser-password"
+    return new_staff()
 
 
 @pytest.fixture(scope="session")

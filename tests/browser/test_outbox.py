@@ -65,17 +65,33 @@ def test_offline_note_waits_in_the_outbox_and_reaches_the_server_exactly_once(li
     assert shell.evaluate("() => LobbypadOutbox.rejected().then(r => r.length)") == 0
 
 
-def test_a_record_the_server_refuses_is_kept_and_shown(shell):
+def test_a_record_the_server_refuses_is_kept_shown_and_can_be_fixed(live_server, shell, staff):
     shell.click("[data-tab=more]")
     shell.evaluate("""() => LobbypadOutbox.enqueue({kind: 'worklog.entry', url: '/api/v1/worklog/entries',
-                                                 body: {id: 'not-a-uuid', body: 'x'}}).then(() => LobbypadOutbox.flush())""")
+                                                 body: {id: 'not-a-uuid', body: 'fixed later'}}).then(() => LobbypadOutbox.flush())""")
     shell.wait_for_selector("[data-sync-status][data-state=rejected]")
     rejected = shell.evaluate("() => LobbypadOutbox.rejected()")
     assert len(rejected) == 1 and rejected[0]["status"] == 422 and "id" in rejected[0]["error"]["fields"]
     assert shell.locator("[data-rejected-list] li").count() == 1
 
+    # Signing out now would throw it away: the user is told, and may not do so by accident.
+    shell.click("[data-logout]")
+    shell.wait_for_selector("[data-logout-warning-text]:has-text('1 records were not accepted by the server')")
+    assert shell.locator("[data-logout-discard]").is_visible() and not shell.locator("[data-logout-sync]").is_visible()
+    shell.click("[data-logout-cancel]")
 
-def test_sign_out_is_refused_while_records_wait_then_wipes_the_device(shell):
+    # The field the server named is offered for correction, with its message; the fix goes with the same record.
+    field = shell.get_by_label("Record id", exact=True)
+    assert field.input_value() == "not-a-uuid" and field.get_attribute("aria-invalid") == "true"
+    field.fill("0b6f5f4e-8a57-4f7c-9d35-2f8f1f1d2a10")
+    shell.click("[data-rejected-list] button:has-text('Fix and send')")
+    shell.wait_for_selector("[data-sync-status][data-state=synced]")
+    assert [(e.id, e.body) for e in entries_of(live_server, staff[0])] == [
+        ("0b6f5f4e-8a57-4f7c-9d35-2f8f1f1d2a10", "fixed later")]
+    assert shell.locator("[data-rejected-list] li").count() == 0
+
+
+def test_sign_out_offers_to_sync_first_then_signs_out_and_wipes_the_device(live_server, shell, staff):
     shell.click("[data-tab=more]")
     add_note(shell, "online note, leaves a snapshot")
     shell.wait_for_selector("#worklog-feedback:text('Saved')")
@@ -83,25 +99,27 @@ def test_sign_out_is_refused_while_records_wait_then_wipes_the_device(shell):
     add_note(shell, "offline note")
     shell.wait_for_selector("#worklog-feedback:text('Saved on this phone')")
     shell.click("[data-logout]")
-    shell.wait_for_selector("[data-logout-feedback]:has-text('have not reached the server')")
-    assert shell.url.endswith("/#more") or shell.url.endswith("/")
+    shell.wait_for_selector("[data-logout-warning-text]:has-text('1 records have not reached the server yet')")
+    assert not shell.locator("[data-logout-discard]").is_visible()  # unsynced records are never discarded
+    shell.click("[data-logout-sync]")
+    shell.wait_for_selector("[data-logout-warning-text]:has-text('as soon as every record has reached the server')")
+    assert shell.url.endswith("/#more")
 
-    shell.context.set_offline(False)
-    wait_until(shell, SYNCED)
-    shell.click("[data-logout]")
+    shell.context.set_offline(False)  # back on the network: it syncs, then signs out by itself
     shell.wait_for_url("**/login")
+    assert sorted(e.body for e in entries_of(live_server, staff[0])) == ["offline note", "online note, leaves a snapshot"]
     counts = shell.evaluate("""() => new Promise((resolve, reject) => {
         const open = indexedDB.open('lobbypad');
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
-            const stores = ['outbox', 'rejected', 'snapshots', 'meta'];
+            const stores = ['outbox', 'rejected', 'snapshots', 'meta', 'notices'];
             const tx = open.result.transaction(stores);
             const counts = stores.map(() => 0);
             stores.forEach((name, i) => { tx.objectStore(name).count().onsuccess = (e) => { counts[i] = e.target.result; }; });
             tx.oncomplete = () => resolve(counts);
         };
     })""")
-    assert counts == [0, 0, 0, 0]
+    assert counts == [0, 0, 0, 0, 0]
     # the signed-in shell (it shows the user's name) is gone from the page cache
     assert not shell.evaluate("() => caches.match(location.origin + '/').then(Boolean)")
     assert shell.goto("/").url.endswith("/login?next=/")
@@ -184,13 +202,16 @@ def test_the_sync_panel_lists_what_waits_and_what_was_refused_and_why(live_serve
     wait_until(shell, SYNCED)
     refused = shell.locator("[data-rejected-list] li:has-text('Arrival · A0!')")
     refused.wait_for()
-    assert "ticket" in refused.locator(".field-error").inner_text()  # which field, not only that it failed
+    # Which field and why, in words, with the value offered for correction.
+    ticket = refused.get_by_label("Ticket number", exact=True)
+    assert ticket.input_value() == "A0!"
+    assert refused.locator(".field-error").inner_text() == "Letters, digits and “-” only."
     shell.locator("[data-last-sync]:has-text('Last synced at')").wait_for()
     assert panel.locator("li").count() == 0
 
-    # Send again: refused again for the same reason, still kept.
+    # Sent again unchanged: refused again for the same reason, still kept.
     before = shell.evaluate("() => LobbypadOutbox.rejected().then((r) => r[0].rejectedAt)")
-    refused.locator("button:has-text('Send again')").click()
+    refused.locator("button:has-text('Fix and send')").click()
     wait_until(shell, f"(await LobbypadOutbox.rejected()).some((r) => r.rejectedAt > {before})"
                       " && (await LobbypadOutbox.pending()).length === 0")
     # Discard asks first; "no" keeps it, "yes" removes it.
@@ -201,3 +222,73 @@ def test_the_sync_panel_lists_what_waits_and_what_was_refused_and_why(live_serve
     shell.locator("[data-rejected-list] li button:has-text('Discard')").click()
     shell.locator("[data-rejected-list] li").wait_for(state="detached")
     assert [e.body for e in entries_of(live_server, staff[0])] == ["Form desk out of pens"]
+
+
+def test_a_shared_phone_shows_nobody_the_previous_users_records(live_server, shell, staff, new_staff, sign_in):
+    """The previous user's session ended (expired) with a note still unsent; a colleague signs in on the same
+    phone: they do not see the note, their sign-out leaves it, and it goes under its author when they return."""
+    shell.click("[data-tab=more]")
+    add_note(shell, "online note of the first user")
+    shell.wait_for_selector("[data-worklog-list] li:has-text('online note of the first user')")
+    shell.context.set_offline(True)
+    add_note(shell, "private note of the first user")
+    shell.wait_for_selector("#worklog-feedback:text('Saved on this phone')")
+    shell.context.clear_cookies()  # the session ends without sign-out (12 hours passed, or it was revoked)
+    shell.context.set_offline(False)
+
+    colleague = new_staff()
+    sign_in(shell, *colleague)
+    shell.click("[data-tab=more]")
+    # The branch's work log comes from the server (the first user's synced note is in it, under their name);
+    # the note that never left the phone is not shown to the colleague.
+    shell.wait_for_selector("[data-worklog-list] li:has-text('online note of the first user')")
+    assert "private note" not in shell.locator("main").inner_text()
+    assert shell.locator("[data-others-waiting]").inner_text() == (
+        "1 records of another account wait on this phone; they are sent when that account signs in here again.")
+    assert shell.evaluate("() => LobbypadOutbox.pending().then(r => r.length)") == 0
+    assert entries_of(live_server, colleague[0]) == []
+
+    shell.click("[data-logout]")  # nothing of theirs waits: they sign out at once
+    shell.wait_for_url("**/login")
+    sign_in(shell, *staff)
+    wait_until(shell, SYNCED)
+    assert sorted(e.body for e in entries_of(live_server, staff[0])) == [
+        "online note of the first user", "private note of the first user"]
+    assert entries_of(live_server, colleague[0]) == []
+
+
+def test_records_of_the_previous_app_version_survive_the_database_upgrade(live_server, page, staff, sign_in):
+    """An older version of the app (IndexedDB schema 1, records without their author) left a note in the
+    outbox; the new version upgrades the schema in place, gives the note its author and sends it once."""
+    with live_server.app.app_context():
+        user_id = db.session.scalar(select(User.id).where(User.username == staff[0]))
+    page.goto("/login")
+    page.evaluate("""([userId]) => new Promise((resolve, reject) => {
+        const open = indexedDB.open('lobbypad', 1);
+        open.onupgradeneeded = () => {
+            const db = open.result;
+            db.createObjectStore('outbox', {keyPath: 'id'}).createIndex('createdAt', 'createdAt');
+            db.createObjectStore('rejected', {keyPath: 'id'});
+            db.createObjectStore('snapshots', {keyPath: 'key'});
+            db.createObjectStore('meta', {keyPath: 'key'});
+        };
+        open.onsuccess = () => {
+            const tx = open.result.transaction(['outbox', 'meta'], 'readwrite');
+            tx.objectStore('meta').put({key: 'userId', value: userId});
+            tx.objectStore('outbox').put({id: '5a0c3d1e-7b7e-4c2a-9f51-0d3c2b1a0e99', kind: 'worklog.entry',
+                method: 'POST', url: '/api/v1/worklog/entries', createdAt: Date.now(), attempts: 3, nextAttemptAt: 0,
+                body: {id: '5a0c3d1e-7b7e-4c2a-9f51-0d3c2b1a0e99', body: 'made by version 1'}});
+            tx.oncomplete = () => { open.result.close(); resolve(); };
+            tx.onerror = () => reject(tx.error);
+        };
+        open.onerror = () => reject(open.error);
+    })""", [user_id])
+    sign_in(page, *staff)
+    wait_until(page, SYNCED)
+    assert [(e.id, e.body) for e in entries_of(live_server, staff[0])] == [
+        ("5a0c3d1e-7b7e-4c2a-9f51-0d3c2b1a0e99", "made by version 1")]
+    version, stores = page.evaluate("""() => new Promise((resolve) => {
+        const open = indexedDB.open('lobbypad');
+        open.onsuccess = () => { resolve([open.result.version, Array.from(open.result.objectStoreNames)]); open.result.close(); };
+    })""")
+    assert version == 2 and "notices" in stores

@@ -8,7 +8,7 @@ import vm from "node:vm";
 const SOURCE = readFileSync(new URL("../../static/js/outbox.js", import.meta.url), "utf8");
 
 function memoryDB() {
-  const stores = { outbox: new Map(), rejected: new Map(), snapshots: new Map(), meta: new Map() };
+  const stores = { outbox: new Map(), rejected: new Map(), snapshots: new Map(), meta: new Map(), notices: new Map() };
   const keyOf = (store, value) => (store === "snapshots" || store === "meta" ? value.key : value.id);
   return {
     stores,
@@ -141,12 +141,62 @@ test("signed out: the records wait for the user to sign in again", async () => {
   assert.equal((await db.get("meta", "signedOut")).value, true);
 });
 
-test("another account's records wait for that account", async () => {
-  await Outbox.enqueue(visit(U("v1")));
+test("another account's records wait for that account, unseen by the one signed in now", async () => {
+  await Outbox.enqueue({ ...visit(U("v1")), body: { id: U("v1"), ticket: "A001", note: "u1's customer" } });
   await db.put("meta", { key: "userId", value: "u2" });
   await Outbox.flush();
   assert.deepEqual(requests, []);
-  assert.equal((await Outbox.pending()).length, 1);
+  assert.deepEqual(await Outbox.pending(), []);  // u2 sees neither the record nor what it says
+  assert.equal(await Outbox.othersWaiting(), 1);
+  assert.equal(db.stores.outbox.size, 1);
+  await db.put("meta", { key: "userId", value: "u1" });  // u1 signs in again: it goes
+  await Outbox.flush();
+  assert.deepEqual(requests.map((r) => [r.url, r.body.id]), [["/api/v1/visits", U("v1")]]);
+  assert.equal(db.stores.outbox.size, 0);
+});
+
+test("a refused record fixed by the user goes again with the same id and the corrected field", async () => {
+  await Outbox.enqueue({ id: U("c1"), kind: "customer.create", url: "/api/v1/customers",
+    body: { id: U("c1"), name: "李", phone: "1380000", consent: true } });
+  answer = () => ({ status: 422, body: { error: { code: "validation_failed", message: "bad",
+    fields: { phone: "11 digits" } } } });
+  await Outbox.flush();
+  answer = () => ({ status: 201 });
+  await Outbox.resend(U("c1"), { phone: "13800000000" });
+  const last = requests.at(-1);
+  assert.equal(last.url, "/api/v1/customers");
+  assert.deepEqual(last.body, { id: U("c1"), name: "李", phone: "13800000000", consent: true });
+  assert.deepEqual(await Outbox.rejected(), []);
+});
+
+test("accepted after the visit moved on: the server's notice is kept for the user", async () => {
+  await Outbox.enqueue(step(U("e1"), U("v1")));
+  answer = () => ({ status: 201, body: { notice: "meanwhile served" } });
+  await Outbox.flush();
+  assert.deepEqual(await Outbox.pending(), []);
+  const notices = await Outbox.notices();
+  assert.equal(notices.length, 1);
+  assert.equal(notices[0].message, "meanwhile served");
+  assert.equal(notices[0].userId, "u1");
+  await Outbox.dismissNotice(U("e1"));
+  assert.deepEqual(await Outbox.notices(), []);
+});
+
+test("a full phone gives up snapshots to keep the record; if even that fails the caller hears of it", async () => {
+  await db.put("snapshots", { key: "/api/v1/floor", data: {}, at: 1 });
+  const put = db.put;
+  const quota = () => Object.assign(new Error("full"), { name: "QuotaExceededError" });
+  db.put = async (store, value) => {
+    if (store === "outbox" && db.stores.snapshots.size) throw quota();
+    return put(store, value);
+  };
+  const record = await Outbox.enqueue(visit(U("v1")));
+  assert.equal(db.stores.snapshots.size, 0);
+  assert.ok(db.stores.outbox.has(record.id));
+
+  db.put = async (store, value) => { if (store === "outbox") throw quota(); return put(store, value); };
+  await assert.rejects(Outbox.enqueue(visit(U("v2"))), { name: "QuotaExceededError" });
+  assert.ok(db.stores.outbox.has(record.id));  // what was kept stays
 });
 
 test("a refused record sent again goes back in line and keeps its refusal if refused again", async () => {
@@ -159,4 +209,22 @@ test("a refused record sent again goes back in line and keeps its refusal if ref
   assert.deepEqual(await Outbox.rejected(), []);
   assert.deepEqual(await Outbox.pending(), []);
   assert.ok((await db.get("meta", "lastSyncAt")).value > 0);
+});
+
+test("a session that ended (token refused, then signed out) keeps the records waiting, never rejected", async () => {
+  await Outbox.enqueue(visit(U("v1")));
+  await Outbox.enqueue(visit(U("v2")));
+  answer = (url) => (url === "/api/v1/me" ? { status: 401, body: { error: { code: "unauthenticated" } } }
+    : { status: 400, body: { error: { code: "csrf_failed", message: "token" } } });
+  await Outbox.flush();
+  assert.deepEqual(await Outbox.rejected(), []);
+  assert.equal((await Outbox.pending()).length, 2);
+  assert.equal((await db.get("meta", "signedOut")).value, true);
+
+  // A token that stays refused even after a fresh one: tried later, still not the record's fault.
+  answer = (url) => (url === "/api/v1/me" ? { status: 200, body: { csrf_token: "new" } }
+    : { status: 400, body: { error: { code: "csrf_failed", message: "token" } } });
+  await Outbox.flush();
+  assert.deepEqual(await Outbox.rejected(), []);
+  assert.equal((await Outbox.pending()).length, 2);
 });
