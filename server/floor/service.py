@@ -176,8 +176,8 @@ def moved_on(visit: Visit, event: VisitEvent) -> str | None:
     tz = ZoneInfo(db.session.get(Branch, visit.branch_id).timezone)
     actor = db.session.get(User, last.actor_id) if last.actor_id else None
     by = (actor.display_name or actor.username) if actor else _("the queue machine")
-    return _("%(event)s for ticket %(ticket)s at %(time)s was recorded in its history; meanwhile %(by)s marked it "
-             "%(later)s at %(later_time)s, so it is now %(status)s.",
+    return _("Ticket %(ticket)s: “%(event)s” at %(time)s was recorded in its history; meanwhile %(by)s marked it "
+             "“%(later)s” at %(later_time)s, so it is now %(status)s.",
              event=EVENT_NAMES[event.type], ticket=visit.ticket, time=event.occurred_at.astimezone(tz).strftime("%H:%M"),
              by=by, later=EVENT_NAMES[last.type], later_time=last.occurred_at.astimezone(tz).strftime("%H:%M"),
              status=STATUS_NAMES[visit.status])

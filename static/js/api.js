@@ -42,6 +42,20 @@ export async function read(url) {
   }
 }
 
+/** Today's snapshots whose URL matches: what the phone can still show offline (e.g. customers opened today). */
+export async function snapshotsToday(pattern) {
+  const now = Date.now();
+  return (await DB.all("snapshots")).filter((s) => pattern.test(s.key) && sameBusinessDay(s.at, now));
+}
+
+/** Snapshots of an earlier business day are of no use and hold customers' (masked) data: gone at start. */
+export async function pruneSnapshots() {
+  const now = Date.now();
+  for (const snapshot of await DB.all("snapshots")) {
+    if (!sameBusinessDay(snapshot.at, now)) await DB.delete("snapshots", snapshot.key);
+  }
+}
+
 /** Queue a write and try to send it now; resolves with {record, sent, rejected, answer} (sent false = waits offline). */
 export async function write(kind, method, url, body, id, local) {
   const record = await Outbox.enqueue({ kind, method, url, body, id, local });

@@ -1,4 +1,5 @@
 /* Entry of the app shell: device state, tab navigation, the sync indicator and the outbox triggers. */
+import { pruneSnapshots } from "./api.js";
 import { age, t } from "./i18n.js";
 import { coalesce } from "./timing.js";
 import { notify } from "./toast.js";
@@ -71,6 +72,7 @@ async function renderStatus() {
 
 async function main() {
   await rememberSession();
+  await pruneSnapshots();
   // Ask the browser not to evict the outbox under storage pressure (granted silently to installed apps).
   navigator.storage?.persist?.().catch(() => {});
   initTabs();

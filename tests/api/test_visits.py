@@ -127,14 +127,15 @@ def test_a_step_synced_late_takes_its_place_by_when_it_happened(app, lobby):
     three minutes before, arrives afterwards: it belongs before the serving, and the history says so."""
     visit = arrive(lobby, arrived_at=ago(10))["visit"]
     url = f"{VISITS}/{visit['id']}/events"
-    assert lobby.post(url, {"type": "served", "occurred_at": ago(2)}).status_code == 201
-    late = lobby.post(url, {"type": "called", "occurred_at": ago(5)})
+    served_at, called_at = ago(2), ago(5)
+    assert lobby.post(url, {"type": "served", "occurred_at": served_at}).status_code == 201
+    late = lobby.post(url, {"type": "called", "occurred_at": called_at})
     assert late.status_code == 201, late.get_json()
     assert late.get_json()["visit"]["status"] == "done"
     # The phone is told what became of it, in the user's language, with who moved the visit on and when.
     notice = late.get_json()["notice"]
     tz = ZoneInfo("Asia/Shanghai")
-    called_at, served_at = (datetime.fromisoformat(t).astimezone(tz).strftime("%H:%M") for t in (ago(5), ago(2)))
+    called_at, served_at = (datetime.fromisoformat(t).astimezone(tz).strftime("%H:%M") for t in (called_at, served_at))
     me = lobby.get("/api/v1/me").get_json()["user"]
     assert notice == (f"票号 A001 于 {called_at} 的“已叫号”已记入其记录；其间{me['display_name'] or me['username']}"
                       f"于 {served_at} 将其标记为“已办结”，现为“已办结”。")

@@ -245,3 +245,36 @@ def test_new_customer_needs_consent_and_shows_the_servers_field_errors(live_serv
         customer = db.session.scalar(select(Customer).where(Customer.phone_last4 == "5670"))
         assert customer.family_name == "孙" and customer.consent_contact and not customer.consent_marketing
     expect(shell).to_have_url(re.compile(f"#customers/{customer.id}$"))
+
+
+def test_a_step_made_offline_after_the_queue_machine_moved_on_says_what_happened(live_server, shell):
+    from server.common.clock import utcnow
+    from server.floor.codes import EventType
+    from server.floor.service import record_machine_event
+
+    number = ticket()
+    shell.click("[data-open-arrival]")
+    log_arrival(shell, number, "Balance enquiry")
+    row = shell.locator(f".visit:has(.ticket:text-is('{number}'))")
+    row.wait_for()
+    wait_until(shell, SYNCED)
+    shell.context.set_offline(True)
+    row.locator("[data-action=called]").click()  # behind a pillar: kept on the phone
+    shell.wait_for_selector("[data-sync-status][data-state=pending]")
+    with live_server.app.app_context():  # meanwhile the queue machine reports the customer served
+        [visit] = visits_with_ticket(live_server, number)
+        record_machine_event(visit, EventType.SERVED, utcnow())
+        db.session.commit()
+
+    shell.context.set_offline(False)
+    expect(shell.locator("#toast")).to_contain_text(
+        f"Ticket {number}: “called” at ")
+    expect(shell.locator("#toast")).to_contain_text("meanwhile the queue machine marked it “served” at ")
+    shell.click("[data-tab=more]")
+    notice = shell.locator("[data-notices-list] li")
+    expect(notice).to_contain_text("so it is now served.")
+    notice.locator("button:has-text('OK')").click()
+    expect(shell.locator("[data-notices-list] li")).to_have_count(0)
+    expect(shell.locator("[data-notices-title]")).to_be_hidden()
+    [visit] = visits_with_ticket(live_server, number)
+    assert visit.status.value == "done" and visit.called_at is not None  # both steps kept, in their order

@@ -1,6 +1,6 @@
 /* Customers: one search box (debounced), the customer card with the greeting by branch local time, the
    audited reveal of a full number (never stored on the phone), and a quick "new customer" with consent. */
-import { newId, read, write } from "../api.js";
+import { newId, read, snapshotsToday, write } from "../api.js";
 import { el, fieldErrors, lang, meta } from "../dom.js";
 import { age, t } from "../i18n.js";
 import { openArrival } from "./arrival.js";
@@ -57,9 +57,9 @@ async function search(query) {
   results.replaceChildren(...customers.map(resultItem));
 }
 
+/** Customers opened today on this phone (their masked card, as the server gave it). */
 async function openedEarlier() {
-  const snapshots = await DB.all("snapshots");
-  return snapshots.filter((s) => /^\/api\/v1\/customers\/[0-9a-f-]{36}$/.test(s.key)).map((s) => s.data.customer);
+  return (await snapshotsToday(/^\/api\/v1\/customers\/[0-9a-f-]{36}$/)).map((s) => s.data.customer);
 }
 
 function resultItem(customer) {

@@ -349,14 +349,23 @@ export function initReferrals() {
   root = document.querySelector("[data-referrals]");
   window.addEventListener("hashchange", route);
   if (!root) return;
+  // The open referrals are part of what the phone shows offline, even if this tab was never opened online:
+  // read at start and after each change, shown or not, so that the snapshot is today's.
+  const keepSnapshot = () => read(`/api/v1/referrals?box=${root.dataset.box}`).catch(() => {});
+  const changed = () => {
+    const shown = !root.closest("[data-screen]").hidden;
+    if (shown) refresh();
+    if (!shown || openId) keepSnapshot();  // the list is not what refresh() reads
+  };
   document.addEventListener("lobbypad:notification", (event) => {
-    if ((event.detail.kind || "").startsWith("referral.")) refresh();
+    if ((event.detail.kind || "").startsWith("referral.")) changed();
   });
   // A step sent from elsewhere (the notification's Accept in the service worker, a retry) shows at once.
-  const refreshSoon = coalesce(refresh);
+  const changedSoon = coalesce(changed);
   self.LobbypadOutbox.onChange((event) => {
-    if (event.type === "sent" && (event.kind || "").startsWith("referral.")) refreshSoon();
+    if (event.type === "sent" && (event.kind || "").startsWith("referral.")) changedSoon();
   });
   setInterval(refresh, POLL_MS);
   route();
+  keepSnapshot();
 }
