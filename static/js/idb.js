@@ -22,7 +22,7 @@
       }
       // falls through
       case 1: {
-        db.createObjectStore("notices", { keyPath: "id" });
+        if (!db.objectStoreNames.contains("notices")) db.createObjectStore("notices", { keyPath: "id" });
         // Version 1 wrote some records without their author: they are the signed-in user's.
         tx.objectStore("meta").get("userId").onsuccess = (event) => {
           const owner = event.target.result && event.target.result.value;
@@ -43,22 +43,34 @@
   let opening = null;
 
   function open() {
-    if (!opening) {
-      opening = new Promise((resolve, reject) => {
-        const req = indexedDB.open(NAME, VERSION);
-        req.onupgradeneeded = (event) => upgrade(req.result, event.oldVersion, req.transaction);
-        req.onsuccess = () => {
-          const db = req.result;
-          db.onversionchange = () => { db.close(); opening = null; };
-          resolve(db);
-        };
-        req.onerror = () => { opening = null; reject(req.error); };
-        // "blocked": an older version's page or worker still has it open; it closes on versionchange, and
-        // this request then goes on by itself.
-        req.onblocked = () => console.warn("IndexedDB upgrade waits for an older version to close it");
-      });
-    }
+    if (!opening) opening = openVersion(VERSION);
     return opening;
+  }
+
+  // Migrations only ever add (stores, indexes, fields), so code of an older version that is still running
+  // (the page before it reloads into a new service worker's version) can go on with a newer database: when
+  // it finds one ("VersionError"), it opens it as it is rather than fail to save the user's record.
+  function openVersion(version) {
+    return new Promise((resolve, reject) => {
+      const req = version ? indexedDB.open(NAME, version) : indexedDB.open(NAME);
+      req.onupgradeneeded = (event) => upgrade(req.result, event.oldVersion, req.transaction);
+      req.onsuccess = () => {
+        const db = req.result;
+        db.onversionchange = () => { db.close(); opening = null; };
+        resolve(db);
+      };
+      req.onerror = () => {
+        if (version && req.error && req.error.name === "VersionError") {
+          openVersion(null).then(resolve, reject);
+          return;
+        }
+        opening = null;
+        reject(req.error);
+      };
+      // "blocked": an older version's page or worker still has it open; it closes on versionchange, and
+      // this request then goes on by itself.
+      req.onblocked = () => console.warn("IndexedDB upgrade waits for an older version to close it");
+    });
   }
 
   function done(req) {

@@ -292,3 +292,18 @@ def test_records_of_the_previous_app_version_survive_the_database_upgrade(live_s
         open.onsuccess = () => { resolve([open.result.version, Array.from(open.result.objectStoreNames)]); open.result.close(); };
     })""")
     assert version == 2 and "notices" in stores
+
+
+def test_a_page_of_the_older_version_still_saves_after_a_newer_one_upgraded_the_database(live_server, shell, staff):
+    """A new version's service worker upgrades IndexedDB (to a schema this page does not know) before the page
+    has reloaded into it: the page's next record is still saved and sent, not lost to a VersionError."""
+    shell.evaluate("""() => new Promise((resolve, reject) => {
+        const open = indexedDB.open('lobbypad', 3);
+        open.onupgradeneeded = () => open.result.createObjectStore('added_by_version_3', {keyPath: 'id'});
+        open.onsuccess = () => { open.result.close(); resolve(); };
+        open.onerror = () => reject(open.error);
+    })""")
+    shell.click("[data-tab=more]")
+    add_note(shell, "written by the page of version 2")
+    shell.wait_for_selector("#worklog-feedback:text('Saved')")
+    assert [e.body for e in entries_of(live_server, staff[0])] == ["written by the page of version 2"]
