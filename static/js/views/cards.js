@@ -2,7 +2,7 @@
    recording a batch the branch received. */
 import { newId, read, write } from "../api.js";
 import { el, lang, meta } from "../dom.js";
-import { t } from "../i18n.js";
+import { age, t } from "../i18n.js";
 import { notify } from "../toast.js";
 
 const STOCK_URL = "/api/v1/cards/stock";
@@ -18,6 +18,9 @@ async function render() {
     return;
   }
   const { data } = result;
+  const ageLine = document.querySelector("[data-cards-age]");
+  ageLine.hidden = !result.fromSnapshot;
+  ageLine.textContent = result.fromSnapshot ? t("offline_since", { age: age(Date.now() - result.at) }) : "";
   batches.replaceChildren(...data.batches.map((b) => el("li", "list-item", t("cards.batch_line", {
     first: b.first_serial, last: b.last_serial, remaining: b.remaining, size: b.size,
   }))));
