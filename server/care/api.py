@@ -53,6 +53,14 @@ def skip(task_id: str):
     return _one(service.skip(current_user, task_id, parse_json(SkipIn)))
 
 
+@bp.post("/<task_id>/take")
+@require_roles(Role.LOBBY_MANAGER)
+@transactional
+def take(task_id: str):
+    """"I'll take it": the task becomes mine (409 task_taken when a colleague already has it)."""
+    return _one(service.take(current_user, task_id))
+
+
 @bp.get("/today")
 @require_roles(Role.SUPERVISOR, Role.LOBBY_MANAGER)
 def today():

@@ -173,7 +173,8 @@ def _claim(candidates, condition, values: dict) -> list[str]:
 def _load(ids: list[str]) -> list[CareTask]:
     if not ids:
         return []
-    return list(db.session.scalars(select(CareTask).options(selectinload(CareTask.visit).selectinload(Visit.customer))
+    return list(db.session.scalars(select(CareTask).options(selectinload(CareTask.visit).selectinload(Visit.customer),
+                                                            selectinload(CareTask.assignee))
                                    .where(CareTask.id.in_(ids)).order_by(CareTask.due_at)
                                    .execution_options(populate_existing=True)))
 
@@ -281,7 +282,15 @@ def _floor_messages(task: CareTask, now: datetime, scope: _Scope) -> list[Messag
     return [_message(user, task, PUSH_KINDS[task.kind], lambda: wording(task, now, ahead),
                      f"care:{task.id}:{task.reminders}:{user.id}",
                      url="/#tasks" if user.role == Role.LOBBY_MANAGER else "/#dashboard")
-            for user in scope.staff[task.branch_id]]
+            for user in _told(task, scope)]
+
+
+def _told(task: CareTask, scope: _Scope) -> list[User]:
+    """Whoever took the task, while on duty; otherwise the branch's floor staff."""
+    taker = task.assignee
+    if taker is not None and taker.active and taker.on_duty:
+        return [taker]
+    return scope.staff[task.branch_id]
 
 
 def _message(recipient: User, task: CareTask, kind: str, text: Callable[[], tuple[str, str]], dedupe_key: str,

@@ -93,6 +93,7 @@ def task_out(task: CareTask, now: datetime, ahead: int) -> dict:
         "opened_at": _iso(task.opened_at),
         "reminders": task.reminders,
         "assignee_id": task.assignee_id,
+        "assignee": {"id": task.assignee.id, "display_name": task.assignee.display_name} if task.assignee else None,
         "done_at": _iso(task.done_at),
         "done_by": {"id": task.done_by.id, "display_name": task.done_by.display_name} if task.done_by else None,
         "actions": list(task.actions or []),

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from server.auth.models import User
+from server.branches.models import touch_floor
 from server.care import scheduling
 from server.care.labels import ACTION_NAMES, STATUS_NAMES
 from server.care.models import ACTIONS_BY_KIND, CareAction, CareKind, CareStatus, CareTask, SkipReason
@@ -88,6 +89,23 @@ def skip(actor: User, task_id: str, data: SkipIn) -> CareTask:
     return task
 
 
+def take(actor: User, task_id: str) -> CareTask:
+    """"I'll take it": the task is this lobby manager's; its reminders now go to them alone, and the other
+    phones show who is on it (two people do not walk to the same customer). Taking it again changes nothing."""
+    task = _locked(actor, task_id)
+    if task.status != CareStatus.OPEN:
+        by = task.done_by.display_name if task.done_by else _("the system")
+        raise Conflict(_("Already %(status)s by %(name)s.", status=_status(task), name=by), code="task_closed",
+                       details={"status": task.status.value})
+    if task.assignee_id not in (None, actor.id):
+        raise Conflict(_("%(name)s is already on it.", name=task.assignee.display_name), code="task_taken",
+                       details={"assignee_id": task.assignee_id})
+    if task.assignee_id is None:
+        task.assignee = actor
+        touch_floor(task.branch_id)
+    return task
+
+
 def _status(task: CareTask) -> str:
     return str(STATUS_NAMES[task.status])
 
@@ -103,6 +121,7 @@ def list_tasks(actor: User, state: str, now: datetime) -> list[CareTask]:
     stmt = (select(CareTask).options(selectinload(CareTask.visit).selectinload(Visit.customer),
                                      selectinload(CareTask.done_by))
             .where(CareTask.branch_id == actor.branch_id, CareTask.due_at >= day_start - scheduling.STALE_AFTER))
+    stmt = stmt.options(selectinload(CareTask.assignee))
     if state == "open":
         stmt = stmt.where(CareTask.status == CareStatus.OPEN).order_by(CareTask.due_at)
     else:

@@ -135,6 +135,42 @@ def test_care_given_closes_the_task_on_the_board_and_in_the_list(app, staff):
     assert row["care_tasks"] == [] and row["care_given_at"] == closed["done_at"]
 
 
+def test_the_lobby_manager_who_takes_a_task_alone_gets_its_reminders(app, staff, push):
+    visit = arrive(staff.lobby, 16)
+    [task] = open_tasks(staff.lobby)
+    deliver(app)
+    push.wait_for(2)  # the first push went to both lobby managers on duty
+
+    taken = staff.lobby.post(f"/api/v1/care-tasks/{task['id']}/take", {})
+    assert taken.status_code == 200
+    assert taken.get_json()["task"]["assignee"]["id"] == staff.people["lobby"].id
+    assert staff.lobby.post(f"/api/v1/care-tasks/{task['id']}/take", {}).status_code == 200  # sent twice: same
+    error = assert_error(staff.lobby_en.post(f"/api/v1/care-tasks/{task['id']}/take", {}), 409, "task_taken")
+    assert error["details"] == {"assignee_id": staff.people["lobby"].id}
+    assert [t["assignee"]["id"] for t in open_tasks(staff.lobby_en)] == [staff.people["lobby"].id]
+
+    # Ten minutes on, still waiting: the reminder goes to whoever took it, not to the colleague.
+    assert run_sweeps_once(app, utcnow() + timedelta(minutes=11))["care"] == 1
+    deliver(app)
+    reminders = push.wait_for(3)[2:]
+    assert [(r.device, r.payload["tag"]) for r in reminders] == [("lobby", f"care-wait_care-{visit['id']}")]
+
+    # Off duty, they no longer hold it alone: the next reminder goes to whoever is on the floor.
+    assert staff.lobby.put("/api/v1/me/duty", {"on_duty": False}).status_code == 200
+    run_sweeps_once(app, utcnow() + timedelta(minutes=21))
+    deliver(app)
+    later = push.wait_for(5)[3:]  # by now the wait is past twice the tolerance: the supervisor is told too
+    assert sorted((r.device, r.payload["kind"]) for r in later) == [("lobby-en", "wait.care"), ("supervisor", "wait.long")]
+
+
+def test_only_lobby_managers_take_tasks_and_not_closed_ones(app, staff):
+    arrive(staff.lobby, 16)
+    [task] = open_tasks(staff.lobby)
+    assert_error(staff.supervisor.post(f"/api/v1/care-tasks/{task['id']}/take", {}), 403, "forbidden")
+    staff.lobby.post(f"/api/v1/care-tasks/{task['id']}/done", {"actions": ["water"]})
+    assert_error(staff.lobby.post(f"/api/v1/care-tasks/{task['id']}/take", {}), 409, "task_closed")
+
+
 def test_second_triage_from_the_task_moves_the_customer(app, staff):
     visit = arrive(staff.lobby, 16)
     [task] = open_tasks(staff.lobby)

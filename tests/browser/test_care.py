@@ -151,3 +151,30 @@ def test_the_supervisor_sees_todays_care_and_who_was_missed(live_server, new_con
     assert int(board.locator("[data-figure=open]").inner_text()) >= 1
     board.locator(f".task:has(.ticket:text-is('{waiting}'))").wait_for()  # open tasks, with the same sheet
     assert serious(Axe().run(page)) == [], "dashboard"
+
+
+def test_one_lobby_manager_takes_a_task_and_the_other_phone_shows_who_is_on_it(live_server, new_context, sign_in,
+                                                                              staff, new_staff):
+    no_open_tasks(live_server)
+    colleague = new_staff()
+    phones = []
+    for who in (staff, colleague):
+        page = new_context().new_page()
+        sign_in(page, *who)
+        page.click("[data-tab=tasks]")
+        phones.append(page)
+    mine, theirs = phones
+    _visit_id, ticket = arrive(live_server, 16)
+    for page in phones:
+        page.evaluate("() => window.dispatchEvent(new Event('online'))")  # read the list now
+        page.locator(f".task:has(.ticket:text-is('{ticket}')) [data-task-action=take]").wait_for()
+
+    mine.locator(f".task:has(.ticket:text-is('{ticket}')) [data-task-action=take]").click()
+    mine.wait_for_selector(f"#toast:has-text('{ticket} is yours: reminders now come to you alone')")
+    mine.locator(f".task:has(.ticket:text-is('{ticket}')) .task-taker:text-is('You are on it')").wait_for()
+
+    theirs.evaluate("() => window.dispatchEvent(new Event('online'))")
+    item = theirs.locator(f".task:has(.ticket:text-is('{ticket}'))")
+    item.locator(".task-taker", has_text=re.compile(r"^王芳 \d+ is on it$")).wait_for()
+    assert item.locator("[data-task-action=take]").count() == 0
+    assert item.locator("[data-task-action=care]").count() == 1  # anyone may still record the care

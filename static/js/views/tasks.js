@@ -1,10 +1,11 @@
 /* Care due now: the lobby manager's Tasks tab and the supervisor's dashboard list. Read through the client
    data module (so the last list shows offline, with its age); care recorded on this phone and not yet
    synced shows as saved here at once. */
-import { read } from "../api.js";
-import { el } from "../dom.js";
+import { newId, read, write } from "../api.js";
+import { el, meta } from "../dom.js";
 import { age, t } from "../i18n.js";
 import { coalesce } from "../timing.js";
+import { notify } from "../toast.js";
 import { catalog, openCare } from "./care.js";
 
 const Outbox = self.LobbypadOutbox;
@@ -15,6 +16,7 @@ const CARE_KINDS = /^(care\.|wait\.|escort\.)/;
 let tasks = [];
 let snapshotAt = null;
 let loaded = false;
+const taking = new Set();  // tasks this phone is taking right now (the outbox holds those taken offline)
 
 async function refresh() {
   try {
@@ -33,7 +35,7 @@ function dueText(task) {
   return late < 60000 ? t("care.due_now") : t("care.due_ago", { age: age(late) });
 }
 
-function item(task, closing) {
+function item(task, closing, takenHere) {
   const li = el("li", `task task-${task.kind}`);
   li.dataset.id = task.id;
   const head = el("div", "task-head");
@@ -48,21 +50,51 @@ function item(task, closing) {
     li.append(el("p", "badge badge-unsynced", `${t("saved_offline")}`));
     return li;
   }
+  const mine = (task.assignee && task.assignee.id === meta("user")) || takenHere;
+  if (task.assignee || takenHere) {
+    li.append(el("p", "task-taker", mine ? t("care.yours") : t("care.taken_by", { name: task.assignee.display_name })));
+  }
+  const actions = el("div", "row-actions");
+  if (!task.assignee && !takenHere && meta("role") === "lobby_manager") {
+    const take = el("button", "button small", t("care.take"));
+    take.type = "button";
+    take.dataset.taskAction = "take";
+    take.setAttribute("aria-label", `${t("care.take")} ${task.visit.ticket}`);
+    actions.append(take);
+  }
   const button = el("button", "button primary small", t("care.record"));
   button.type = "button";
   button.dataset.taskAction = "care";
   button.setAttribute("aria-label", `${t("care.record")} ${task.visit.ticket} ${catalog.kinds[task.kind] || ""}`);
-  li.append(button);
+  actions.append(button);
+  li.append(actions);
   return li;
+}
+
+/** "I'll take it": saved on the phone first like every write; a colleague who was quicker is named. */
+async function take(task) {
+  taking.add(task.id);
+  await render();
+  const result = await write("care.take", "POST", `/api/v1/care-tasks/${task.id}/take`, {}, newId(), { taskId: task.id });
+  taking.delete(task.id);
+  if (result.rejected) {
+    notify(result.rejected.error.message);
+    await Outbox.dismissRejected(result.record.id);  // nothing of the user's is lost: the task is someone else's
+  } else {
+    notify(result.sent ? t("care.taken", { ticket: task.visit.ticket }) : t("saved_offline"));
+    if (result.answer) tasks = tasks.map((x) => (x.id === task.id ? result.answer.task : x));
+  }
+  await render();
 }
 
 async function render() {
   const pending = await Outbox.pending();
   const closing = new Set(pending.filter((r) => r.kind === "care.done" || r.kind === "care.skip")
     .map((r) => r.local && r.local.taskId));
+  const takenHere = new Set([...taking, ...pending.filter((r) => r.kind === "care.take").map((r) => r.local.taskId)]);
   for (const box of document.querySelectorAll("[data-tasks]")) {
     const list = box.querySelector("[data-task-list]");
-    list.replaceChildren(...tasks.map((task) => item(task, closing.has(task.id))));
+    list.replaceChildren(...tasks.map((task) => item(task, closing.has(task.id), takenHere.has(task.id))));
     box.querySelector("[data-tasks-status]").textContent = loaded ? "" : t("loading");
     box.querySelector("[data-tasks-empty]").hidden = !loaded || tasks.length > 0;
     const ageLine = box.querySelector("[data-tasks-age]");
@@ -78,10 +110,12 @@ export function refreshTasks() {
 export function initTasks() {
   if (!document.querySelector("[data-tasks]")) return;
   document.addEventListener("click", (event) => {
-    const button = event.target.closest("[data-task-action=care]");
+    const button = event.target.closest("[data-task-action]");
     if (!button) return;
     const task = tasks.find((candidate) => candidate.id === button.closest("[data-id]").dataset.id);
-    if (task) openCare({ task, visitId: task.visit.id, ticket: task.visit.ticket, line: task.title });
+    if (!task) return;
+    if (button.dataset.taskAction === "take") take(task);
+    else openCare({ task, visitId: task.visit.id, ticket: task.visit.ticket, line: task.title });
   });
   const refreshSoon = coalesce(refresh);
   Outbox.onChange((event) => {
