@@ -135,6 +135,10 @@ def place(visit: Visit, kind: EventType, *, when: datetime, actor: User | None, 
                                  .order_by(VisitEvent.occurred_at))
     _replay(visit, [*earlier, event, *later], event)
     touch_floor(visit.branch_id)
+    # What the step means for care holds even when it arrives late (care given closes the waiting-care
+    # task); only a serving already followed by the escort out raises nothing (they have been seen off).
+    if not (kind == EventType.SERVED and any(step.type == EventType.ESCORTED for step in later)):
+        care.visit_changed(visit, kind, when, actor, note, db.session.get(Branch, visit.branch_id).settings, utcnow())
     return event
 
 

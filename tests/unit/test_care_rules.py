@@ -18,7 +18,7 @@ from server.common.types import new_id
 from server.customers.models import Tier
 from server.extensions import db
 from server.floor import service as floor
-from server.floor.codes import BusinessType, EventType, Flag, VisitSource
+from server.floor.codes import BusinessType, Channel, EventType, Flag, VisitSource
 from server.notifications.models import Notification
 
 MIN = timedelta(minutes=1)
@@ -224,6 +224,29 @@ def test_a_vip_served_is_seen_off_and_one_who_left_is_not(lobby):
     assert [(t.visit_id, t.due_at) for t in see_off] == [(served.id, lobby.t0 + 8 * MIN)]
     # The lounge task of the VIPs closed with their visits.
     assert {t.status for t in lobby.tasks() if t.kind == CareKind.VIP_LOUNGE} == {CareStatus.SKIPPED}
+
+
+def test_care_given_offline_that_arrives_after_a_later_step_still_closes_the_task(lobby):
+    """Care given at 17 min on a phone offline; another phone moved the customer to the counter at 18 min
+    before it arrived: the care still closes the waiting-care task, at the time it was given."""
+    visit = lobby.arrive()
+    lobby.sweep(16 * MIN)
+    floor.record_step(visit, EventType.REROUTED, when=lobby.t0 + 18 * MIN, actor=None, channel=Channel.COUNTER)
+    db.session.commit()
+    lobby.step(visit, EventType.CARE, 17 * MIN, actor="onduty")
+    [task] = [t for t in lobby.tasks(visit) if t.round == 1]
+    assert (task.status, task.done_at) == (CareStatus.DONE, lobby.t0 + 17 * MIN)
+
+
+def test_a_vip_served_step_that_arrives_after_the_escort_out_raises_no_see_off(lobby):
+    """Phone A marked the VIP served offline at 5 min; phone B recorded the escort to the car at 8 min before
+    A's step arrived: they have been seen off, so nobody is asked to see them off again."""
+    visit = lobby.arrive(tier=Tier.VIP)
+    lobby.step(visit, EventType.SERVING, 2 * MIN, actor="onduty")
+    lobby.step(visit, EventType.ESCORTED, 8 * MIN, actor="onduty.en")
+    lobby.step(visit, EventType.SERVED, 5 * MIN, actor="onduty")
+    assert [t for t in lobby.tasks(visit) if t.kind == CareKind.VIP_SEE_OFF] == []
+    assert [title for _who, title in lobby.told("care.accompany") if "送别" in title or "See off" in title] == []
 
 
 @pytest.mark.parametrize(("business", "amount", "escort"), [
