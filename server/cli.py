@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import random
 import signal
@@ -186,4 +187,5 @@ def register_cli(app: Flask) -> None:
         stop = threading.Event()
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: stop.set())
+        gc.freeze()  # the app's own objects live as long as the worker: its collections need not walk them
         run_forever(current_app._get_current_object(), stop)

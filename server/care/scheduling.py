@@ -296,12 +296,15 @@ def _told(task: CareTask, scope: _Scope) -> list[User]:
 def _message(recipient: User, task: CareTask, kind: str, text: Callable[[], tuple[str, str]], dedupe_key: str,
              url: str) -> Message:
     """A notification about the task, worded in the recipient's language (and in Chinese for the group)."""
-    with in_language("zh"):  # the branch's Enterprise WeChat group reads Chinese
-        group_title, group_body = text()
+    def group_text() -> str:
+        with in_language("zh"):  # the branch's Enterprise WeChat group reads Chinese
+            group_title, group_body = text()
+        return f"{recipient.display_name}: {group_title}\n{group_body}"
+
     with in_language(recipient.preferred_locale or "zh"):
         title, body = text()
     return Message(recipient, kind, title, body, url, ("care_task", task.id), dedupe_key, tag=task.tag,
-                   group_text=f"{recipient.display_name}: {group_title}\n{group_body}")
+                   group_text=group_text)
 
 
 def ahead_counts(visits: list[Visit], branches: dict[str, Branch] | None = None) -> dict[str, int]:

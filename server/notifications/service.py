@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -55,7 +56,9 @@ class Message:
     dedupe_key: str
     tag: str | None = None
     actions: list[dict] | None = None
-    group_text: str | None = None
+    # The branch group's text (Enterprise WeChat); a function when wording it costs something, so that it is
+    # worded only for branches that post to a group.
+    group_text: str | Callable[[], str] | None = None
 
 
 def notify(recipient: User, kind: str, *, title: str, body: str, url: str, ref: tuple[str, str],
@@ -102,17 +105,19 @@ def _queue(message: Message, branch: Branch | None, subscription_ids: list[str])
                "tag": message.tag or f"{ref_type}-{ref_id}", "ref": {"type": ref_type, "id": ref_id},
                "renotify": spec.renotify, "actions": message.actions or []}
     channels = branch.settings.notification_channels if branch else ("webpush", "live")
+    to_group = bool(Channel.WECOM in channels and message.group_text and branch.wecom_webhook_cipher)
+    group_text = message.group_text() if to_group and callable(message.group_text) else message.group_text
     notification = Notification(id=new_id(), branch_id=recipient.branch_id, recipient_id=recipient.id,
                                 kind=message.kind, payload=payload, dedupe_key=message.dedupe_key,
                                 urgency=spec.urgency, ttl_seconds=spec.ttl_seconds, ref_type=ref_type, ref_id=ref_id,
-                                group_text=message.group_text)
+                                group_text=group_text if to_group else None)
     db.session.add(notification)
     if Channel.WEBPUSH in channels:
         for subscription_id in subscription_ids:
             db.session.add(Delivery(notification_id=notification.id, channel=Channel.WEBPUSH, target=subscription_id))
     if Channel.LIVE in channels:
         db.session.add(Delivery(notification_id=notification.id, channel=Channel.LIVE, target=LIVE_TARGET))
-    if Channel.WECOM in channels and message.group_text and branch.wecom_webhook_cipher:
+    if to_group:
         db.session.add(Delivery(notification_id=notification.id, channel=Channel.WECOM, target=GROUP_TARGET))
     return notification
 

@@ -112,6 +112,21 @@ def test_waiting_care_opens_at_the_tolerance_not_a_second_before(lobby):
     assert lobby.sweep(15 * MIN + 10 * SEC) == 0  # opened once
 
 
+def test_the_branch_group_reads_chinese_and_only_branches_with_a_group_word_it(app, lobby):
+    lobby.arrive()
+    lobby.sweep(15 * MIN)
+    assert {n.group_text for n in db.session.scalars(select(Notification))} == {None}  # no group: not worded
+
+    app.config.update(WECOM_ALLOWED_ORIGINS=("https://robot.test",))
+    branches.set_wecom_webhook(lobby.branch, "https://robot.test/cgi-bin/webhook/send?key=k")
+    lobby.settings(notification_channels=["webpush", "live", "wecom"])
+    lobby.sweep(25 * MIN)  # the first reminder
+    texts = sorted(n.group_text for n in db.session.scalars(
+        select(Notification).where(Notification.kind == "wait.care", Notification.group_text.is_not(None))))
+    assert [t.split("\n")[0] for t in texts] == ["onduty.en: 仍在等待：A001 存款 已等 25 分钟，前面 0 位",
+                                                  "onduty: 仍在等待：A001 存款 已等 25 分钟，前面 0 位"]
+
+
 def test_people_ahead_in_the_same_channel_are_counted(lobby):
     lobby.arrive()
     lobby.arrive(MIN)
