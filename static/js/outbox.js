@@ -128,9 +128,12 @@
     await flush();
   }
 
-  /** A record about another record (its URL names it): e.g. a visit's step and the arrival itself. */
+  /** A record about another record (its URL or body names it): a visit's step and the arrival itself, a
+      referral and the customer it is for. */
   function dependsOn(record, ids) {
-    for (const id of ids) if (record.url.includes(id)) return true;
+    if (!ids.size) return false;
+    const about = record.url + (record.body === undefined ? "" : JSON.stringify(record.body));
+    for (const id of ids) if (id !== record.id && about.includes(id)) return true;
     return false;
   }
 

@@ -228,3 +228,13 @@ test("a session that ended (token refused, then signed out) keeps the records wa
   assert.deepEqual(await Outbox.rejected(), []);
   assert.equal((await Outbox.pending()).length, 2);
 });
+
+test("a record whose body names one that did not go (a referral for a new customer) waits for it", async () => {
+  await Outbox.enqueue({ id: U("c1"), kind: "customer.create", url: "/api/v1/customers", body: { id: U("c1") } });
+  await Outbox.enqueue({ id: U("r1"), kind: "referral.create", url: "/api/v1/referrals",
+    body: { id: U("r1"), customer_id: U("c1") } });
+  answer = (url, body) => batchOf(body, [429, 422]);  // the customer is put off; so the referral is refused
+  await Outbox.flush();
+  assert.deepEqual(await Outbox.rejected(), []);
+  assert.deepEqual((await Outbox.pending()).map((r) => r.id), [U("c1"), U("r1")]);
+});
