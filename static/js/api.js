@@ -13,6 +13,15 @@ function sameBusinessDay(a, b) {
   return BRANCH_DAY.format(a) === BRANCH_DAY.format(b);
 }
 
+/** A snapshot is a copy of what the server has: a phone too full to keep it still shows the fresh answer. */
+async function keep(snapshot, userId) {
+  try {
+    await DB.putForUser("snapshots", snapshot, userId);
+  } catch (error) {
+    console.warn("snapshot not kept", error && error.name);
+  }
+}
+
 /** {data, fromSnapshot, at}; throws only when there is neither network nor snapshot. */
 export async function read(url) {
   const owner = await DB.get("meta", "userId");
@@ -24,13 +33,13 @@ export async function read(url) {
     const response = await fetch(url, { credentials: "same-origin", signal: controller.signal, headers });
     const at = Date.now();
     if (response.status === 304 && known) {
-      if (owner) await DB.putForUser("snapshots", { ...known, at }, owner.value);
+      if (owner) await keep({ ...known, at }, owner.value);
       return { data: known.data, fromSnapshot: false, at, unchanged: true };
     }
     if (!response.ok) throw Object.assign(new Error(`HTTP ${response.status}`), { status: response.status });
     const data = await response.json();
     // A read that finishes after sign-out wiped the device must not leave the user's data behind.
-    if (owner) await DB.putForUser("snapshots", { key: url, data, at, etag: response.headers.get("ETag") }, owner.value);
+    if (owner) await keep({ key: url, data, at, etag: response.headers.get("ETag") }, owner.value);
     return { data, fromSnapshot: false, at };
   } catch (error) {
     const snapshot = await DB.get("snapshots", url);

@@ -80,15 +80,21 @@
     });
   }
 
+  /** A transaction settles its promise when it commits, and also when it fails or is aborted (a full disk
+      aborts it with QuotaExceededError): a caller never waits forever. */
+  function ending(tx, committed, reject) {
+    tx.oncomplete = committed;
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error || new DOMException("The transaction was aborted.", "AbortError"));
+  }
+
   async function run(storeName, mode, fn) {
     const db = await open();
     return new Promise((resolve, reject) => {
       const tx = db.transaction(storeName, mode);
       let result;
       Promise.resolve(fn(tx.objectStore(storeName), tx)).then((r) => { result = r; }, reject);
-      tx.oncomplete = () => resolve(result);
-      tx.onerror = () => reject(tx.error);
-      tx.onabort = () => reject(tx.error || new Error("transaction aborted"));
+      ending(tx, () => resolve(result), reject);
     });
   }
 
@@ -112,8 +118,7 @@
           tx.objectStore(from).delete(key);
           tx.objectStore(to).put(value);
         };
-        tx.oncomplete = () => resolve(moved);
-        tx.onerror = () => reject(tx.error);
+        ending(tx, () => resolve(moved), reject);
       });
     },
     /** Replace a record only if it is still there (same reason as move). */
@@ -128,8 +133,7 @@
           replaced = true;
           objects.put(value);
         };
-        tx.oncomplete = () => resolve(replaced);
-        tx.onerror = () => reject(tx.error);
+        ending(tx, () => resolve(replaced), reject);
       });
     },
     /** Put a value only while `userId` is still the signed-in user, atomically with sign-out's wipe. */
@@ -141,8 +145,7 @@
           const owner = event.target.result;
           if (owner && owner.value === userId) tx.objectStore(store).put(value);
         };
-        tx.oncomplete = () => resolve();
-        tx.onerror = () => reject(tx.error);
+        ending(tx, () => resolve(), reject);
       });
     },
     /** Sign-out: forget everything this user had on the device (the shell's cache stays). Records of
@@ -164,8 +167,7 @@
             cursor.continue();
           };
         }
-        tx.oncomplete = () => resolve();
-        tx.onerror = () => reject(tx.error);
+        ending(tx, () => resolve(), reject);
       });
     },
   };

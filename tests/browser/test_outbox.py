@@ -307,3 +307,26 @@ def test_a_page_of_the_older_version_still_saves_after_a_newer_one_upgraded_the_
     add_note(shell, "written by the page of version 2")
     shell.wait_for_selector("#worklog-feedback:text('Saved')")
     assert [e.body for e in entries_of(live_server, staff[0])] == ["written by the page of version 2"]
+
+
+def test_a_full_phone_gives_up_its_snapshots_to_keep_the_record_and_still_shows_fresh_data(live_server, shell, staff):
+    shell.click("[data-tab=more]")
+    wait_until(shell, "(await LobbypadDB.count('snapshots')) > 0")
+    # The phone's storage is full: nothing more fits in the snapshots, and the record fits only once room is made.
+    shell.evaluate("""() => {
+        const put = IDBObjectStore.prototype.put;
+        let outboxRefusals = 1;
+        IDBObjectStore.prototype.put = function (value, key) {
+            if (this.name === 'snapshots' || (this.name === 'outbox' && outboxRefusals-- > 0)) {
+                throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+            }
+            return put.call(this, value, key);
+        };
+    }""")
+    add_note(shell, "written on a full phone")
+    shell.wait_for_selector("#worklog-feedback:text('Saved')")
+    # The list is read afresh and shown, though the phone cannot keep a copy of it.
+    shell.wait_for_selector("[data-worklog-list] li:has-text('written on a full phone')")
+    assert shell.locator("[data-worklog-age]").is_hidden()
+    assert shell.evaluate("() => LobbypadDB.count('snapshots')") == 0
+    assert [e.body for e in entries_of(live_server, staff[0])] == ["written on a full phone"]
