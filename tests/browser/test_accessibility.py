@@ -47,3 +47,20 @@ def test_care_screens_and_sheet(live_server, shell):
     shell.locator("[data-screen=tasks] [data-task-action=care]").first.click()
     shell.locator("[data-care-dialog] [data-care-skip] summary").click()
     assert serious(Axe().run(shell)) == [], "care sheet"
+
+
+def test_sync_panel_with_a_refused_record_and_the_sign_out_warning(shell):
+    shell.click("[data-tab=more]")
+    shell.context.set_offline(True)
+    shell.evaluate("""() => LobbypadOutbox.enqueue({kind: 'visit.create', url: '/api/v1/visits',
+                       body: {id: LobbypadOutbox.uuid(), ticket: 'A0!', business_type: 'deposit'}})""")
+    shell.fill("#worklog-body", "waits offline")
+    shell.click("[data-worklog-form] button[type=submit]")
+    shell.context.set_offline(False)
+    shell.locator("[data-rejected-list] .fix-form input").wait_for()
+    shell.context.set_offline(True)
+    shell.fill("#worklog-body", "waits offline again")
+    shell.click("[data-worklog-form] button[type=submit]")
+    shell.click("[data-logout]")
+    shell.locator("[data-logout-warning]").wait_for()
+    assert serious(Axe().run(shell)) == []

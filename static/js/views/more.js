@@ -256,10 +256,12 @@ function initLogout() {
   }
 
   function warn(text, { canSync, canDiscard }) {
+    const first = warning.hidden;
     warningText.textContent = text;
     syncFirst.hidden = !canSync;
     discard.hidden = !canDiscard;
     warning.hidden = false;
+    if (first) (canSync ? syncFirst : canDiscard ? discard : warning.querySelector("[data-logout-cancel]")).focus();
   }
 
   /** Signs out when nothing of the user's is left to lose; otherwise says what is left and what to do. */
