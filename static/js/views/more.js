@@ -261,7 +261,8 @@ function initLogout() {
     syncFirst.hidden = !canSync;
     discard.hidden = !canDiscard;
     warning.hidden = false;
-    if (first) (canSync ? syncFirst : canDiscard ? discard : warning.querySelector("[data-logout-cancel]")).focus();
+    // The safe choice has the focus: syncing, or staying signed in (never discarding by a stray Enter).
+    if (first) (canSync ? syncFirst : warning.querySelector("[data-logout-cancel]")).focus();
   }
 
   /** Signs out when nothing of the user's is left to lose; otherwise says what is left and what to do. */
