@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
 from typing import TypeVar
 
@@ -35,39 +36,32 @@ def field_message(error: dict) -> str:
     """The user's language for pydantic's common errors (its own text is English and names regexes);
     our validators' messages are translated where they are raised."""
     ctx = error.get("ctx") or {}
-    kind = error["type"]
-    if kind == "missing":
-        return _("Required.")
-    if kind == "string_pattern_mismatch":
-        return _("Letters, digits and “-” only.") if "A-Za-z0-9-" in str(ctx.get("pattern")) else _("Not in the expected format.")
-    if kind == "string_too_short":
-        return _("At least %(n)s characters.", n=ctx.get("min_length"))
-    if kind == "string_too_long":
-        return _("At most %(n)s characters.", n=ctx.get("max_length"))
-    if kind == "greater_than":
-        return _("More than %(n)s.", n=ctx.get("gt"))
-    if kind == "greater_than_equal":
-        return _("At least %(n)s.", n=ctx.get("ge"))
-    if kind == "less_than":
-        return _("Less than %(n)s.", n=ctx.get("lt"))
-    if kind == "less_than_equal":
-        return _("At most %(n)s.", n=ctx.get("le"))
-    if kind in ("uuid_parsing", "uuid_type", "uuid_version"):
-        return _("Not a valid id.")
-    if kind in ("int_parsing", "int_type", "decimal_parsing", "decimal_type", "float_parsing", "float_type",
-                "int_from_float", "decimal_max_places"):
-        return _("Enter a number.")
-    if kind in ("enum", "literal_error"):
-        return _("Not one of the choices offered.")
-    if kind in ("datetime_parsing", "datetime_type", "datetime_from_date_parsing", "timezone_aware"):
-        return _("Not a valid date and time (with its time zone).")
-    if kind in ("bool_parsing", "bool_type"):
-        return _("Yes or no.")
-    if kind in ("string_type", "dict_type", "list_type", "model_type"):
-        return _("Wrong kind of value.")
-    if kind == "extra_forbidden":
-        return _("Not a field of this record.")
-    return error["msg"]
+    if error["type"] == "string_pattern_mismatch" and "A-Za-z0-9-" in str(ctx.get("pattern")):
+        return _("Letters, digits and “-” only.")
+    word = next((w for kinds, w in _FIELD_MESSAGES if error["type"] in kinds), None)
+    return word(ctx) if word else error["msg"]
+
+
+# (pydantic error types, what the user reads); the functions run per request, in the user's language.
+_FIELD_MESSAGES: list[tuple[tuple[str, ...], Callable[[dict], str]]] = [
+    (("missing",), lambda ctx: _("Required.")),
+    (("string_pattern_mismatch",), lambda ctx: _("Not in the expected format.")),
+    (("string_too_short",), lambda ctx: _("At least %(n)s characters.", n=ctx.get("min_length"))),
+    (("string_too_long",), lambda ctx: _("At most %(n)s characters.", n=ctx.get("max_length"))),
+    (("greater_than",), lambda ctx: _("More than %(n)s.", n=ctx.get("gt"))),
+    (("greater_than_equal",), lambda ctx: _("At least %(n)s.", n=ctx.get("ge"))),
+    (("less_than",), lambda ctx: _("Less than %(n)s.", n=ctx.get("lt"))),
+    (("less_than_equal",), lambda ctx: _("At most %(n)s.", n=ctx.get("le"))),
+    (("uuid_parsing", "uuid_type", "uuid_version"), lambda ctx: _("Not a valid id.")),
+    (("int_parsing", "int_type", "decimal_parsing", "decimal_type", "float_parsing", "float_type", "int_from_float",
+      "decimal_max_places"), lambda ctx: _("Enter a number.")),
+    (("enum", "literal_error"), lambda ctx: _("Not one of the choices offered.")),
+    (("datetime_parsing", "datetime_type", "datetime_from_date_parsing", "timezone_aware"),
+     lambda ctx: _("Not a valid date and time (with its time zone).")),
+    (("bool_parsing", "bool_type"), lambda ctx: _("Yes or no.")),
+    (("string_type", "dict_type", "list_type", "model_type"), lambda ctx: _("Wrong kind of value.")),
+    (("extra_forbidden",), lambda ctx: _("Not a field of this record.")),
+]
 
 
 def transactional(view):
