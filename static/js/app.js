@@ -24,8 +24,10 @@ async function rememberSession() {
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
   const previous = await DB.get("meta", "userId");
   if (previous && previous.value !== userId) {
-    // Another account signed in on this phone: its snapshots are not ours to show.
+    // Another account signed in on this phone: its snapshots and its place in the notifications, reminders
+    // and syncs are not ours (its unsent records stay, hidden, until it signs in again).
     for (const snapshot of await DB.all("snapshots")) await DB.delete("snapshots", snapshot.key);
+    for (const key of ["liveCursor", "careReminders", "lastSyncAt", "lastTicket"]) await DB.delete("meta", key);
   }
   await DB.put("meta", { key: "userId", value: userId });
   await DB.put("meta", { key: "csrf", value: csrf });

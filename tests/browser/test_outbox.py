@@ -246,6 +246,7 @@ def test_a_shared_phone_shows_nobody_the_previous_users_records(live_server, she
     assert shell.locator("[data-others-waiting]").inner_text() == (
         "1 records of another account wait on this phone; they are sent when that account signs in here again.")
     assert shell.evaluate("() => LobbypadOutbox.pending().then(r => r.length)") == 0
+    assert shell.locator("[data-last-sync]").inner_text() == ""  # the first user's last sync is not theirs
     assert entries_of(live_server, colleague[0]) == []
 
     shell.click("[data-logout]")  # nothing of theirs waits: they sign out at once
