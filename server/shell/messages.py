@@ -39,6 +39,7 @@ JS_MESSAGES = {
     "field.note": _l("Note"),
     "field.phone": _l("Phone"),
     "field.id": _l("Record id"),
+    "field.card.serial": _l("Card serial number"),
     "understood": _l("OK"),
     "logout_needs_network": _l("Signing out needs the network, so that this phone stops being signed in."),
     "minutes": _l("%(n)s min"),

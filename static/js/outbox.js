@@ -117,15 +117,25 @@
   }
 
   /** A refused record the user wants to try again (the server's state may have moved on), or fixed (the
-      fields the server named, changed by the user): back in line, with the same id. */
+      fields the server named, by path: {"card.serial": "A0008"}): back in line, with the same id. */
   async function resend(id, changes) {
     const record = await DB.get("rejected", id);
     if (!record) return;
     const { status, error, rejectedAt, ...again } = record;
-    const body = changes ? { ...record.body, ...changes } : record.body;
+    const body = changes ? withChanges(record.body, changes) : record.body;
     await DB.move("rejected", "outbox", id, { ...again, body, attempts: 0, nextAttemptAt: 0 });
     emit({ type: "queued", id, kind: record.kind });
     await flush();
+  }
+
+  function withChanges(body, changes) {
+    const changed = structuredClone(body);
+    for (const [path, value] of Object.entries(changes)) {
+      const keys = path.split(".");
+      const last = keys.pop();
+      keys.reduce((node, key) => node[key], changed)[last] = value;
+    }
+    return changed;
   }
 
   /** A record about another record (its URL or body names it): a visit's step and the arrival itself, a

@@ -289,3 +289,58 @@ def test_a_referral_made_offline_is_sent_once_when_back_online(live_server, new_
     assert referral.reason == "大额转入，问理财" and referral.to_user_id == manager_id
     with live_server.app.app_context():
         assert len(db.session.scalars(select(Referral.id).where(Referral.customer_id == customer_id)).all()) == 1
+
+
+def test_a_card_handed_out_offline_whose_serial_was_taken_meanwhile_is_fixed_and_sent(live_server, new_context,
+                                                                                     sign_in):
+    manager_id, _, _ = add_staff(live_server, "account_manager", "孙丽", on_duty=False)
+    _, username, password = add_staff(live_server, "lobby_manager", "吕方")
+    first, second = (add_customer(live_server, "冯", name, salutation="ms") for name in ("一", "二"))
+    prefix = "".join(chr(ord("A") + int(c, 16) % 26) for c in uuid.uuid4().hex[:5])
+    page = new_context().new_page()
+    sign_in(page, username, password)
+    page.click("[data-tab=more]")
+    page.click("[data-card-stock] summary")
+    for field, value in (("#batch-prefix", prefix), ("#batch-first", "1"), ("#batch-last", "20"), ("#batch-width", "4")):
+        page.fill(field, value)
+    page.click("[data-batch-form] button[type=submit]")
+    expect(page.locator("[data-card-batches]")).to_contain_text(f"{prefix}0001 – {prefix}0020")
+
+    def hand_out(customer_id: str, serial: str) -> None:
+        page.goto(f"/#customers/{customer_id}")
+        page.click("[data-customer-card] button:has-text('Refer')")
+        sheet = page.locator("[data-refer-dialog]")
+        sheet.locator("label:has-text('No — ')").click()
+        sheet.locator("label:has-text('Funds')").click()
+        sheet.locator("label:has-text('VIP experience card')").click()
+        sheet.locator("#refer-serial").fill(serial)
+        sheet.locator("button[type=submit]").click()  # offline: the server picks the account manager
+
+    page.goto(f"/#customers/{second}")  # opened online, so its card is on the phone
+    page.locator("[data-customer-card] .greeting").wait_for()
+    page.context.set_offline(True)
+    hand_out(second, f"{prefix}0003")  # behind a pillar; meanwhile another phone hands out the same card
+    expect(page.locator("#toast")).to_contain_text("saved on this phone")
+    with live_server.app.app_context(), live_server.app.test_request_context():
+        from server.cards.schemas import CardIn
+        from server.referrals.schemas import ReferralIn
+        from server.referrals.service import create_referral
+        colleague = db.session.scalar(select(User).where(User.username == username))
+        create_referral(colleague, ReferralIn(customer_id=first, reason="Funds", urgency="follow_up",
+                                              account_manager_id=manager_id,
+                                              card=CardIn(card_type="vip_experience", serial=f"{prefix}0003")))
+        db.session.commit()
+
+    page.context.set_offline(False)
+    page.click("[data-tab=more]")
+    refused = page.locator("[data-rejected-list] li")
+    expect(refused).to_contain_text("This card was already handed out: check the serial number.")
+    serial = refused.get_by_label("Card serial number", exact=True)
+    expect(serial).to_have_value(f"{prefix}0003")
+    expect(refused.locator(".field-error")).to_have_text("Already handed out.")
+    serial.fill(f"{prefix}0004")
+    refused.locator("button:has-text('Fix and send')").click()
+    expect(page.locator("[data-rejected-list] li")).to_have_count(0)
+    wait_until(page, "(await LobbypadOutbox.pending()).length === 0")
+    referral = referral_of(live_server, second)
+    assert [h.serial for h in referral_handouts(live_server, referral.id)] == [f"{prefix}0004"]

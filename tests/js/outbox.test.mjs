@@ -238,3 +238,15 @@ test("a record whose body names one that did not go (a referral for a new custom
   assert.deepEqual(await Outbox.rejected(), []);
   assert.deepEqual((await Outbox.pending()).map((r) => r.id), [U("c1"), U("r1")]);
 });
+
+test("a nested field fixed by its path goes again with the rest of the record untouched", async () => {
+  const body = { id: U("r1"), customer_id: U("c1"), card: { card_type: "vip_experience", serial: "A0007" } };
+  await Outbox.enqueue({ id: U("r1"), kind: "referral.create", url: "/api/v1/referrals", body });
+  answer = () => ({ status: 409, body: { error: { code: "serial_already_handed_out", message: "taken",
+    fields: { "card.serial": "Already handed out." } } } });
+  await Outbox.flush();
+  answer = () => ({ status: 201 });
+  await Outbox.resend(U("r1"), { "card.serial": "A0008" });
+  assert.deepEqual(requests.at(-1).body, { ...body, card: { card_type: "vip_experience", serial: "A0008" } });
+  assert.deepEqual(await Outbox.rejected(), []);
+});

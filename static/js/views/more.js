@@ -120,24 +120,29 @@ function pendingItem(record) {
   return item(describe(record), parts.join(" · "), true);
 }
 
+/** The value at a field's path in a record ("card.serial" → body.card.serial). */
+function valueAt(body, path) {
+  return path.split(".").reduce((value, key) => (value && typeof value === "object" ? value[key] : undefined), body);
+}
+
 /** The fields the server named that the user can correct on the phone (plain values of the record). */
 function fixableFields(record) {
   return Object.entries(record.error.fields || {}).filter(([field]) =>
-    record.body && field in record.body && ["string", "number"].includes(typeof record.body[field]));
+    ["string", "number"].includes(typeof valueAt(record.body, field)));
 }
 
 function fixForm(record) {
   const form = el("form", "fix-form");
   form.dataset.fixFor = record.id;
   for (const [field, message] of fixableFields(record)) {
-    const id = `fix-${record.id}-${field}`;
+    const id = `fix-${record.id}-${field.replace(/\W/g, "-")}`;
     const name = t(`field.${field}`);
     const label = el("label", null, name === `field.${field}` ? field : name);
     label.htmlFor = id;
     const input = el("input");
     input.id = id;
     input.name = field;
-    input.value = String(record.body[field]);
+    input.value = String(valueAt(record.body, field));
     input.setAttribute("aria-invalid", "true");
     input.setAttribute("aria-describedby", `${id}-error`);
     const error = el("p", "field-error", message);
@@ -152,7 +157,7 @@ function fixForm(record) {
     const changes = {};
     for (const [field] of fixableFields(record)) {
       const value = form.elements[field].value.trim();
-      changes[field] = typeof record.body[field] === "number" && value !== "" && !Number.isNaN(Number(value))
+      changes[field] = typeof valueAt(record.body, field) === "number" && value !== "" && !Number.isNaN(Number(value))
         ? Number(value) : value;
     }
     Outbox.resend(record.id, changes);
