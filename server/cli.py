@@ -16,12 +16,12 @@ from sqlalchemy import func, select
 from server import demo
 from server.auth import service as accounts
 from server.branches import service as branches
-from server.common.errors import DomainError
-from server.common.roles import Role
 from server.cards import service as cards
 from server.cards.schemas import BatchIn
 from server.care import scheduling as care
 from server.common.clock import utcnow
+from server.common.errors import DomainError
+from server.common.roles import Role
 from server.customers.models import Customer, Tier
 from server.extensions import db
 from server.floor import service as floor
