@@ -95,6 +95,7 @@ function noticeItem(notice) {
   const li = listItem(notice.message, timeOf(new Date(notice.at).toISOString()), false);
   const ok = el("button", "button small", t("understood"));
   ok.type = "button";
+  ok.setAttribute("aria-label", `${t("understood")}: ${notice.message}`);
   ok.addEventListener("click", () => Outbox.dismissNotice(notice.id));
   li.append(ok);
   return li;
