@@ -105,6 +105,16 @@ def test_three_taps_log_a_walk_in_with_the_triage_reason(live_server, shell):
     expect(shell.locator("#arrival-ticket")).to_have_value(f"T{int(number[1:]) + 1}")
 
 
+def walk_in(page, business_label: str):
+    """A walk-in logged from the board: (its ticket, its row on the board)."""
+    number = ticket()
+    page.click("[data-open-arrival]")
+    log_arrival(page, number, business_label)
+    row = page.locator(f".visit:has(.ticket:text-is('{number}'))")
+    row.wait_for()
+    return number, row
+
+
 def test_offline_arrival_shows_as_unsynced_then_syncs_once(live_server, shell):
     shell.locator("[data-board-loading]").wait_for(state="hidden")
     shell.context.set_offline(True)
@@ -129,11 +139,7 @@ def test_offline_arrival_shows_as_unsynced_then_syncs_once(live_server, shell):
 
 
 def test_one_tap_steps_and_care_reach_the_server(live_server, shell):
-    number = ticket()
-    shell.click("[data-open-arrival]")
-    log_arrival(shell, number, "Balance enquiry")
-    row = shell.locator(f".visit:has(.ticket:text-is('{number}'))")
-    row.wait_for()
+    number, row = walk_in(shell, "Balance enquiry")
     row.locator("[data-action=care]").click()
     shell.check("[data-care-dialog] input[value=water]")
     shell.click("[data-care-dialog] [data-care-done]")
@@ -252,11 +258,7 @@ def test_a_step_made_offline_after_the_queue_machine_moved_on_says_what_happened
     from server.floor.codes import EventType
     from server.floor.service import record_machine_event
 
-    number = ticket()
-    shell.click("[data-open-arrival]")
-    log_arrival(shell, number, "Balance enquiry")
-    row = shell.locator(f".visit:has(.ticket:text-is('{number}'))")
-    row.wait_for()
+    number, row = walk_in(shell, "Balance enquiry")
     wait_until(shell, SYNCED)
     shell.context.set_offline(True)
     row.locator("[data-action=called]").click()  # behind a pillar: kept on the phone

@@ -216,6 +216,27 @@ def test_turning_notifications_on_saves_the_subscription_and_the_test_is_queued(
         assert db.session.get(User, user_id).on_duty is True
 
 
+def receive_cards(page, prefix: str, last: int) -> None:
+    """Record a batch of VIP experience cards (prefix + 0001 … last) in More → Card stock."""
+    page.click("[data-tab=more]")
+    page.click("[data-card-stock] summary")
+    for field, value in (("#batch-prefix", prefix), ("#batch-first", "1"), ("#batch-last", str(last)),
+                         ("#batch-width", "4")):
+        page.fill(field, value)
+    page.click("[data-batch-form] button[type=submit]")
+
+
+def card_handout_sheet(page, customer_id: str):
+    """The refer sheet of a customer with no time now, for funds, handing out a VIP experience card."""
+    page.goto(f"/#customers/{customer_id}")
+    page.click("[data-customer-card] button:has-text('Refer')")
+    sheet = page.locator("[data-refer-dialog]")
+    sheet.locator("label:has-text('No — ')").click()
+    sheet.locator("label:has-text('Funds')").click()
+    sheet.locator("label:has-text('VIP experience card')").click()
+    return sheet
+
+
 def test_no_time_hands_out_a_numbered_card_and_the_stock_counts_it(live_server, new_context, sign_in):
     manager_id, _, _ = add_staff(live_server, "account_manager", "钱进", on_duty=False)  # a call-back: anyone active
     _, username, password = add_staff(live_server, "lobby_manager", "周洁")
@@ -223,21 +244,10 @@ def test_no_time_hands_out_a_numbered_card_and_the_stock_counts_it(live_server, 
     prefix = "".join(chr(ord("A") + int(c, 16) % 26) for c in uuid.uuid4().hex[:5])  # this test's own serials
     page = new_context().new_page()
     sign_in(page, username, password)
-    page.click("[data-tab=more]")
-    page.click("[data-card-stock] summary")
-    page.fill("#batch-prefix", prefix)
-    page.fill("#batch-first", "1")
-    page.fill("#batch-last", "50")
-    page.fill("#batch-width", "4")
-    page.click("[data-batch-form] button[type=submit]")
+    receive_cards(page, prefix, 50)
     expect(page.locator("[data-card-batches]")).to_contain_text(f"{prefix}0001 – {prefix}0050: 50 of 50 left")
 
-    page.goto(f"/#customers/{customer_id}")
-    page.click("[data-customer-card] button:has-text('Refer')")
-    sheet = page.locator("[data-refer-dialog]")
-    sheet.locator("label:has-text('No — ')").click()
-    sheet.locator("label:has-text('Funds')").click()
-    sheet.locator("label:has-text('VIP experience card')").click()
+    sheet = card_handout_sheet(page, customer_id)
     sheet.locator("button[type=submit]").click()
     expect(sheet.locator("[data-error-for='card.serial']")).to_have_text("Enter the serial number printed on the card.")
     expect(sheet.locator("#refer-serial")).to_have_attribute("aria-invalid", "true")
@@ -299,27 +309,15 @@ def test_a_card_handed_out_offline_whose_serial_was_taken_meanwhile_is_fixed_and
     prefix = "".join(chr(ord("A") + int(c, 16) % 26) for c in uuid.uuid4().hex[:5])
     page = new_context().new_page()
     sign_in(page, username, password)
-    page.click("[data-tab=more]")
-    page.click("[data-card-stock] summary")
-    for field, value in (("#batch-prefix", prefix), ("#batch-first", "1"), ("#batch-last", "20"), ("#batch-width", "4")):
-        page.fill(field, value)
-    page.click("[data-batch-form] button[type=submit]")
+    receive_cards(page, prefix, 20)
     expect(page.locator("[data-card-batches]")).to_contain_text(f"{prefix}0001 – {prefix}0020")
-
-    def hand_out(customer_id: str, serial: str) -> None:
-        page.goto(f"/#customers/{customer_id}")
-        page.click("[data-customer-card] button:has-text('Refer')")
-        sheet = page.locator("[data-refer-dialog]")
-        sheet.locator("label:has-text('No — ')").click()
-        sheet.locator("label:has-text('Funds')").click()
-        sheet.locator("label:has-text('VIP experience card')").click()
-        sheet.locator("#refer-serial").fill(serial)
-        sheet.locator("button[type=submit]").click()  # offline: the server picks the account manager
 
     page.goto(f"/#customers/{second}")  # opened online, so its card is on the phone
     page.locator("[data-customer-card] .greeting").wait_for()
     page.context.set_offline(True)
-    hand_out(second, f"{prefix}0003")  # behind a pillar; meanwhile another phone hands out the same card
+    sheet = card_handout_sheet(page, second)  # behind a pillar; meanwhile another phone hands out the same card
+    sheet.locator("#refer-serial").fill(f"{prefix}0003")
+    sheet.locator("button[type=submit]").click()  # offline: the server picks the account manager
     expect(page.locator("#toast")).to_contain_text("saved on this phone")
     with live_server.app.app_context(), live_server.app.test_request_context():
         from server.cards.schemas import CardIn
