@@ -51,9 +51,7 @@ def complete(actor: User, task_id: str, data: DoneIn) -> CareTask:
         return task  # sent again by the outbox
     if task.status == CareStatus.DONE or (task.status == CareStatus.SKIPPED
                                           and task.skip_reason != SkipReason.VISIT_MOVED_ON):
-        by = task.done_by.display_name if task.done_by else _("the system")
-        raise Conflict(_("Already %(status)s by %(name)s.", status=_status(task), name=by), code="task_closed",
-                       details={"status": task.status.value})
+        raise _closed(task)
     offered = ACTIONS_BY_KIND[task.kind]
     wrong = [a.value for a in data.actions if a not in offered]
     if wrong:
@@ -80,9 +78,7 @@ def skip(actor: User, task_id: str, data: SkipIn) -> CareTask:
     if task.status == CareStatus.SKIPPED and task.skip_reason == data.reason and task.done_by_id == actor.id:
         return task
     if task.status != CareStatus.OPEN:
-        by = task.done_by.display_name if task.done_by else _("the system")
-        raise Conflict(_("Already %(status)s by %(name)s.", status=_status(task), name=by), code="task_closed",
-                       details={"status": task.status.value})
+        raise _closed(task)
     now = utcnow()
     scheduling.close(task, CareStatus.SKIPPED, min(data.occurred_at or now, now), actor, reason=data.reason,
                      note=data.note)
@@ -94,9 +90,7 @@ def take(actor: User, task_id: str) -> CareTask:
     phones show who is on it (two people do not walk to the same customer). Taking it again changes nothing."""
     task = _locked(actor, task_id)
     if task.status != CareStatus.OPEN:
-        by = task.done_by.display_name if task.done_by else _("the system")
-        raise Conflict(_("Already %(status)s by %(name)s.", status=_status(task), name=by), code="task_closed",
-                       details={"status": task.status.value})
+        raise _closed(task)
     if task.assignee_id not in (None, actor.id):
         raise Conflict(_("%(name)s is already on it.", name=task.assignee.display_name), code="task_taken",
                        details={"assignee_id": task.assignee_id})
@@ -106,8 +100,10 @@ def take(actor: User, task_id: str) -> CareTask:
     return task
 
 
-def _status(task: CareTask) -> str:
-    return str(STATUS_NAMES[task.status])
+def _closed(task: CareTask) -> Conflict:
+    by = task.done_by.display_name if task.done_by else _("the system")
+    return Conflict(_("Already %(status)s by %(name)s.", status=str(STATUS_NAMES[task.status]), name=by),
+                    code="task_closed", details={"status": task.status.value})
 
 
 def _action_line(data: DoneIn) -> str:
@@ -119,9 +115,8 @@ def list_tasks(actor: User, state: str, now: datetime) -> list[CareTask]:
     """Today's open tasks, earliest due first; or today's closed ones, latest first."""
     day_start = local_day_start(actor.branch.timezone, now)
     stmt = (select(CareTask).options(selectinload(CareTask.visit).selectinload(Visit.customer),
-                                     selectinload(CareTask.done_by))
+                                     selectinload(CareTask.done_by), selectinload(CareTask.assignee))
             .where(CareTask.branch_id == actor.branch_id, CareTask.due_at >= day_start - scheduling.STALE_AFTER))
-    stmt = stmt.options(selectinload(CareTask.assignee))
     if state == "open":
         stmt = stmt.where(CareTask.status == CareStatus.OPEN).order_by(CareTask.due_at)
     else:

@@ -177,19 +177,23 @@ def moved_on(visit: Visit, event: VisitEvent) -> str | None:
                               .order_by(VisitEvent.occurred_at.desc()).limit(1)).first()
     if last is None:
         return None
-    tz = ZoneInfo(db.session.get(Branch, visit.branch_id).timezone)
     actor = db.session.get(User, last.actor_id) if last.actor_id else None
     by = (actor.display_name or actor.username) if actor else _("the queue machine")
+    at, later_at = _clock_times(visit, event, last)
     return _("Ticket %(ticket)s: “%(event)s” at %(time)s was recorded in its history; meanwhile %(by)s marked it "
              "“%(later)s” at %(later_time)s, so it is now %(status)s.",
-             event=EVENT_NAMES[event.type], ticket=visit.ticket, time=event.occurred_at.astimezone(tz).strftime("%H:%M"),
-             by=by, later=EVENT_NAMES[last.type], later_time=last.occurred_at.astimezone(tz).strftime("%H:%M"),
-             status=STATUS_NAMES[visit.status])
+             event=EVENT_NAMES[event.type], ticket=visit.ticket, time=at, by=by, later=EVENT_NAMES[last.type],
+             later_time=later_at, status=STATUS_NAMES[visit.status])
+
+
+def _clock_times(visit: Visit, *events: VisitEvent) -> list[str]:
+    """When the events happened, as the branch's wall clock reads ("10:40")."""
+    tz = ZoneInfo(db.session.get(Branch, visit.branch_id).timezone)
+    return [e.occurred_at.astimezone(tz).strftime("%H:%M") for e in events]
 
 
 def _out_of_place(visit: Visit, event: VisitEvent, new: VisitEvent, status: VisitStatus) -> Conflict:
-    tz = ZoneInfo(db.session.get(Branch, visit.branch_id).timezone)
-    at, new_at = (e.occurred_at.astimezone(tz).strftime("%H:%M") for e in (event, new))
+    at, new_at = _clock_times(visit, event, new)
     if event is new:
         message = _("At %(time)s ticket %(ticket)s was already %(status)s, so it cannot be marked %(event)s then.",
                     time=at, ticket=visit.ticket, status=STATUS_NAMES[status], event=EVENT_NAMES[new.type])

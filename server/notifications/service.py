@@ -106,11 +106,13 @@ def _queue(message: Message, branch: Branch | None, subscription_ids: list[str])
                "renotify": spec.renotify, "actions": message.actions or []}
     channels = branch.settings.notification_channels if branch else ("webpush", "live")
     to_group = bool(Channel.WECOM in channels and message.group_text and branch.wecom_webhook_cipher)
-    group_text = message.group_text() if to_group and callable(message.group_text) else message.group_text
+    group_text = None
+    if to_group:
+        group_text = message.group_text() if callable(message.group_text) else message.group_text
     notification = Notification(id=new_id(), branch_id=recipient.branch_id, recipient_id=recipient.id,
                                 kind=message.kind, payload=payload, dedupe_key=message.dedupe_key,
                                 urgency=spec.urgency, ttl_seconds=spec.ttl_seconds, ref_type=ref_type, ref_id=ref_id,
-                                group_text=group_text if to_group else None)
+                                group_text=group_text)
     db.session.add(notification)
     if Channel.WEBPUSH in channels:
         for subscription_id in subscription_ids:
