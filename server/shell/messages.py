@@ -24,6 +24,7 @@ JS_MESSAGES = {
     "load_failed": _l("Could not load; it will load again when online."),
     "worklog_empty": _l("No notes today yet."),
     "worklog_required": _l("Write something first."),
+    "not_kept": _l("This phone could not store it (its storage may be full); it is still in the form."),
     "logout_pending": _l("%(n)s records have not reached the server yet. Signing out would lose them: sync "
                          "first."),
     "logout_waits": _l("You will be signed out as soon as every record has reached the server. Keep the phone "

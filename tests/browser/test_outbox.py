@@ -142,6 +142,29 @@ def test_the_second_answer_to_a_record_sent_twice_changes_nothing(shell):
     assert outcome == {"first": True, "second": False, "retried": False, "rejected": 0, "pending": 0}
 
 
+def test_a_note_typed_while_the_previous_one_is_being_sent_is_not_erased(live_server, shell, staff):
+    """Seen in CI: the form was cleared when the network answered, so the next note, typed meanwhile, was
+    erased and its tap refused as empty. Here the answer is held until the next note is typed."""
+    shell.click("[data-tab=more]")
+    shell.evaluate("""() => {
+        const flush = LobbypadOutbox.flush;
+        LobbypadOutbox.flush = () => new Promise((resolve) => { window.releaseFlush = () => resolve(flush()); });
+    }""")
+    add_note(shell, "First note")
+    shell.wait_for_selector("[data-worklog-list] li:has-text('First note')")
+    shell.wait_for_function("() => typeof window.releaseFlush === 'function'")
+    shell.fill("#worklog-body", "Second note")
+    shell.evaluate("() => window.releaseFlush()")
+    shell.wait_for_selector("#worklog-feedback:text('Saved')")
+    assert shell.locator("#worklog-body").input_value() == "Second note"
+    shell.evaluate("() => { window.releaseFlush = null; }")
+    shell.click("[data-worklog-form] button[type=submit]")
+    shell.wait_for_function("() => typeof window.releaseFlush === 'function'")
+    shell.evaluate("() => window.releaseFlush()")
+    shell.wait_for_selector("[data-worklog-list] li:not(.pending):has-text('Second note')")
+    assert sorted(e.body for e in entries_of(live_server, staff[0])) == ["First note", "Second note"]
+
+
 def test_many_offline_records_go_back_in_batches_each_kept_once(live_server, shell, staff):
     shell.click("[data-tab=more]")
     shell.context.set_offline(True)

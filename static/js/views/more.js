@@ -66,9 +66,17 @@ function initWorklog() {
     }
     form.body.removeAttribute("aria-invalid");
     const id = newId();
-    const result = await write("worklog.entry", "POST", WORKLOG_URL,
-      { id, body: text, occurred_at: new Date().toISOString() }, id);
+    // Cleared as soon as the note is taken, not when the network answers: what the user types meanwhile is
+    // the next note, and a second tap finds nothing to send twice.
     form.reset();
+    let result;
+    try {
+      result = await write("worklog.entry", "POST", WORKLOG_URL, { id, body: text, occurred_at: new Date().toISOString() }, id);
+    } catch (error) {
+      form.body.value = text;  // the phone could not keep it: it stays in the form
+      feedback.textContent = t("not_kept");
+      return;
+    }
     feedback.textContent = result.rejected ? result.rejected.error.message : result.sent ? t("saved") : t("saved_offline");
     renderWorklog();
   });
