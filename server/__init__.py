@@ -16,6 +16,7 @@ from server.auth.service import load_session_user
 from server.auth.views import bp as auth_pages
 from server.branches.api import bp as branches_api
 from server.cards.api import bp as cards_api
+from server.care import subscribers as care_subscribers
 from server.care.api import bp as care_api
 from server.cli import register_cli
 from server.common.errors import register_error_handlers
@@ -23,13 +24,15 @@ from server.common.security import content_security_policy, register_security
 from server.common.types import render_alembic_item
 from server.config import load_config
 from server.customers.api import bp as customers_api
-from server.customers.vault import Vault
+from server.common.vault import Vault
 from server.database import register_database
+from server.floor import subscribers as floor_subscribers
 from server.floor.api import bp as floor_api
 from server.notifications.api import bp as notifications_api
 from server.push.api import bp as push_api
 from server.push.vapid import load_vapid_keys
 from server.pwa.views import bp as pwa_pages
+from server.referrals import subscribers as referrals_subscribers
 from server.referrals.api import bp as referrals_api
 from server.shell.views import bp as shell_pages
 from server.sync.api import bp as sync_api
@@ -52,7 +55,16 @@ def create_app(config: object | None = None) -> Flask:
         app.register_blueprint(blueprint)
     register_error_handlers(app)
     register_cli(app)
+    register_subscribers()
     return app
+
+
+def register_subscribers() -> None:
+    """Features act on the events of the features below them (server/common/events.py). Connecting the same
+    receiver again (another app in the same process) changes nothing."""
+    floor_subscribers.subscribe()
+    referrals_subscribers.subscribe()
+    care_subscribers.subscribe()
 
 
 def register_extensions(app: Flask) -> None:

@@ -20,7 +20,7 @@ from server.common.types import new_id
 from server.customers.identity import protect_id_number, protect_phone
 from server.customers.models import Customer, Salutation, Tier
 from server.customers.names import search_keys
-from server.customers.vault import vault
+from server.common.vault import vault
 from server.extensions import db
 from server.floor.codes import BusinessType, Flag, VisitSource, VisitStatus
 from server.floor.models import Visit

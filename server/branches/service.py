@@ -11,13 +11,13 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from server.audit import service as audit
+from server.branches.events import settings_changed
 from server.branches.models import Branch, touch_floor
 from server.branches.settings import BranchSettings
-from server.care import scheduling as care
 from server.common.errors import Conflict, NotFound, ValidationFailed
 from server.common.http import validate
 from server.common.origins import allowed
-from server.customers.vault import vault
+from server.common.vault import vault
 from server.extensions import db
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,31}$")
@@ -62,7 +62,7 @@ def update_settings(branch: Branch, changes: dict, actor) -> BranchSettings:
     after = validate(BranchSettings, {**before.model_dump(), **changes})
     branch.settings = after
     touch_floor(branch.id)  # the tolerance colours the board
-    care.settings_changed(branch, before, after)
+    settings_changed.send(branch, before=before, after=after)
     changed = {k: [getattr(before, k), v] for k, v in after.model_dump().items() if getattr(before, k) != v}
     if changed:
         audit.record("branch.settings_changed", actor=actor, subject_type="branch", subject_id=branch.id,

@@ -27,8 +27,8 @@ def index():
     if state not in STATES:
         raise ValidationFailed(fields={"state": _("One of: %(boxes)s.", boxes=", ".join(STATES))})
     now = utcnow()
-    return jsonify(tasks=tasks_out(service.list_tasks(current_user, state, now), now), state=state,
-                   skip_reasons=skip_choices())
+    tasks = service.list_tasks(current_user, state, now)
+    return jsonify(tasks=tasks_out(tasks, now, service.people_ahead(tasks)), state=state, skip_reasons=skip_choices())
 
 
 @bp.get("/<task_id>")
@@ -69,5 +69,5 @@ def today():
 
 
 def _one(task):
-    [out] = tasks_out([task], utcnow())
+    [out] = tasks_out([task], utcnow(), service.people_ahead([task]))
     return jsonify(task=out)

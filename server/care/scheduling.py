@@ -9,8 +9,8 @@ alert twice, and no visit is looked at in Python unless something is due for it.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
@@ -22,16 +22,14 @@ from server.auth.service import supervisors
 from server.branches.models import Branch, touch_floor
 from server.branches.settings import BranchSettings
 from server.care.models import CareKind, CareStatus, CareTask, SkipReason
+from server.care.wording import long_wait_wording, wording
 from server.common.clock import local_day_start
-from server.common.i18n import in_language
 from server.common.roles import Role
 from server.customers.models import Tier
-from server.customers.schemas import greeting_name
 from server.extensions import db
 from server.floor.codes import BusinessType, EventType, VisitStatus
-from server.floor.labels import BUSINESS_NAMES, FLAG_NAMES
 from server.floor.models import Visit
-from server.notifications.service import Message, notify_many
+from server.notifications.service import Message, notify_many, worded
 
 BATCH = 500  # tasks per step per sweep; a full batch is followed at once by the next sweep round
 STALE_AFTER = timedelta(hours=12)  # a visit nobody closed yesterday is not today's care
@@ -233,16 +231,11 @@ def _alert_long_waits(now: datetime) -> int:
     scope = _Scope.of(tasks)
     messages = []
     for task in tasks:
-        settings = scope.settings[task.branch_id]
-        cared = task.visit.care_given_at is not None
-        ahead = scope.ahead[task.visit_id]
+        settings, ahead = scope.settings[task.branch_id], scope.ahead[task.visit_id]
         for supervisor in supervisors(task.branch_id):
-            messages.append(_message(supervisor, task, "wait.long", lambda task=task, settings=settings, cared=cared, ahead=ahead: (
-                _("Long wait: %(line)s", line=_waiting_line(task.visit, now, ahead)),
-                _("Still waiting at %(times)s× the %(minutes)s-minute tolerance.",
-                  times=settings.long_wait_alert_multiple, minutes=settings.wait_tolerance_minutes)
-                + " " + (_("Care was given.") if cared else _("No care given yet."))),
-                f"wait.long:{task.id}:{supervisor.id}", url="/#dashboard"))
+            messages.append(worded(supervisor, "wait.long", partial(long_wait_wording, task, now, ahead, settings),
+                                   url="/#dashboard", ref=("care_task", task.id),
+                                   dedupe_key=f"wait.long:{task.id}:{supervisor.id}", tag=task.tag))
     notify_many(messages)
     return len(tasks)
 
@@ -279,10 +272,13 @@ class _Scope:
 
 def _floor_messages(task: CareTask, now: datetime, scope: _Scope) -> list[Message]:
     ahead = scope.ahead[task.visit_id]
-    return [_message(user, task, PUSH_KINDS[task.kind], lambda: wording(task, now, ahead),
-                     f"care:{task.id}:{task.reminders}:{user.id}",
-                     url="/#tasks" if user.role == Role.LOBBY_MANAGER else "/#dashboard")
+    return [worded(user, PUSH_KINDS[task.kind], lambda: wording(task, now, ahead), url=_tasks_url(user),
+                   ref=("care_task", task.id), dedupe_key=f"care:{task.id}:{task.reminders}:{user.id}", tag=task.tag)
             for user in _told(task, scope)]
+
+
+def _tasks_url(user: User) -> str:
+    return "/#tasks" if user.role == Role.LOBBY_MANAGER else "/#dashboard"
 
 
 def _told(task: CareTask, scope: _Scope) -> list[User]:
@@ -291,20 +287,6 @@ def _told(task: CareTask, scope: _Scope) -> list[User]:
     if taker is not None and taker.active and taker.on_duty:
         return [taker]
     return scope.staff[task.branch_id]
-
-
-def _message(recipient: User, task: CareTask, kind: str, text: Callable[[], tuple[str, str]], dedupe_key: str,
-             url: str) -> Message:
-    """A notification about the task, worded in the recipient's language (and in Chinese for the group)."""
-    def group_text() -> str:
-        with in_language("zh"):  # the branch's Enterprise WeChat group reads Chinese
-            group_title, group_body = text()
-        return f"{recipient.display_name}: {group_title}\n{group_body}"
-
-    with in_language(recipient.preferred_locale or "zh"):
-        title, body = text()
-    return Message(recipient, kind, title, body, url, ("care_task", task.id), dedupe_key, tag=task.tag,
-                   group_text=group_text)
 
 
 def ahead_counts(visits: list[Visit], branches: dict[str, Branch] | None = None) -> dict[str, int]:
@@ -327,38 +309,3 @@ def ahead_counts(visits: list[Visit], branches: dict[str, Branch] | None = None)
         times = waiting.get((visit.branch_id, visit.channel), [])
         counts[visit.id] = bisect_left(times, visit.arrived_at) - bisect_left(times, day_starts[visit.id])
     return counts
-
-
-def _who(visit: Visit) -> str:
-    return greeting_name(visit.customer) if visit.customer else visit.ticket
-
-
-def _waiting_line(visit: Visit, now: datetime, ahead: int) -> str:
-    """"A023 存款 已等 15 分钟，前面 3 位" — the same words on the phone, in the task list and on the board."""
-    minutes = max(0, int((now - visit.arrived_at).total_seconds() // 60))
-    return _("%(ticket)s %(business)s has waited %(minutes)s min, %(ahead)s ahead", ticket=visit.ticket,
-             business=str(BUSINESS_NAMES[visit.business_type]), minutes=minutes, ahead=ahead)
-
-
-def wording(task: CareTask, now: datetime, ahead: int) -> tuple[str, str]:
-    """Title and body of the task's notification, in the current language (`ahead`: see ahead_counts)."""
-    visit = task.visit
-    who = _who(visit)
-    if task.kind == CareKind.WAIT_CARE:
-        line = _waiting_line(visit, now, ahead)
-        title = line if task.round == 1 and task.reminders == 0 else _("Still waiting: %(line)s", line=line)
-        hint = _("Offer water or a newspaper, tell them how many are ahead, or move them to another channel.")
-        return title, f"{who} · {hint}" if visit.customer else hint
-    if task.kind == CareKind.VIP_LOUNGE:
-        return (_("VIP %(who)s (%(ticket)s) cannot be served at once", who=who, ticket=visit.ticket),
-                _("Accompany them to the VIP lounge and offer tea."))
-    if task.kind == CareKind.GREEN_CHANNEL:
-        flags = ", ".join(str(FLAG_NAMES[f]) for f in visit.flags if f in FLAG_NAMES)
-        return (_("Green channel: %(ticket)s (%(flags)s) — accompany now", ticket=visit.ticket, flags=flags),
-                f"{who} · {BUSINESS_NAMES[visit.business_type]}")
-    if task.kind == CareKind.VIP_SEE_OFF:
-        return (_("See off VIP %(who)s (%(ticket)s)", who=who, ticket=visit.ticket),
-                _("Their business is done: ask whether they need anything else and see them to the door."))
-    amount = f"{visit.amount:,.0f}" if visit.amount is not None else ""
-    return (_("Cash escort: %(ticket)s withdrew ¥%(amount)s", ticket=visit.ticket, amount=amount),
-            _("Escort %(who)s out or to their car.", who=who))

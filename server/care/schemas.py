@@ -7,9 +7,9 @@ from datetime import datetime
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from server.care import scheduling
 from server.care.labels import ACTION_NAMES, KIND_NAMES, SKIP_NAMES, STATUS_NAMES
 from server.care.models import ACTIONS_BY_KIND, CareAction, CareTask, SkipReason
+from server.care.wording import wording
 from server.common.i18n import resolved
 from server.customers.schemas import greeting_name
 from server.floor.codes import Channel
@@ -70,15 +70,15 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def tasks_out(tasks: list[CareTask], now: datetime) -> list[dict]:
-    ahead = scheduling.ahead_counts([t.visit for t in tasks])  # one query for the whole list
+def tasks_out(tasks: list[CareTask], now: datetime, ahead: dict[str, int]) -> list[dict]:
+    """`ahead`: visit id → people ahead (scheduling.ahead_counts, one query for the whole list)."""
     return [task_out(task, now, ahead[task.visit_id]) for task in tasks]
 
 
 def task_out(task: CareTask, now: datetime, ahead: int) -> dict:
     visit = task.visit
     actions, kinds = resolved(ACTION_NAMES), resolved(KIND_NAMES)
-    title, body = scheduling.wording(task, now, ahead)
+    title, body = wording(task, now, ahead)
     return {
         "id": task.id,
         "kind": task.kind.value,

@@ -125,6 +125,11 @@ def list_tasks(actor: User, state: str, now: datetime) -> list[CareTask]:
     return list(db.session.scalars(stmt.limit(LIST_LIMIT)))
 
 
+def people_ahead(tasks: list[CareTask]) -> dict[str, int]:
+    """Visit id → customers waiting ahead in the same channel, for the tasks' wording (one query)."""
+    return scheduling.ahead_counts([t.visit for t in tasks])
+
+
 def open_by_visit(branch_id: str) -> dict[str, list[dict]]:
     """For the board: each visit's open tasks (one indexed query)."""
     rows = db.session.execute(select(CareTask.visit_id, CareTask.id, CareTask.kind, CareTask.due_at).where(

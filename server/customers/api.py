@@ -9,12 +9,10 @@ from server.common.clock import local_day_start
 from server.common.http import parse_json, transactional
 from server.common.policy import require_roles
 from server.common.roles import Role
+from server.common.events import contributions
 from server.customers import service
+from server.customers.events import card_sections
 from server.customers.schemas import CustomerIn, RevealIn, customer_out
-from server.floor.schemas import visit_summary
-from server.floor.service import recent_visits
-from server.referrals.schemas import referral_brief
-from server.referrals.service import referrals_of
 
 bp = Blueprint("customers_api", __name__, url_prefix="/api/v1/customers")
 BRANCH_STAFF = (Role.LOBBY_MANAGER, Role.ACCOUNT_MANAGER, Role.SUPERVISOR)
@@ -44,8 +42,10 @@ def create():
 def read(customer_id: str):
     """The customer card: who they are, how to greet them, their recent visits and referrals."""
     customer = service.get_customer(current_user, customer_id)
-    return jsonify(customer=customer_out(customer), visits=[visit_summary(v) for v in recent_visits(customer)],
-                   referrals=[referral_brief(r) for r in referrals_of(customer)])
+    sections = {}
+    for section in contributions(card_sections, customer):  # visits (floor), referrals (referrals)
+        sections.update(section)
+    return jsonify(customer=customer_out(customer), **sections)
 
 
 @bp.post("/<customer_id>/reveal")

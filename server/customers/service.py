@@ -16,18 +16,18 @@ from server.common.errors import Conflict, PermissionDenied, ValidationFailed
 from server.common.idempotency import create_once, fingerprint
 from server.common.policy import get_scoped_or_404
 from server.common.roles import Role
+from server.common.events import contributions
+from server.customers.events import search_matches
 from server.customers.identity import PROTECTORS
 from server.customers.models import Customer, Tier
 from server.customers.names import has_hanzi, is_pinyin_query, query_key, search_keys
 from server.customers.schemas import CustomerIn
-from server.customers.vault import vault
+from server.common.vault import vault
 from server.extensions import db
-from server.floor.models import Visit
 
 SEARCH_LIMIT = 20
 LAST4 = "last4"  # a sentinel kind: resolved per customer to phone_last4, card_last4 or id_number_last4
 LAST4_FIELDS = ("phone", "card", "id_number")
-TICKET = re.compile(r"^[A-Za-z]{0,2}\d{1,4}$")
 ID_NUMBER = re.compile(r"^\d{17}[\dXx]$")
 TOP = "\U0010ffff"  # sorts after every character: key >= prefix AND key < prefix + TOP is a prefix match
 
@@ -133,12 +133,8 @@ def _conditions(actor: User, query: str, today_start: datetime):
         yield "id_number", Customer.id_number_index == secret.blind_index("id_number", compact.upper()), by_relevance
     if compact.isdigit() and 16 <= len(compact) <= 19:
         yield "card", Customer.card_index == secret.blind_index("card", compact), by_relevance
-    if TICKET.match(compact):
-        tickets = (select(Visit.customer_id).where(Visit.branch_id == actor.branch_id,
-                                                   Visit.ticket == compact.upper(),
-                                                   Visit.arrived_at >= today_start,
-                                                   Visit.customer_id.is_not(None)))
-        yield "ticket", Customer.id.in_(tickets), by_relevance
+    for kind, customer_ids in contributions(search_matches, actor, query=compact, today_start=today_start):
+        yield kind, Customer.id.in_(customer_ids), by_relevance  # today's ticket (the floor)
     if compact.isdigit() and len(compact) == 4:
         # One query over the three partial indexes (an OR of index look-ups), not three round trips.
         yield LAST4, or_(*(getattr(Customer, f"{field}_last4") == compact for field in LAST4_FIELDS)), by_relevance

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from server.branches.models import Branch
-from server.care.service import open_by_visit
+from server.common.events import contributions
 from server.common.i18n import request_language
 from server.customers.schemas import greeting_name
 from server.floor.codes import Channel, VisitStatus
+from server.floor.events import board_rows
 from server.floor.schemas import visit_summary
 from server.floor.service import BoardRow, floor_board
 
@@ -53,9 +54,9 @@ def board_body(branch: Branch, now: datetime) -> dict:
     rows = floor_board(branch, now)
     settings = branch.settings
     language = request_language()
-    tasks = open_by_visit(branch.id)
+    added = _added_by_features_above(branch.id, [row.visit.id for row in rows])
     return {
-        "visits": [_row(row, language, tasks.get(row.visit.id, [])) for row in rows],
+        "visits": [{**_row(row, language), **added.get(row.visit.id, {})} for row in rows],
         "counts": _counts(rows),
         "wait_tolerance_minutes": settings.wait_tolerance_minutes,
         "care_reminder_minutes": settings.care_reminder_minutes,
@@ -63,10 +64,18 @@ def board_body(branch: Branch, now: datetime) -> dict:
     }
 
 
-def _row(row: BoardRow, language: str, care_tasks: list[dict]) -> dict:
+def _added_by_features_above(branch_id: str, visit_ids: list[str]) -> dict[str, dict]:
+    """The fields other features add to the rows (care: `care_tasks`, each open task's {id, kind, due_at})."""
+    added: dict[str, dict] = {}
+    for fields_by_visit in contributions(board_rows, branch_id, visit_ids=visit_ids):
+        for visit_id, fields in fields_by_visit.items():
+            added.setdefault(visit_id, {}).update(fields)
+    return added
+
+
+def _row(row: BoardRow, language: str) -> dict:
     return {
         **_described(row, language),
-        "care_tasks": care_tasks,  # open care tasks of this visit: {id, kind, due_at}
         "waited_minutes": row.waited_minutes,
         "ahead": row.ahead,
         "care_due_at": row.care_due_at.isoformat() if row.care_due_at else None,

@@ -11,7 +11,6 @@ from sqlalchemy import select
 
 from server.auth.models import User
 from server.branches.models import Branch, touch_floor
-from server.care import scheduling as care
 from server.common.clock import local_day_start, utcnow
 from server.common.errors import Conflict, ValidationFailed
 from server.common.idempotency import create_once, fingerprint
@@ -20,6 +19,7 @@ from server.common.types import new_id
 from server.customers import service as customers
 from server.customers.models import Customer, Tier
 from server.extensions import db
+from server.floor.events import visit_arrived, visit_changed
 from server.floor.codes import OPEN_STATUSES, Channel, EventType, VisitSource, VisitStatus
 from server.floor.labels import EVENT_NAMES, STATUS_NAMES
 from server.floor.models import Visit, VisitEvent
@@ -59,7 +59,7 @@ def log_arrival(actor: User, data: VisitIn) -> tuple[Visit, Triage, bool]:
 
     visit, created = create_once(Visit, data.id.lower(), payload, build)
     if created:
-        care.visit_arrived(visit, actor.branch.settings, utcnow())
+        visit_arrived.send(visit)
     suggestion = built[0] if built else Triage(visit.suggested_channel, visit.triage_rule, visit.triage_params)
     return visit, suggestion, created
 
@@ -84,7 +84,7 @@ def create_queue_visit(branch: Branch, *, ticket: str, business, amount, at: dat
     visit.id, visit.payload_hash = new_id(), fingerprint(queue=True, ticket=ticket, at=at)
     db.session.add(visit)
     db.session.flush()
-    care.visit_arrived(visit, branch.settings, utcnow())
+    visit_arrived.send(visit)
     return visit
 
 
@@ -138,7 +138,7 @@ def place(visit: Visit, kind: EventType, *, when: datetime, actor: User | None, 
     # What the step means for care holds even when it arrives late (care given closes the waiting-care
     # task); only a serving already followed by the escort out raises nothing (they have been seen off).
     if not (kind == EventType.SERVED and any(step.type == EventType.ESCORTED for step in later)):
-        care.visit_changed(visit, kind, when, actor, note, db.session.get(Branch, visit.branch_id).settings, utcnow())
+        visit_changed.send(visit, kind=kind, when=when, actor=actor, note=note)
     return event
 
 
@@ -226,7 +226,7 @@ def apply(visit: Visit, kind: EventType, *, when: datetime, actor: User | None, 
         visit.care_given_at = when
     elif kind == EventType.REROUTED:
         visit.channel = channel
-    care.visit_changed(visit, kind, when, actor, note, db.session.get(Branch, visit.branch_id).settings, utcnow())
+    visit_changed.send(visit, kind=kind, when=when, actor=actor, note=note)
     return VisitEvent(visit_id=visit.id, branch_id=visit.branch_id, type=kind, from_status=before,
                       to_status=visit.status, channel=channel, note=note, actor_id=actor.id if actor else None,
                       occurred_at=when)

@@ -1,4 +1,5 @@
-"""The live channel: an open app fetches what it has not shown yet (works where Web Push cannot reach)."""
+"""The live channel (an open app fetches what it has not shown yet, where Web Push cannot reach) and the
+test notification."""
 
 from __future__ import annotations
 
@@ -10,14 +11,16 @@ from flask_login import current_user
 
 from server.common.clock import utcnow
 from server.common.errors import ValidationFailed
-from server.common.http import transactional
+from server.common.http import parse_json, transactional
 from server.common.policy import require_login
-from server.notifications.service import live_notifications
+from server.notifications.service import live_notifications, send_test
+from server.push.schemas import PushTestIn
+from server.push.service import devices
 
-bp = Blueprint("notifications_api", __name__, url_prefix="/api/v1/notifications")
+bp = Blueprint("notifications_api", __name__, url_prefix="/api/v1")
 
 
-@bp.get("")
+@bp.get("/notifications")
 @require_login
 @transactional
 def live():
@@ -34,3 +37,12 @@ def live():
     found = live_notifications(current_user, now, after)
     return jsonify(notifications=[{**n.payload, "id": n.id, "created_at": n.created_at.isoformat()} for n in found],
                    now=now.isoformat())
+
+
+@bp.post("/push/test")
+@require_login
+@transactional
+def test_notification():
+    """A test notification to every device of the user (Web Push, the live channel, as the branch chooses)."""
+    send_test(current_user, parse_json(PushTestIn).id.lower())
+    return jsonify(queued=True, devices=devices(current_user)), 202

@@ -27,7 +27,7 @@ from webpush.types import WebPushSubscription
 from server.branches.models import Branch
 from server.common.clock import utcnow
 from server.common.origins import allowed
-from server.customers.vault import vault
+from server.common.vault import vault
 from server.extensions import db
 from server.notifications.models import Channel, Delivery, DeliveryStatus, Notification
 from server.push.models import PushSubscription

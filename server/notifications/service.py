@@ -6,10 +6,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from server.auth.models import User
 from server.branches.models import Branch
+from server.common.i18n import in_language
 from server.common.types import new_id
 from server.extensions import db
 from server.notifications.models import Channel, Delivery, DeliveryStatus, Notification
@@ -59,6 +61,26 @@ class Message:
     # The branch group's text (Enterprise WeChat); a function when wording it costs something, so that it is
     # worded only for branches that post to a group.
     group_text: str | Callable[[], str] | None = None
+
+
+Wording = Callable[[], tuple[str, str]]  # (title, body) in the current language
+
+
+def worded(recipient: User, kind: str, text: Wording, *, url: str, ref: tuple[str, str], dedupe_key: str,
+           tag: str | None = None, actions: Callable[[], list[dict]] | None = None) -> Message:
+    """A notification worded in its recipient's own language (their actions too). The branch group's text,
+    Chinese and naming the recipient, is worded only if the branch posts to a group (it costs a second
+    wording)."""
+    def group_text() -> str:
+        with in_language("zh"):  # the branch's Enterprise WeChat group reads Chinese
+            title, body = text()
+            return f"{_('%(name)s: %(title)s', name=recipient.display_name, title=title)}\n{body}"
+
+    with in_language(recipient.preferred_locale or "zh"):
+        title, body = text()
+        worded_actions = actions() if actions else None
+    return Message(recipient, kind, title, body, url, ref, dedupe_key, tag=tag, actions=worded_actions,
+                   group_text=group_text)
 
 
 def notify(recipient: User, kind: str, *, title: str, body: str, url: str, ref: tuple[str, str],
@@ -149,3 +171,10 @@ def reach(ref_type: str, ref_id: str) -> list[dict]:
         "deliveries": [{"channel": d.channel.value, "status": d.status.value, "sent_at": d.sent_at,
                         "attempts": d.attempts} for d in n.deliveries],
     } for n in rows]
+
+
+def send_test(user: User, request_id: str) -> None:
+    """The settings screen's "send me a test notification" (once per tap: the request id dedupes retries)."""
+    notify(user, "push.test", title=_("Lobbypad test notification"),
+           body=_("Notifications reach this device."), url="/#more", ref=("user", user.id),
+           dedupe_key=f"push.test:{user.id}:{request_id}", tag="push-test")

@@ -1,4 +1,5 @@
-"""JSON endpoints of Web Push: the VAPID public key, subscriptions, a test notification."""
+"""JSON endpoints of Web Push: the VAPID public key and the device subscriptions (the test notification is
+server/notifications/api.py's)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from flask_login import current_user
 from server.common.http import parse_json, transactional
 from server.common.policy import require_login
 from server.push import service
-from server.push.schemas import EndpointIn, PushTestIn, SubscriptionIn
+from server.push.schemas import EndpointIn, SubscriptionIn
 
 bp = Blueprint("push_api", __name__, url_prefix="/api/v1/push")
 
@@ -33,11 +34,3 @@ def subscribe():
 def unsubscribe():
     service.unsubscribe(current_user, parse_json(EndpointIn).endpoint)
     return "", 204
-
-
-@bp.post("/test")
-@require_login
-@transactional
-def test_notification():
-    service.send_test(current_user, parse_json(PushTestIn).id.lower())
-    return jsonify(queued=True, devices=service.devices(current_user)), 202

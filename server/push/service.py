@@ -11,7 +11,6 @@ from server.common.clock import utcnow
 from server.common.errors import ValidationFailed
 from server.common.origins import allowed
 from server.extensions import db
-from server.notifications.service import notify
 from server.push.models import PushSubscription
 from server.push.schemas import SubscriptionIn
 
@@ -41,10 +40,3 @@ def unsubscribe(user: User, endpoint: str) -> None:
 
 def devices(user: User) -> int:
     return db.session.scalar(select(func.count(PushSubscription.id)).where(PushSubscription.user_id == user.id))
-
-
-def send_test(user: User, request_id: str) -> None:
-    """The settings screen's "send me a test notification" (once per tap: the request id dedupes retries)."""
-    notify(user, "push.test", title=_("Lobbypad test notification"),
-           body=_("Notifications reach this device."), url="/#more", ref=("user", user.id),
-           dedupe_key=f"push.test:{user.id}:{request_id}", tag="push-test")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -21,7 +20,7 @@ from server.common.roles import Role
 from server.customers import service as customers
 from server.customers.models import Customer, Tier
 from server.extensions import db
-from server.notifications.service import notify
+from server.notifications.service import Wording, notify_many, worded
 from server.referrals.labels import STATUS_NAMES
 from server.referrals.models import (
     AWAITING_ANSWER,
@@ -339,18 +338,16 @@ def _tell_assignee(referral: Referral, kind: str, now: datetime) -> None:
           f"{kind}:{referral.id}:{referral.to_user.id}:{now.isoformat()}")
 
 
-def _tell(recipient: User, referral: Referral, kind: str, text, dedupe_key: str) -> None:
+def _tell(recipient: User, referral: Referral, kind: str, text: Wording, dedupe_key: str) -> None:
     """Queue a notification, worded in the recipient's own language."""
     db.session.flush()  # the referral's relationships (from_user) are loaded for the wording
-    with force_locale("zh"):  # the branch's Enterprise WeChat group reads Chinese
-        group_title, group_body = text()
-        group_text = _("%(name)s: %(title)s", name=recipient.display_name, title=group_title)
-        group_text = f"{group_text}\n{group_body}"
-    with force_locale(recipient.preferred_locale or "zh"):
-        title, body = text()
+
+    def actions() -> list[dict]:
         # The assignee can accept from the notification itself (the service worker sends it through the outbox).
-        actions = ([{"action": "accept", "title": _("Accept")}, {"action": "open", "title": _("Open")}]
-                   if recipient is referral.to_user and kind in ACCEPTABLE_KINDS else [])
-    notify(recipient, kind, title=title, body=body, url=f"/#referrals/{referral.id}", ref=("referral", referral.id),
-           dedupe_key=dedupe_key, actions=actions, group_text=group_text)
+        if recipient is referral.to_user and kind in ACCEPTABLE_KINDS:
+            return [{"action": "accept", "title": _("Accept")}, {"action": "open", "title": _("Open")}]
+        return []
+
+    notify_many([worded(recipient, kind, text, url=f"/#referrals/{referral.id}", ref=("referral", referral.id),
+                        dedupe_key=dedupe_key, actions=actions)])
 

@@ -123,8 +123,8 @@ def test_the_branch_group_reads_chinese_and_only_branches_with_a_group_word_it(a
     lobby.sweep(25 * MIN)  # the first reminder
     texts = sorted(n.group_text for n in db.session.scalars(
         select(Notification).where(Notification.kind == "wait.care", Notification.group_text.is_not(None))))
-    assert [t.split("\n")[0] for t in texts] == ["onduty.en: 仍在等待：A001 存款 已等 25 分钟，前面 0 位",
-                                                  "onduty: 仍在等待：A001 存款 已等 25 分钟，前面 0 位"]
+    assert [t.split("\n")[0] for t in texts] == ["onduty.en：仍在等待：A001 存款 已等 25 分钟，前面 0 位",
+                                                  "onduty：仍在等待：A001 存款 已等 25 分钟，前面 0 位"]
 
 
 def test_people_ahead_in_the_same_channel_are_counted(lobby):

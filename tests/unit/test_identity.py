@@ -6,7 +6,7 @@ import pytest
 
 from server.customers.identity import InvalidNumber, protect_card_number, protect_id_number, protect_phone
 from server.customers.names import family_in_pinyin, query_key, search_keys
-from server.customers.vault import Vault
+from server.common.vault import Vault
 
 VALID_ID = "11010519491231002X"
 

@@ -1,0 +1,11 @@
+"""Questions the customers feature asks of the features above it (the floor knows today's tickets, referrals
+know who was referred)."""
+
+from server.common.events import events
+
+# sender: the Customer. Each receiver answers {section: value} for the customer card (floor: "visits",
+# referrals: "referrals").
+card_sections = events.signal("customers.card-sections")
+# sender: the acting User; query (spaces and dashes removed), today_start. A receiver that reads the query as
+# one of its own things answers (matched kind, a select of customer ids) — the floor, for today's ticket.
+search_matches = events.signal("customers.search-matches")

@@ -1,0 +1,36 @@
+"""What the floor adds to the features below it: today's ticket in the customer search, visits on the card."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from sqlalchemy import Select, select
+
+from server.auth.models import User
+from server.customers import events as customer_events
+from server.customers.models import Customer
+from server.floor.models import Visit
+from server.floor.schemas import visit_summary
+from server.floor.service import recent_visits
+
+# What a lobby manager types for a ticket: up to two letters and up to four digits ("a23", "A0023").
+TICKET_QUERY = re.compile(r"^[A-Za-z]{0,2}\d{1,4}$")
+
+
+def subscribe() -> None:
+    customer_events.search_matches.connect(_customers_with_ticket_today)
+    customer_events.card_sections.connect(_recent_visits)
+
+
+def _customers_with_ticket_today(actor: User, *, query: str, today_start: datetime) -> tuple[str, Select] | None:
+    if not TICKET_QUERY.match(query):
+        return None
+    return "ticket", select(Visit.customer_id).where(Visit.branch_id == actor.branch_id,
+                                                     Visit.ticket == query.upper(),
+                                                     Visit.arrived_at >= today_start,
+                                                     Visit.customer_id.is_not(None))
+
+
+def _recent_visits(customer: Customer) -> dict:
+    return {"visits": [visit_summary(v) for v in recent_visits(customer)]}
