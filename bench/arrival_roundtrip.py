@@ -19,14 +19,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from playwright.sync_api import sync_playwright  # noqa: E402
-from werkzeug.serving import make_server  # noqa: E402
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import make_server
 
-from server import create_app  # noqa: E402
-from server.auth import service as accounts  # noqa: E402
-from server.branches import service as branches  # noqa: E402
-from server.config import TestConfig  # noqa: E402
-from server.extensions import db  # noqa: E402
+from server import create_app
+from server.auth import service as accounts
+from server.branches import service as branches
+from server.config import TestConfig
+from server.extensions import db
 
 MEASURE = """(ticket) => new Promise((resolve) => {
   const board = document.querySelector('[data-board]');
@@ -48,7 +48,7 @@ MEASURE = """(ticket) => new Promise((resolve) => {
 
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def main() -> None:

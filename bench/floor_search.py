@@ -69,7 +69,7 @@ def build(app, rows: list[dict], visits_per_branch: int) -> None:
 
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def timed(client, url: str, runs: list[float], counts: list[int], key: str) -> None:
@@ -133,7 +133,7 @@ def main() -> None:
         started = time.perf_counter()
         build(app, [dict(r) for r in rows], args.visits)
         print(f"{kind}: loaded in {time.perf_counter() - started:.0f} s", file=sys.stderr)
-        queries = [dict(r, phone=p) for r, p in zip(rows, phones)]
+        queries = [dict(r, phone=p) for r, p in zip(rows, phones, strict=True)]
         for name, (p50, p95, p99, mean_count) in measure(app, queries, args.queries).items():
             report.append(f"| {kind} | {name} | {p50:.1f} | {p95:.1f} | {p99:.1f} | {mean_count:.1f} |")
         with app.app_context():

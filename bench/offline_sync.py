@@ -22,18 +22,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from playwright.sync_api import sync_playwright  # noqa: E402
-from sqlalchemy import func, select  # noqa: E402
-from werkzeug.serving import make_server  # noqa: E402
+from playwright.sync_api import sync_playwright
+from sqlalchemy import func, select
+from werkzeug.serving import make_server
 
-from server import create_app  # noqa: E402
-from server.auth import service as accounts  # noqa: E402
-from server.branches import service as branches  # noqa: E402
-from server.config import TestConfig  # noqa: E402
-from server.extensions import db  # noqa: E402
-from server.floor.models import Visit, VisitEvent  # noqa: E402
-from server.worklog.models import WorkLogEntry  # noqa: E402
-from tests.helpers import wait_until  # noqa: E402
+from server import create_app
+from server.auth import service as accounts
+from server.branches import service as branches
+from server.config import TestConfig
+from server.extensions import db
+from server.floor.models import Visit, VisitEvent
+from server.worklog.models import WorkLogEntry
+from tests.helpers import wait_until
 
 QUEUE = """async ({ records, prefix }) => {
   const Outbox = self.LobbypadOutbox;

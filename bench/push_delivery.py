@@ -45,7 +45,7 @@ PASSWORD = "bench-password-1"
 
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def make_app(tmp: Path, name: str):
@@ -109,10 +109,10 @@ def latency(tmp: Path, referrals: int) -> list[str]:
         sender._claim = real_claim
         push.close()
     poll = app.config["OUTBOX_POLL_SECONDS"]
-    return [f"| referral created → push request (worker polling every {poll} s) | {percentile(total, 50):.0f} | "
-            f"{percentile(total, 95):.0f} | {max(total):.0f} |",
-            f"| worker's claim → push request | {percentile(from_claim, 50):.1f} | {percentile(from_claim, 95):.1f} | "
-            f"{max(from_claim):.1f} |"]
+    return [(f"| referral created → push request (worker polling every {poll} s) | {percentile(total, 50):.0f} | "
+            f"{percentile(total, 95):.0f} | {max(total):.0f} |"),
+            (f"| worker's claim → push request | {percentile(from_claim, 50):.1f} | {percentile(from_claim, 95):.1f} | "
+            f"{max(from_claim):.1f} |")]
 
 
 # A push service in its own process (as a real one is): answers 201 to every POST and counts them.
@@ -177,8 +177,8 @@ def throughput(tmp: Path, pushes: int) -> list[str]:
     finally:
         service.terminate()
     assert received == pushes, (received, pushes)
-    return [f"| one worker, {pushes} pushes to a loopback push service (another process) | "
-            f"{pushes / elapsed:.0f} pushes/s ({elapsed:.1f} s) |",
+    return [(f"| one worker, {pushes} pushes to a loopback push service (another process) | "
+            f"{pushes / elapsed:.0f} pushes/s ({elapsed:.1f} s) |"),
             f"| encryption (RFC 8291) + VAPID signing per message | {encrypt_ms:.2f} ms |"]
 
 

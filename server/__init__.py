@@ -22,9 +22,9 @@ from server.cli import register_cli
 from server.common.errors import register_error_handlers
 from server.common.security import content_security_policy, register_security
 from server.common.types import render_alembic_item
+from server.common.vault import Vault
 from server.config import load_config
 from server.customers.api import bp as customers_api
-from server.common.vault import Vault
 from server.database import register_database
 from server.floor import subscribers as floor_subscribers
 from server.floor.api import bp as floor_api

@@ -83,7 +83,7 @@ def demo_referrals(branch) -> bool:
         cards.receive_batch(lobby, BatchIn(prefix="VIP", first=1, last=200, width=6))
         customers = list(db.session.scalars(select(Customer).where(Customer.branch_id == branch.id,
                                                                    Customer.tier != Tier.VIP).limit(2)))
-        waiting, _ = referrals.create_referral(lobby, ReferralIn(
+        _waiting, _ = referrals.create_referral(lobby, ReferralIn(
             customer_id=customers[0].id, reason="定期存款 50 万下周到期，想了解理财", urgency="now",
             signals=["large_amount", "wealth_management"], location="贵宾室 2",
             account_manager_id=staff["manager"].id))

@@ -104,7 +104,7 @@ class Config:
     # signed out must not put the signed-in cookie back.
     SESSION_REFRESH_EACH_REQUEST = False
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session: the outbox may replay hours later
-    WTF_CSRF_HEADERS = ["X-CSRF-Token", "X-CSRFToken"]
+    WTF_CSRF_HEADERS = ("X-CSRF-Token", "X-CSRFToken")
     WTF_CSRF_SSL_STRICT = False  # same-origin is enforced by SameSite cookies and the token itself
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     BABEL_DEFAULT_LOCALE = "zh"

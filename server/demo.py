@@ -17,10 +17,10 @@ from server.branches.models import Branch
 from server.common.clock import utcnow
 from server.common.idempotency import fingerprint
 from server.common.types import new_id
+from server.common.vault import vault
 from server.customers.identity import protect_id_number, protect_phone
 from server.customers.models import Customer, Salutation, Tier
 from server.customers.names import search_keys
-from server.common.vault import vault
 from server.extensions import db
 from server.floor.codes import BusinessType, Flag, VisitSource, VisitStatus
 from server.floor.models import Visit
@@ -119,7 +119,7 @@ def visit_rows(branch: Branch, customers: list[Customer], rng: random.Random, *,
                now: datetime | None = None) -> list[Visit]:
     """A morning's visits: `done` served earlier, `waiting` arrived over the last 25 minutes."""
     now = now or utcnow()
-    kinds, weights = zip(*BUSINESS_MIX)
+    kinds, weights = zip(*BUSINESS_MIX, strict=True)
     arrivals = sorted([(rng.uniform(30, 180), False) for _ in range(done)]
                       + [(rng.uniform(0.5, 25), True) for _ in range(waiting)], reverse=True)
     numbers: dict[str, int] = {}

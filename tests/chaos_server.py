@@ -14,11 +14,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from werkzeug.serving import make_server  # noqa: E402
+from werkzeug.serving import make_server
 
-from server import create_app  # noqa: E402
-from server.config import TestConfig  # noqa: E402
-from server.pwa.views import shell_assets  # noqa: E402
+from server import create_app
+from server.config import TestConfig
+from server.pwa.views import shell_assets
 
 if __name__ == "__main__":
     database_url, instance, port = sys.argv[1:4]

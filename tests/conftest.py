@@ -13,6 +13,7 @@ from sqlalchemy import text
 from server import create_app
 from server.auth import service as accounts
 from server.branches import service as branches
+from server.common.errors import NotFound
 from server.config import TestConfig
 from server.extensions import db
 from tests.fake_push import FakePushService
@@ -111,7 +112,7 @@ def make_user(app, make_branch):
             if branch_code and role != "admin":
                 try:
                     branch = branches.get_branch_by_code(branch_code)
-                except Exception:
+                except NotFound:
                     db.session.rollback()
                     make_branch(branch_code)
                     branch = branches.get_branch_by_code(branch_code)

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass
-from functools import partial
 from datetime import datetime, timedelta
+from functools import partial
 
-from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 

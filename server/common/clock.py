@@ -1,11 +1,11 @@
 """Time: always timezone-aware UTC inside the app; branch-local only when shown or when a day starts."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def local_day_start(tz: str, now: datetime | None = None) -> datetime:
@@ -22,4 +22,4 @@ def add_business_days(start: datetime, days: int, tz: str) -> datetime:
         local = local + timedelta(days=1)
         if local.weekday() < 5:
             days -= 1
-    return local.astimezone(timezone.utc)
+    return local.astimezone(UTC)

@@ -6,10 +6,10 @@ from flask import Blueprint, jsonify, request
 from flask_login import current_user
 
 from server.common.clock import local_day_start
+from server.common.events import contributions
 from server.common.http import parse_json, transactional
 from server.common.policy import require_roles
 from server.common.roles import Role
-from server.common.events import contributions
 from server.customers import service
 from server.customers.events import card_sections
 from server.customers.schemas import CustomerIn, RevealIn, customer_out

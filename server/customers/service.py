@@ -13,16 +13,16 @@ from server.audit import service as audit
 from server.auth.models import User
 from server.common.clock import utcnow
 from server.common.errors import Conflict, PermissionDenied, ValidationFailed
+from server.common.events import contributions
 from server.common.idempotency import create_once, fingerprint
 from server.common.policy import get_scoped_or_404
 from server.common.roles import Role
-from server.common.events import contributions
+from server.common.vault import vault
 from server.customers.events import search_matches
 from server.customers.identity import PROTECTORS
 from server.customers.models import Customer, Tier
 from server.customers.names import has_hanzi, is_pinyin_query, query_key, search_keys
 from server.customers.schemas import CustomerIn
-from server.common.vault import vault
 from server.extensions import db
 
 SEARCH_LIMIT = 20

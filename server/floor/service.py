@@ -19,8 +19,8 @@ from server.common.types import new_id
 from server.customers import service as customers
 from server.customers.models import Customer, Tier
 from server.extensions import db
-from server.floor.events import visit_arrived, visit_changed
 from server.floor.codes import OPEN_STATUSES, Channel, EventType, VisitSource, VisitStatus
+from server.floor.events import visit_arrived, visit_changed
 from server.floor.labels import EVENT_NAMES, STATUS_NAMES
 from server.floor.models import Visit, VisitEvent
 from server.floor.schemas import VisitEventIn, VisitIn

@@ -59,7 +59,7 @@ def triage(business: BusinessType, amount: Decimal | None, tier: Tier, flags: li
 def money(value) -> str:
     """8,000 / 19,999.99: grouping by thousands is the same in Chinese and English."""
     text = f"{Decimal(str(value)):,.2f}"
-    return text[:-3] if text.endswith(".00") else text
+    return text.removesuffix(".00")
 
 
 # Reason templates, shared with the handheld (static/js/triage.js) through the shell's message catalog.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -28,7 +28,7 @@ def secret(app, make_branch):
 
 def deliver(client, secret, event, *, at=None, sign_with=None, raw=None, headers=None, **fields):
     body = raw if raw is not None else json.dumps(
-        {"event": event, "at": (at or datetime.now(timezone.utc)).isoformat(), **fields}).encode()
+        {"event": event, "at": (at or datetime.now(UTC)).isoformat(), **fields}).encode()
     return client.post(URL, data=body, content_type="application/json", headers={
         "X-Lobbypad-Signature": signature(sign_with or secret, body), **(headers or {})})
 
@@ -52,7 +52,7 @@ def test_issued_creates_a_triaged_visit_and_later_events_move_it(app, client, se
 
 
 def test_a_repeated_delivery_is_applied_once(app, client, secret):
-    body = json.dumps({"event": "issued", "ticket": "A001", "at": datetime.now(timezone.utc).isoformat()}).encode()
+    body = json.dumps({"event": "issued", "ticket": "A001", "at": datetime.now(UTC).isoformat()}).encode()
     first = deliver(client, secret, None, raw=body)
     second = deliver(client, secret, None, raw=body)
     assert first.status_code == 201 and second.status_code == 200
@@ -69,14 +69,14 @@ def test_ticket_logged_by_hand_first_is_not_duplicated(app, client, secret, api,
 
 @pytest.mark.parametrize("minutes", [6, -6])
 def test_stale_or_future_events_are_refused(app, client, secret, minutes):
-    at = datetime.now(timezone.utc) - timedelta(minutes=minutes)
+    at = datetime.now(UTC) - timedelta(minutes=minutes)
     assert_error(deliver(client, secret, "issued", ticket="A001", at=at), 400, "stale_event")
     assert count_visits(app) == 0
 
 
 def test_bad_or_missing_signatures_are_refused(app, client, secret):
     assert_error(deliver(client, secret, "issued", ticket="A001", sign_with="wrong-secret"), 401, "bad_signature")
-    body = json.dumps({"event": "issued", "ticket": "A1", "at": datetime.now(timezone.utc).isoformat()}).encode()
+    body = json.dumps({"event": "issued", "ticket": "A1", "at": datetime.now(UTC).isoformat()}).encode()
     assert_error(client.post(URL, data=body, content_type="application/json"), 401, "signature_missing")
     tampered = body.replace(b"A1", b"A2")
     assert_error(client.post(URL, data=tampered, content_type="application/json",

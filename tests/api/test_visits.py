@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,7 +17,7 @@ VISITS = "/api/v1/visits"
 
 
 def ago(minutes: float) -> str:
-    return (datetime.now(timezone.utc) - timedelta(minutes=minutes)).isoformat()
+    return (datetime.now(UTC) - timedelta(minutes=minutes)).isoformat()
 
 
 @pytest.fixture
@@ -72,7 +72,7 @@ def test_override_keeps_the_suggestion_and_needs_a_reason(lobby):
     ({"amount": "12.345"}, "amount"), ({"business_type": "lottery"}, "business_type"),
     ({"ticket": ""}, "ticket"), ({"ticket": "A 1; drop"}, "ticket"), ({"flags": ["vip"]}, "flags.0"),
     ({"arrived_at": "2020-01-01T00:00:00+00:00"}, "arrived_at"),
-    ({"arrived_at": (datetime.now(timezone.utc) + timedelta(hours=1)).isoformat()}, "arrived_at"),
+    ({"arrived_at": (datetime.now(UTC) + timedelta(hours=1)).isoformat()}, "arrived_at"),
     ({"arrived_at": "2026-11-22T10:00:00"}, "arrived_at"), ({"customer_id": "nope"}, "customer_id"),
 ])
 def test_bad_arrivals_name_the_field(app, lobby, fields, bad):

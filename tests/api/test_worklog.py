@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -22,7 +22,7 @@ def _count(app) -> int:
 def test_create_with_client_id_is_idempotent(app, api, make_user):
     api.login(make_user())
     entry_id = str(uuid.uuid4())
-    occurred = (datetime.now(timezone.utc) - timedelta(minutes=20)).isoformat()
+    occurred = (datetime.now(UTC) - timedelta(minutes=20)).isoformat()
     payload = {"id": entry_id, "body": "ATM 2 out of paper", "occurred_at": occurred}
     first = api.post(URL, payload)
     assert first.status_code == 201
@@ -55,7 +55,7 @@ def test_another_users_id_is_a_conflict_not_a_takeover(app, api, api_factory, ma
 
 def test_bad_fields_are_reported_and_nothing_is_stored(app, api, make_user):
     api.login(make_user())
-    future = (datetime.now(timezone.utc) + timedelta(hours=2)).isoformat()
+    future = (datetime.now(UTC) + timedelta(hours=2)).isoformat()
     error = assert_error(api.post(URL, {"id": "not-a-uuid", "body": "", "occurred_at": future}), 422,
                          "validation_failed")
     assert set(error["fields"]) == {"id", "body", "occurred_at"}

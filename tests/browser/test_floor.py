@@ -134,7 +134,7 @@ def test_offline_arrival_shows_as_unsynced_then_syncs_once(live_server, shell):
     row.locator(".badge-unsynced").wait_for(state="detached")
     shell.evaluate("() => LobbypadOutbox.flush()")
     [visit] = visits_with_ticket(live_server, number)
-    assert visit.amount == Decimal("25000") and visit.channel.value == "counter"
+    assert visit.amount == Decimal(25000) and visit.channel.value == "counter"
     assert shell.locator(f".visit:has(.ticket:text-is('{number}'))").count() == 1
 
 
@@ -189,7 +189,7 @@ def test_javascript_triage_agrees_with_the_server_on_every_case(shell):
         const { triage } = await import('/static/js/triage.js');
         return cases.map(c => triage(c.business, c.amount, c.tier, c.flags, settings));
     }""", [cases, settings.model_dump(mode="json")])
-    for case, (business, amount, tier, flags, _c, _r), answer in zip(cases, CASES, answers):
+    for case, (business, amount, tier, flags, _c, _r), answer in zip(cases, CASES, answers, strict=True):
         expected = triage(business, Decimal(amount) if amount else None, tier, flags, settings)
         assert (answer["channel"], answer["rule"]) == (expected.channel.value, expected.rule), case
 

@@ -25,7 +25,7 @@ def test_new_version_waits_for_the_user_then_reloads_once(live_server, shell):
         with shell.expect_navigation():
             shell.click("[data-update-reload]")
         shell.wait_for_selector("body[data-ready=true]")
-        wait_until(shell, "!(await caches.keys()).includes('lobbypad-static-%s')" % current.version)
+        wait_until(shell, f"!(await caches.keys()).includes('lobbypad-static-{current.version}')")
         assert shell.evaluate(CACHE_NAMES) == ["lobbypad-static-0123456789ab"]
         assert not shell.locator("#update-toast").is_visible()
     finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pydantic
 import pytest
 
 from server.auth import service as accounts
@@ -91,7 +92,7 @@ def test_settings_object_is_typed_and_validated():
     settings = BranchSettings()
     assert settings.wait_tolerance_minutes == 15 and settings.self_service_withdrawal_limit == 20000
     assert settings.updated({"wait_tolerance_minutes": 12}).wait_tolerance_minutes == 12
-    with pytest.raises(Exception):
+    with pytest.raises(pydantic.ValidationError, match="unknown"):
         settings.updated({"unknown": 1})
-    with pytest.raises(Exception):
+    with pytest.raises(pydantic.ValidationError, match="referral_timeout_minutes"):
         settings.updated({"referral_timeout_minutes": -1})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -22,5 +22,5 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 ])
 def test_business_days_count_in_the_branch_time_zone(start, days, due):
     local = datetime.strptime(start, "%Y-%m-%d %H:%M").replace(tzinfo=SHANGHAI)
-    result = add_business_days(local.astimezone(timezone.utc), days, "Asia/Shanghai")
+    result = add_business_days(local.astimezone(UTC), days, "Asia/Shanghai")
     assert result.tzinfo is not None and result.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") == due

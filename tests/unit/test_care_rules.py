@@ -265,9 +265,9 @@ def test_a_vip_served_step_that_arrives_after_the_escort_out_raises_no_see_off(l
 
 
 @pytest.mark.parametrize(("business", "amount", "escort"), [
-    (BusinessType.WITHDRAWAL, Decimal("50000"), True),
+    (BusinessType.WITHDRAWAL, Decimal(50000), True),
     (BusinessType.WITHDRAWAL, Decimal("49999.99"), False),
-    (BusinessType.DEPOSIT, Decimal("80000"), False),
+    (BusinessType.DEPOSIT, Decimal(80000), False),
     (BusinessType.WITHDRAWAL, None, False),
 ])
 def test_a_large_withdrawal_served_needs_an_escort(lobby, business, amount, escort):
@@ -288,7 +288,7 @@ def test_settings_changes_take_effect_for_who_is_waiting_now(lobby):
     assert lobby.told("wait.long") == []
     lobby.sweep(40 * MIN)
     assert len(lobby.told("wait.long")) == 1
-    withdrawal = lobby.arrive(business=BusinessType.WITHDRAWAL, amount=Decimal("40000"))
+    withdrawal = lobby.arrive(business=BusinessType.WITHDRAWAL, amount=Decimal(40000))
     lobby.step(withdrawal, EventType.SERVED, 3 * MIN)
     assert [t.kind for t in lobby.tasks(withdrawal, CareStatus.OPEN)] == [CareKind.CASH_ESCORT]
     assert lobby.tasks(visit)[0].kind == CareKind.WAIT_CARE

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from server.common.vault import Vault
 from server.customers.identity import InvalidNumber, protect_card_number, protect_id_number, protect_phone
 from server.customers.names import family_in_pinyin, query_key, search_keys
-from server.common.vault import Vault
 
 VALID_ID = "11010519491231002X"
 

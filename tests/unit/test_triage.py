@@ -69,12 +69,12 @@ def test_every_limit_is_the_branch_setting(limit, amount, channel):
 
 def test_green_channel_flags_are_a_branch_setting():
     settings = DEFAULT.updated({"green_channel_flags": ["elderly", "pregnant"]})
-    assert triage(B.WITHDRAWAL, Decimal("100"), O, [F.PREGNANT], settings).channel == C.GREEN_CHANNEL
-    assert triage(B.WITHDRAWAL, Decimal("100"), O, [F.URGENT], settings).channel == C.SELF_SERVICE
+    assert triage(B.WITHDRAWAL, Decimal(100), O, [F.PREGNANT], settings).channel == C.GREEN_CHANNEL
+    assert triage(B.WITHDRAWAL, Decimal(100), O, [F.URGENT], settings).channel == C.SELF_SERVICE
 
 
 def test_reasons_read_naturally_in_both_languages(app):
-    result = triage(B.WITHDRAWAL, Decimal("8000"), O, [], DEFAULT)
+    result = triage(B.WITHDRAWAL, Decimal(8000), O, [], DEFAULT)
     elderly = triage(B.OTHER, None, O, [F.URGENT, F.ELDERLY], DEFAULT)
     with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
         assert explain(result.rule, result.params, result.channel) == "取款 8,000 元，低于自助限额 20,000 元 → 自助设备"
