@@ -60,8 +60,9 @@ def main() -> None:
     with app.app_context():
         db.create_all()
         branch = branches.create_branch("RT", "Round trip")
-        accounts.create_user(username="bench", display_name="RT", role="lobby_manager", branch=branch,
-                             password="bench-password-1")
+        accounts.create_user(
+            username="bench", display_name="RT", role="lobby_manager", branch=branch, password="bench-password-1"
+        )
         db.session.commit()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request would drown the table
     server = make_server("127.0.0.1", 0, app, threaded=True)
@@ -69,8 +70,13 @@ def main() -> None:
     shown, confirmed = [], []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--disable-background-networking"])
-        page = browser.new_context(base_url=f"http://127.0.0.1:{server.server_port}", viewport={"width": 390, "height": 844},
-                                   locale="en-US", is_mobile=True, has_touch=True).new_page()
+        page = browser.new_context(
+            base_url=f"http://127.0.0.1:{server.server_port}",
+            viewport={"width": 390, "height": 844},
+            locale="en-US",
+            is_mobile=True,
+            has_touch=True,
+        ).new_page()
         page.goto("/login")
         page.fill("#username", "bench")
         page.fill("#password", "bench-password-1")
@@ -88,9 +94,13 @@ def main() -> None:
                 confirmed.append(timing["confirmed"])
         browser.close()
     server.shutdown()
-    print(f"| log arrival, row shown on the board | {percentile(shown, 50):.0f} | {percentile(shown, 95):.0f} | {max(shown):.0f} |")
-    print(f"| log arrival, confirmed by the server | {percentile(confirmed, 50):.0f} | {percentile(confirmed, 95):.0f} | "
-          f"{max(confirmed):.0f} |")
+    print(
+        f"| log arrival, row shown on the board | {percentile(shown, 50):.0f} | {percentile(shown, 95):.0f} | {max(shown):.0f} |"
+    )
+    print(
+        f"| log arrival, confirmed by the server | {percentile(confirmed, 50):.0f} | {percentile(confirmed, 95):.0f} | "
+        f"{max(confirmed):.0f} |"
+    )
 
 
 if __name__ == "__main__":

@@ -56,26 +56,68 @@ def build(app, branches: int, waiting: int, now) -> None:
         branch_rows, user_rows, visit_rows, task_rows = [], [], [], []
         for b in range(branches):
             branch_id = new_id()
-            branch_rows.append({"id": branch_id, "code": f"B{b:04d}", "name": f"Branch {b}", "timezone": "Asia/Shanghai",
-                                "settings_data": settings, "floor_version": 0})
-            user_rows.append({"id": new_id(), "username": f"lobby{b}", "display_name": f"王芳{b}", "role": Role.LOBBY_MANAGER,
-                              "branch_id": branch_id, "password_hash": "x", "active": True, "on_duty": True})
+            branch_rows.append(
+                {
+                    "id": branch_id,
+                    "code": f"B{b:04d}",
+                    "name": f"Branch {b}",
+                    "timezone": "Asia/Shanghai",
+                    "settings_data": settings,
+                    "floor_version": 0,
+                }
+            )
+            user_rows.append(
+                {
+                    "id": new_id(),
+                    "username": f"lobby{b}",
+                    "display_name": f"王芳{b}",
+                    "role": Role.LOBBY_MANAGER,
+                    "branch_id": branch_id,
+                    "password_hash": "x",
+                    "active": True,
+                    "on_duty": True,
+                }
+            )
             for n in range(waiting):
                 arrived = now - timedelta(seconds=rng.uniform(1, 899))  # due within the next 15 minutes
                 visit_id = new_id()
-                visit_rows.append({
-                    "id": visit_id, "branch_id": branch_id, "ticket": f"A{n:03d}", "business_type": BusinessType.DEPOSIT,
-                    "arrived_at": arrived, "status": VisitStatus.WAITING, "channel": Channel.COUNTER,
-                    "suggested_channel": Channel.COUNTER, "triage_rule": "bench", "triage_params": {}, "flags": [],
-                    "source": VisitSource.QUEUE_MACHINE, "payload_hash": "bench", "occurred_at": arrived,
-                    "received_at": arrived})
-                task_rows.append({"id": new_id(), "branch_id": branch_id, "visit_id": visit_id, "kind": CareKind.WAIT_CARE,
-                                  "round": 1, "status": CareStatus.SCHEDULED, "due_at": arrived + tolerance,
-                                  "alert_at": arrived + 2 * tolerance, "reminders": 0, "actions": [],
-                                  "created_at": arrived})
+                visit_rows.append(
+                    {
+                        "id": visit_id,
+                        "branch_id": branch_id,
+                        "ticket": f"A{n:03d}",
+                        "business_type": BusinessType.DEPOSIT,
+                        "arrived_at": arrived,
+                        "status": VisitStatus.WAITING,
+                        "channel": Channel.COUNTER,
+                        "suggested_channel": Channel.COUNTER,
+                        "triage_rule": "bench",
+                        "triage_params": {},
+                        "flags": [],
+                        "source": VisitSource.QUEUE_MACHINE,
+                        "payload_hash": "bench",
+                        "occurred_at": arrived,
+                        "received_at": arrived,
+                    }
+                )
+                task_rows.append(
+                    {
+                        "id": new_id(),
+                        "branch_id": branch_id,
+                        "visit_id": visit_id,
+                        "kind": CareKind.WAIT_CARE,
+                        "round": 1,
+                        "status": CareStatus.SCHEDULED,
+                        "due_at": arrived + tolerance,
+                        "alert_at": arrived + 2 * tolerance,
+                        "reminders": 0,
+                        "actions": [],
+                        "created_at": arrived,
+                    }
+                )
         for model, rows in ((Branch, branch_rows), (User, user_rows), (Visit, visit_rows), (CareTask, task_rows)):
             for start in range(0, len(rows), 2000):
-                db.session.execute(insert(model), rows[start:start + 2000])
+                db.session.execute(insert(model), rows[start : start + 2000])
         db.session.commit()
         with db.engine.begin() as conn:
             conn.execute(text("ANALYZE"))
@@ -88,12 +130,24 @@ def plans(app, now) -> dict[str, str]:
         prefix = "EXPLAIN QUERY PLAN " if dialect == "sqlite" else "EXPLAIN "
         found = {}
         for name, stmt in (
-            ("open due", select(CareTask.id).where(CareTask.status == CareStatus.SCHEDULED, CareTask.due_at <= now)
-             .order_by(CareTask.due_at).limit(scheduling.BATCH)),
-            ("reminders", select(CareTask.id).where(CareTask.next_reminder_at <= now)
-             .order_by(CareTask.next_reminder_at).limit(scheduling.BATCH)),
-            ("long waits", select(CareTask.id).where(CareTask.alert_at <= now).order_by(CareTask.alert_at)
-             .limit(scheduling.BATCH)),
+            (
+                "open due",
+                select(CareTask.id)
+                .where(CareTask.status == CareStatus.SCHEDULED, CareTask.due_at <= now)
+                .order_by(CareTask.due_at)
+                .limit(scheduling.BATCH),
+            ),
+            (
+                "reminders",
+                select(CareTask.id)
+                .where(CareTask.next_reminder_at <= now)
+                .order_by(CareTask.next_reminder_at)
+                .limit(scheduling.BATCH),
+            ),
+            (
+                "long waits",
+                select(CareTask.id).where(CareTask.alert_at <= now).order_by(CareTask.alert_at).limit(scheduling.BATCH),
+            ),
         ):
             sql = str(stmt.compile(db.engine, compile_kwargs={"literal_binds": True}))
             rows = db.session.execute(text(prefix + sql)).all()
@@ -130,9 +184,11 @@ def main() -> None:
     parser.add_argument("--waiting", type=int, default=10)
     parser.add_argument("--sweeps", type=int, default=20)
     args = parser.parse_args()
-    print(f"{args.branches} branches × {args.waiting} waiting = {args.branches * args.waiting} open visits, "
-          f"one lobby manager on duty per branch; {args.sweeps} sweeps, 15 s of clock apart")
-    for kind in (("sqlite", "postgresql") if args.db == "both" else (args.db,)):
+    print(
+        f"{args.branches} branches × {args.waiting} waiting = {args.branches * args.waiting} open visits, "
+        f"one lobby manager on duty per branch; {args.sweeps} sweeps, 15 s of clock apart"
+    )
+    for kind in ("sqlite", "postgresql") if args.db == "both" else (args.db,):
         with tempfile.TemporaryDirectory() as tmp:
             app = create_app(TestConfig(database_url(kind, Path(tmp)), instance_path=Path(tmp) / "instance"))
             now = utcnow()
@@ -140,11 +196,15 @@ def main() -> None:
             plan = plans(app, now + timedelta(minutes=15))
             result = measure(app, now, args.sweeps)
             print(f"\n{kind}")
-            print(f"  idle sweep (nothing due): p50 {percentile(result['idle'], 50):.1f} ms, p95 {percentile(result['idle'], 95):.1f} ms")
-            print(f"  busy sweep (opens {statistics.mean(result['opened']):.0f} tasks on average, max "
-                  f"{max(result['opened'])}): p50 {percentile(result['busy'], 50):.1f} ms, p95 {percentile(result['busy'], 95):.1f} ms, "
-                  f"max {max(result['busy']):.1f} ms; per task opened "
-                  f"{sum(result['busy']) / max(1, sum(result['opened'])):.2f} ms")
+            print(
+                f"  idle sweep (nothing due): p50 {percentile(result['idle'], 50):.1f} ms, p95 {percentile(result['idle'], 95):.1f} ms"
+            )
+            print(
+                f"  busy sweep (opens {statistics.mean(result['opened']):.0f} tasks on average, max "
+                f"{max(result['opened'])}): p50 {percentile(result['busy'], 50):.1f} ms, p95 {percentile(result['busy'], 95):.1f} ms, "
+                f"max {max(result['busy']):.1f} ms; per task opened "
+                f"{sum(result['busy']) / max(1, sum(result['opened'])):.2f} ms"
+            )
             for name, text_plan in plan.items():
                 print(f"  plan, {name}: {text_plan}")
 

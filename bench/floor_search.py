@@ -51,8 +51,9 @@ def build(app, rows: list[dict], visits_per_branch: int) -> None:
     with app.app_context():
         db.create_all()
         main = branches.create_branch("BENCH", "Bench branch")
-        accounts.create_user(username="bench", display_name="Bench", role="lobby_manager", branch=main,
-                             password=PASSWORD)
+        accounts.create_user(
+            username="bench", display_name="Bench", role="lobby_manager", branch=main, password=PASSWORD
+        )
         others = [branches.create_branch(f"OTHER{n}", f"Other {n}") for n in range(9)]
         db.session.flush()
         for row in rows:
@@ -60,8 +61,9 @@ def build(app, rows: list[dict], visits_per_branch: int) -> None:
         demo.insert_customers(rows)
         sample = list(db.session.query(Customer).filter_by(branch_id=main.id).limit(2000))
         for branch in [main, *others]:
-            db.session.add_all(demo.visit_rows(branch, sample if branch is main else [], rng,
-                                               waiting=visits_per_branch, done=0))
+            db.session.add_all(
+                demo.visit_rows(branch, sample if branch is main else [], rng, waiting=visits_per_branch, done=0)
+            )
         db.session.commit()
         with db.engine.begin() as conn:  # fresh statistics, as a maintained database has
             conn.execute(text("ANALYZE"))
@@ -101,7 +103,10 @@ def measure(app, rows: list[dict], queries: int) -> dict[str, tuple]:
         results[name] = (percentile(runs, 50), percentile(runs, 95), percentile(runs, 99), statistics.mean(counts))
     with app.app_context():
         branch_id = branches.get_branch_by_code("BENCH").id
-    for name, changed in (("floor board, poll (floor unchanged)", False), ("floor board, rebuilt after a change", True)):
+    for name, changed in (
+        ("floor board, poll (floor unchanged)", False),
+        ("floor board, rebuilt after a change", True),
+    ):
         runs, counts = [], []
         for n in range(20 + queries):
             if changed:  # what an arrival or a step does to the board (not timed)
@@ -128,7 +133,7 @@ def main() -> None:
         phones = [generator.extensions["lobbypad.vault"].decrypt("phone", r["phone_cipher"]) for r in rows]
     print(f"generated {len(rows)} customers in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     report = []
-    for kind in (("sqlite", "postgresql") if args.db == "both" else (args.db,)):
+    for kind in ("sqlite", "postgresql") if args.db == "both" else (args.db,):
         app = create_app(TestConfig(database_url(kind, tmp), instance_path=tmp / "instance"))
         started = time.perf_counter()
         build(app, [dict(r) for r in rows], args.visits)
@@ -138,8 +143,10 @@ def main() -> None:
             report.append(f"| {kind} | {name} | {p50:.1f} | {p95:.1f} | {p99:.1f} | {mean_count:.1f} |")
         with app.app_context():
             db.engine.dispose()
-    print(f"\n{args.customers:,} customers in the branch, {args.visits} waiting visits per branch (10 branches), "
-          f"{args.queries:,} requests per row, times in ms through the Flask app in-process.\n")
+    print(
+        f"\n{args.customers:,} customers in the branch, {args.visits} waiting visits per branch (10 branches), "
+        f"{args.queries:,} requests per row, times in ms through the Flask app in-process.\n"
+    )
     print("| database | request | p50 | p95 | p99 | mean results |")
     print("|---|---|---|---|---|---|")
     print("\n".join(report))

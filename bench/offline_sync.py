@@ -64,8 +64,9 @@ QUEUE = """async ({ records, prefix }) => {
 
 def counts(app) -> int:
     with app.app_context():
-        return sum(db.session.scalar(select(func.count()).select_from(model))
-                   for model in (Visit, VisitEvent, WorkLogEntry))
+        return sum(
+            db.session.scalar(select(func.count()).select_from(model)) for model in (Visit, VisitEvent, WorkLogEntry)
+        )
 
 
 def main() -> None:
@@ -77,8 +78,9 @@ def main() -> None:
     with app.app_context():
         db.create_all()
         branch = branches.create_branch("SYNC", "Sync bench")
-        accounts.create_user(username="bench", display_name="Sync", role="lobby_manager", branch=branch,
-                             password="bench-password-1")
+        accounts.create_user(
+            username="bench", display_name="Sync", role="lobby_manager", branch=branch, password="bench-password-1"
+        )
         db.session.commit()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = make_server("127.0.0.1", 0, app, threaded=True)
@@ -86,9 +88,14 @@ def main() -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--disable-background-networking"])
         for label, prefix in (("batched, POST /api/v1/sync", "B"), ("one request per record", "S")):
-            context = browser.new_context(base_url=f"http://127.0.0.1:{server.server_port}",
-                                          viewport={"width": 390, "height": 844}, locale="en-US", is_mobile=True,
-                                          has_touch=True, service_workers="block")
+            context = browser.new_context(
+                base_url=f"http://127.0.0.1:{server.server_port}",
+                viewport={"width": 390, "height": 844},
+                locale="en-US",
+                is_mobile=True,
+                has_touch=True,
+                service_workers="block",
+            )
             if prefix == "S":
                 context.route("**/api/v1/sync", lambda route: route.fulfill(status=404, body="{}"))
             page = context.new_page()
@@ -108,7 +115,11 @@ def main() -> None:
             rejected = page.evaluate("() => LobbypadOutbox.rejected().then((r) => r.length)")
             print(f"| {label} | {queued} | {elapsed:.2f} s | {stored} stored, {rejected} rejected |")
             if rejected:
-                print(page.evaluate("() => LobbypadOutbox.rejected().then((r) => r.map((x) => [x.kind, x.status, x.error]))"))
+                print(
+                    page.evaluate(
+                        "() => LobbypadOutbox.rejected().then((r) => r.map((x) => [x.kind, x.status, x.error]))"
+                    )
+                )
             assert stored == queued and rejected == 0, "every record exactly once"
             context.close()
         browser.close()

@@ -54,8 +54,9 @@ def make_app(tmp: Path, name: str):
         db.create_all()
         branch = branches.create_branch("PUSH", "Push bench")
         for username, role in (("lobby", "lobby_manager"), ("manager", "account_manager")):
-            user = accounts.create_user(username=f"bench-{username}", display_name=username, role=role,
-                                        branch=branch, password=PASSWORD)
+            user = accounts.create_user(
+                username=f"bench-{username}", display_name=username, role=role, branch=branch, password=PASSWORD
+            )
             user.on_duty = True
         db.session.commit()
     return app
@@ -99,8 +100,11 @@ def latency(tmp: Path, referrals: int) -> list[str]:
             arrived = push.arrivals[n]
             total.append((arrived - start) * 1000)
             with app.app_context():
-                delivery_id = db.session.scalar(db.select(sender.Delivery.id).where(sender.Delivery.channel == "webpush")
-                                                .order_by(sender.Delivery.created_at.desc()))
+                delivery_id = db.session.scalar(
+                    db.select(sender.Delivery.id)
+                    .where(sender.Delivery.channel == "webpush")
+                    .order_by(sender.Delivery.created_at.desc())
+                )
             from_claim.append((arrived - claimed_at[delivery_id]) * 1000)
             time.sleep(rng.uniform(0, 1.0))  # referrals arrive at random moments of the poll cycle
     finally:
@@ -109,10 +113,16 @@ def latency(tmp: Path, referrals: int) -> list[str]:
         sender._claim = real_claim
         push.close()
     poll = app.config["OUTBOX_POLL_SECONDS"]
-    return [(f"| referral created → push request (worker polling every {poll} s) | {percentile(total, 50):.0f} | "
-            f"{percentile(total, 95):.0f} | {max(total):.0f} |"),
-            (f"| worker's claim → push request | {percentile(from_claim, 50):.1f} | {percentile(from_claim, 95):.1f} | "
-            f"{max(from_claim):.1f} |")]
+    return [
+        (
+            f"| referral created → push request (worker polling every {poll} s) | {percentile(total, 50):.0f} | "
+            f"{percentile(total, 95):.0f} | {max(total):.0f} |"
+        ),
+        (
+            f"| worker's claim → push request | {percentile(from_claim, 50):.1f} | {percentile(from_claim, 95):.1f} | "
+            f"{max(from_claim):.1f} |"
+        ),
+    ]
 
 
 # A push service in its own process (as a real one is): answers 201 to every POST and counts them.
@@ -154,16 +164,30 @@ def throughput(tmp: Path, pushes: int) -> list[str]:
             manager = db.session.scalar(db.select(accounts.User).where(accounts.User.username == "bench-manager"))
             for n in range(pushes):
                 sub = keys.new_device(f"d{n}").subscription()
-                db.session.add(PushSubscription(user_id=manager.id, endpoint=sub["endpoint"],
-                                                p256dh=sub["keys"]["p256dh"], auth=sub["keys"]["auth"]))
+                db.session.add(
+                    PushSubscription(
+                        user_id=manager.id,
+                        endpoint=sub["endpoint"],
+                        p256dh=sub["keys"]["p256dh"],
+                        auth=sub["keys"]["auth"],
+                    )
+                )
             db.session.flush()
             with app.test_request_context():
-                notify(manager, "push.test", title="测试", body="吞吐量", url="/", ref=("user", manager.id),
-                       dedupe_key="bench")
+                notify(
+                    manager,
+                    "push.test",
+                    title="测试",
+                    body="吞吐量",
+                    url="/",
+                    ref=("user", manager.id),
+                    dedupe_key="bench",
+                )
             db.session.commit()
             encoder, one = sender.pusher(), db.session.scalar(db.select(PushSubscription))
             target = WebPushSubscription.model_validate(
-                {"endpoint": one.endpoint, "keys": {"p256dh": one.p256dh, "auth": one.auth}})
+                {"endpoint": one.endpoint, "keys": {"p256dh": one.p256dh, "auth": one.auth}}
+            )
             start = time.perf_counter()
             for _ in range(1000):
                 encoder.get({"kind": "push.test", "title": "测试", "body": "吞吐量"}, target)
@@ -177,9 +201,13 @@ def throughput(tmp: Path, pushes: int) -> list[str]:
     finally:
         service.terminate()
     assert received == pushes, (received, pushes)
-    return [(f"| one worker, {pushes} pushes to a loopback push service (another process) | "
-            f"{pushes / elapsed:.0f} pushes/s ({elapsed:.1f} s) |"),
-            f"| encryption (RFC 8291) + VAPID signing per message | {encrypt_ms:.2f} ms |"]
+    return [
+        (
+            f"| one worker, {pushes} pushes to a loopback push service (another process) | "
+            f"{pushes / elapsed:.0f} pushes/s ({elapsed:.1f} s) |"
+        ),
+        f"| encryption (RFC 8291) + VAPID signing per message | {encrypt_ms:.2f} ms |",
+    ]
 
 
 def main() -> None:

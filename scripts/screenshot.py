@@ -9,11 +9,15 @@ BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:5000"
 OUT = Path(__file__).resolve().parent.parent / "docs"
 
 with sync_playwright() as p:
-    browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                                args=["--disable-background-networking", "--disable-component-update"])
+    browser = p.chromium.launch(
+        executable_path="/usr/bin/chromium",
+        headless=True,
+        args=["--disable-background-networking", "--disable-component-update"],
+    )
     for locale, name in (("zh-CN", "phone-zh.png"), ("en-US", "phone-en.png")):
-        context = browser.new_context(base_url=BASE, viewport={"width": 390, "height": 844}, locale=locale,
-                                      device_scale_factor=2, is_mobile=True)
+        context = browser.new_context(
+            base_url=BASE, viewport={"width": 390, "height": 844}, locale=locale, device_scale_factor=2, is_mobile=True
+        )
         page = context.new_page()
         page.goto("/login")
         page.fill("#username", "lobby")

@@ -38,15 +38,34 @@ from server.shell.views import bp as shell_pages
 from server.sync.api import bp as sync_api
 from server.worklog.api import bp as worklog_api
 
-BLUEPRINTS = (auth_api, branches_api, cards_api, care_api, customers_api, floor_api, push_api, notifications_api, referrals_api,
-              sync_api, worklog_api, auth_pages, admin_pages, shell_pages, pwa_pages)
+BLUEPRINTS = (
+    auth_api,
+    branches_api,
+    cards_api,
+    care_api,
+    customers_api,
+    floor_api,
+    push_api,
+    notifications_api,
+    referrals_api,
+    sync_api,
+    worklog_api,
+    auth_pages,
+    admin_pages,
+    shell_pages,
+    pwa_pages,
+)
 
 
 def create_app(config: object | None = None) -> Flask:
     """Assemble the app: config, extensions, blueprints, error handlers, commands."""
     config = load_config(config)
-    app = Flask(__name__, static_folder=str(config.STATIC_FOLDER), static_url_path="/static",
-                instance_path=str(config.INSTANCE_PATH))
+    app = Flask(
+        __name__,
+        static_folder=str(config.STATIC_FOLDER),
+        static_url_path="/static",
+        instance_path=str(config.INSTANCE_PATH),
+    )
     app.config.from_object(config)
     if app.config["PROXY_HOPS"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_HOPS"], x_proto=app.config["PROXY_HOPS"])
@@ -70,14 +89,21 @@ def register_subscribers() -> None:
 def register_extensions(app: Flask) -> None:
     extensions.db.init_app(app)
     register_database(app)
-    extensions.migrate.init_app(app, extensions.db, directory=str(app.config["MIGRATIONS_DIR"]), render_as_batch=True,
-                                render_item=render_alembic_item, compare_type=True)
+    extensions.migrate.init_app(
+        app,
+        extensions.db,
+        directory=str(app.config["MIGRATIONS_DIR"]),
+        render_as_batch=True,
+        render_item=render_alembic_item,
+        compare_type=True,
+    )
     extensions.login_manager.init_app(app)
     extensions.login_manager.user_loader(load_session_user)
     extensions.login_manager.session_protection = app.config["SESSION_PROTECTION"]
     extensions.csrf.init_app(app)
-    extensions.babel.init_app(app, locale_selector=select_locale,
-                              default_translation_directories=str(app.config["TRANSLATIONS_DIR"]))
+    extensions.babel.init_app(
+        app, locale_selector=select_locale, default_translation_directories=str(app.config["TRANSLATIONS_DIR"])
+    )
     app.jinja_env.globals["get_locale"] = get_locale
     extensions.limiter.init_app(app)
     extensions.talisman.init_app(

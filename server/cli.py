@@ -55,8 +55,9 @@ def demo_floor(branch) -> str | None:
     messages = []
     if not db.session.scalar(select(func.count(Customer.id)).where(Customer.branch_id == branch.id)):
         count = current_app.config["DEMO_CUSTOMERS"]
-        demo.insert_customers(demo.customer_rows(branch.id, count, random.Random(2026), created_by=recorder,
-                                                 account_manager_ids=managers))
+        demo.insert_customers(
+            demo.customer_rows(branch.id, count, random.Random(2026), created_by=recorder, account_manager_ids=managers)
+        )
         messages.append(f"{count} demo customers")
     if not floor.floor_board(branch):
         customers = list(db.session.scalars(select(Customer).where(Customer.branch_id == branch.id).limit(300)))
@@ -81,15 +82,33 @@ def demo_referrals(branch) -> bool:
     lobby = staff["lobby"]
     with current_app.test_request_context():  # the notifications are worded in each recipient's language
         cards.receive_batch(lobby, BatchIn(prefix="VIP", first=1, last=200, width=6))
-        customers = list(db.session.scalars(select(Customer).where(Customer.branch_id == branch.id,
-                                                                   Customer.tier != Tier.VIP).limit(2)))
-        _waiting, _ = referrals.create_referral(lobby, ReferralIn(
-            customer_id=customers[0].id, reason="定期存款 50 万下周到期，想了解理财", urgency="now",
-            signals=["large_amount", "wealth_management"], location="贵宾室 2",
-            account_manager_id=staff["manager"].id))
-        accepted, _ = referrals.create_referral(lobby, ReferralIn(
-            customer_id=customers[1].id, reason="咨询外汇汇款", urgency="now", signals=["fx"], location="等候区 B",
-            account_manager_id=staff["manager2"].id))
+        customers = list(
+            db.session.scalars(
+                select(Customer).where(Customer.branch_id == branch.id, Customer.tier != Tier.VIP).limit(2)
+            )
+        )
+        _waiting, _ = referrals.create_referral(
+            lobby,
+            ReferralIn(
+                customer_id=customers[0].id,
+                reason="定期存款 50 万下周到期，想了解理财",
+                urgency="now",
+                signals=["large_amount", "wealth_management"],
+                location="贵宾室 2",
+                account_manager_id=staff["manager"].id,
+            ),
+        )
+        accepted, _ = referrals.create_referral(
+            lobby,
+            ReferralIn(
+                customer_id=customers[1].id,
+                reason="咨询外汇汇款",
+                urgency="now",
+                signals=["fx"],
+                location="等候区 B",
+                account_manager_id=staff["manager2"].id,
+            ),
+        )
         db.session.flush()
         referrals.accept(staff["manager2"], accepted.id, 5)
     return True
@@ -120,8 +139,9 @@ def register_cli(app: Flask) -> None:
         password = sys.stdin.readline().rstrip("\r\n")
         try:
             branch = branches.get_branch_by_code(branch_code) if branch_code else None
-            user = accounts.create_user(username=username, display_name=display_name, role=role, branch=branch,
-                                        password=password)
+            user = accounts.create_user(
+                username=username, display_name=display_name, role=role, branch=branch, password=password
+            )
         except DomainError as e:
             _fail(e)
         db.session.commit()
@@ -139,8 +159,13 @@ def register_cli(app: Flask) -> None:
         existing = {u.username for u in accounts.list_users()}
         for username, name, role, password in DEMO_USERS:
             if username not in existing:
-                accounts.create_user(username=username, display_name=name, role=role,
-                                     branch=None if role == Role.ADMIN else branch, password=password)
+                accounts.create_user(
+                    username=username,
+                    display_name=name,
+                    role=role,
+                    branch=None if role == Role.ADMIN else branch,
+                    password=password,
+                )
         db.session.commit()
         seeded = demo_floor(branch)
         db.session.commit()

@@ -86,7 +86,7 @@ class Config:
         # Heroku-style URLs name the driver "postgres"; we speak psycopg 3.
         for prefix in ("postgres://", "postgresql://"):
             if url.startswith(prefix):
-                return "postgresql+psycopg://" + url[len(prefix):]
+                return "postgresql+psycopg://" + url[len(prefix) :]
         return url
 
     SECURE_COOKIES = False

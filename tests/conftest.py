@@ -105,8 +105,12 @@ def make_user(app, make_branch):
     """make_user(role, branch_code=...) → Staff; the branch is created when missing."""
     counter = iter(range(1, 10_000))
 
-    def make(role: str = "lobby_manager", branch_code: str | None = "A001", username: str | None = None,
-             password: str = PASSWORD) -> Staff:
+    def make(
+        role: str = "lobby_manager",
+        branch_code: str | None = "A001",
+        username: str | None = None,
+        password: str = PASSWORD,
+    ) -> Staff:
         with app.app_context():
             branch = None
             if branch_code and role != "admin":
@@ -116,8 +120,13 @@ def make_user(app, make_branch):
                     db.session.rollback()
                     make_branch(branch_code)
                     branch = branches.get_branch_by_code(branch_code)
-            user = accounts.create_user(username=username or f"{role.replace('_', '')}{next(counter)}",
-                                        display_name="", role=role, branch=branch, password=password)
+            user = accounts.create_user(
+                username=username or f"{role.replace('_', '')}{next(counter)}",
+                display_name="",
+                role=role,
+                branch=branch,
+                password=password,
+            )
             db.session.commit()
             return Staff(user.id, user.username, password, role, user.branch_id)
 

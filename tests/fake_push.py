@@ -35,9 +35,14 @@ class Device:
     auth: bytes
 
     def subscription(self) -> dict:
-        public = self.private_key.public_key().public_bytes(serialization.Encoding.X962,
-                                                            serialization.PublicFormat.UncompressedPoint)
-        return {"endpoint": self.endpoint, "expirationTime": None, "keys": {"p256dh": b64url(public), "auth": b64url(self.auth)}}
+        public = self.private_key.public_key().public_bytes(
+            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+        )
+        return {
+            "endpoint": self.endpoint,
+            "expirationTime": None,
+            "keys": {"p256dh": b64url(public), "auth": b64url(self.auth)},
+        }
 
 
 @dataclass
@@ -100,8 +105,9 @@ class FakePushService:
         point = base64.urlsafe_b64decode(values["k"] + "=" * (-len(values["k"]) % 4))
         public_key = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), point)
         # The webpush package signs the origin without its port (real push services are on 443).
-        claims = jwt.decode(values["t"], public_key, algorithms=["ES256"],
-                            audience=[self.origin, self.origin.rsplit(":", 1)[0]])
+        claims = jwt.decode(
+            values["t"], public_key, algorithms=["ES256"], audience=[self.origin, self.origin.rsplit(":", 1)[0]]
+        )
         assert claims["exp"] <= time.time() + 24 * 3600, "exp more than 24 h ahead"
         assert claims["sub"].startswith(("mailto:", "https:")), claims["sub"]
         assert headers["content-encoding"] == "aes128gcm"
@@ -130,7 +136,9 @@ class FakePushService:
                         service._changed.notify_all()
                 elif answer.status == 201:
                     try:
-                        received = service._verify_and_decrypt(name, {k.lower(): v for k, v in self.headers.items()}, body)
+                        received = service._verify_and_decrypt(
+                            name, {k.lower(): v for k, v in self.headers.items()}, body
+                        )
                     except Exception as error:  # noqa: BLE001 (recorded, and fails the test in wait_for)
                         with service._changed:
                             service.rejected.append(f"{type(error).__name__}: {error}")

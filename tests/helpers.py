@@ -24,8 +24,9 @@ class JsonClient:
         self.csrf_token = None
 
     def login(self, staff: Staff | None = None, *, username: str | None = None, password: str | None = None):
-        response = self.client.post("/api/v1/auth/login", json={
-            "username": username or staff.username, "password": password or staff.password})
+        response = self.client.post(
+            "/api/v1/auth/login", json={"username": username or staff.username, "password": password or staff.password}
+        )
         if response.status_code == 200:
             self.csrf_token = response.get_json()["csrf_token"]
         return response

@@ -25,8 +25,13 @@ def only_admins():
 @bp.get("/")
 def index():
     """Branches and staff."""
-    return render_template("admin/index.html", branches=branches.list_branches(), users=accounts.list_users(),
-                           roles=list(Role), me=current_user)
+    return render_template(
+        "admin/index.html",
+        branches=branches.list_branches(),
+        users=accounts.list_users(),
+        roles=list(Role),
+        me=current_user,
+    )
 
 
 @bp.post("/branches")
@@ -34,8 +39,9 @@ def create_branch():
     """Create a branch."""
     form = request.form
     try:
-        branch = branches.create_branch(form.get("code", ""), form.get("name", ""),
-                                        form.get("timezone") or "Asia/Shanghai", actor=current_user)
+        branch = branches.create_branch(
+            form.get("code", ""), form.get("name", ""), form.get("timezone") or "Asia/Shanghai", actor=current_user
+        )
     except DomainError as e:
         db.session.rollback()
         return _form_error("branch", e)
@@ -50,9 +56,14 @@ def create_user():
     form = request.form
     try:
         branch = branches.get_branch_by_code(form["branch"]) if form.get("branch") else None
-        user = accounts.create_user(username=form.get("username", ""), display_name=form.get("display_name", ""),
-                                    role=form.get("role", ""), branch=branch, password=form.get("password", ""),
-                                    actor=current_user)
+        user = accounts.create_user(
+            username=form.get("username", ""),
+            display_name=form.get("display_name", ""),
+            role=form.get("role", ""),
+            branch=branch,
+            password=form.get("password", ""),
+            actor=current_user,
+        )
     except DomainError as e:
         db.session.rollback()
         return _form_error("user", e)
@@ -65,16 +76,20 @@ def create_user():
 def set_active(user_id: str):
     """Deactivate or reactivate an account; deactivation ends its sessions at once."""
     active = request.form.get("active") == "1"
-    return _act_on_user(user_id, lambda user: accounts.set_active(user, active, actor=current_user),
-                        _("Account %(name)s updated."))
+    return _act_on_user(
+        user_id, lambda user: accounts.set_active(user, active, actor=current_user), _("Account %(name)s updated.")
+    )
 
 
 @bp.post("/users/<user_id>/password")
 def reset_password(user_id: str):
     """Set a new password; the account's sessions end."""
     password = request.form.get("password", "")
-    return _act_on_user(user_id, lambda user: accounts.reset_password(user, password, actor=current_user),
-                        _("Password of %(name)s reset."))
+    return _act_on_user(
+        user_id,
+        lambda user: accounts.reset_password(user, password, actor=current_user),
+        _("Password of %(name)s reset."),
+    )
 
 
 def _act_on_user(user_id: str, action, done_message: str):
@@ -92,6 +107,13 @@ def _act_on_user(user_id: str, action, done_message: str):
 
 
 def _form_error(form_name: str, error: DomainError):
-    return render_template("admin/index.html", branches=branches.list_branches(), users=accounts.list_users(),
-                           roles=list(Role), me=current_user, form_name=form_name, error=error,
-                           values=request.form), error.status
+    return render_template(
+        "admin/index.html",
+        branches=branches.list_branches(),
+        users=accounts.list_users(),
+        roles=list(Role),
+        me=current_user,
+        form_name=form_name,
+        error=error,
+        values=request.form,
+    ), error.status

@@ -6,8 +6,16 @@ from server.audit.models import AuditEvent
 from server.extensions import db
 
 
-def record(action: str, *, actor=None, subject_type: str, subject_id: str | None = None,
-           branch_id: str | None = None, reason: str | None = None, **details) -> AuditEvent:
+def record(
+    action: str,
+    *,
+    actor=None,
+    subject_type: str,
+    subject_id: str | None = None,
+    branch_id: str | None = None,
+    reason: str | None = None,
+    **details,
+) -> AuditEvent:
     """Add an audit event to the current transaction (flush only)."""
     event = AuditEvent(
         action=action,

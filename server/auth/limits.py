@@ -18,8 +18,14 @@ def _failed(response) -> bool:
 
 
 per_username = limiter.shared_limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_USERNAME"], scope="login-username",
-    key_func=_username_key, deduct_when=_failed)
+    lambda: current_app.config["LOGIN_LIMIT_PER_USERNAME"],
+    scope="login-username",
+    key_func=_username_key,
+    deduct_when=_failed,
+)
 per_address = limiter.shared_limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], scope="login-address",
-    key_func=get_remote_address, deduct_when=_failed)
+    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
+    scope="login-address",
+    key_func=get_remote_address,
+    deduct_when=_failed,
+)

@@ -18,6 +18,12 @@ def select_locale() -> str:
 
 
 def remember_locale(response, locale: str):
-    response.set_cookie(LOCALE_COOKIE, locale, max_age=365 * 24 * 3600, samesite="Lax",
-                        secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True)
+    response.set_cookie(
+        LOCALE_COOKIE,
+        locale,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+    )
     return response

@@ -22,16 +22,21 @@ def new_session_token() -> str:
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
-    __table_args__ = (
-        CheckConstraint("role = 'admin' OR branch_id IS NOT NULL", name="staff_have_branch"),
-    )
+    __table_args__ = (CheckConstraint("role = 'admin' OR branch_id IS NOT NULL", name="staff_have_branch"),)
 
     id: Mapped[str] = mapped_column(IdString, primary_key=True, default=new_id)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(120))
     role: Mapped[Role] = mapped_column(
-        Enum(Role, native_enum=False, length=20, values_callable=lambda roles: [r.value for r in roles],
-             create_constraint=True, name="role"))
+        Enum(
+            Role,
+            native_enum=False,
+            length=20,
+            values_callable=lambda roles: [r.value for r in roles],
+            create_constraint=True,
+            name="role",
+        )
+    )
     branch_id: Mapped[str | None] = mapped_column(IdString, ForeignKey("branches.id"), index=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -41,8 +41,16 @@ def authenticate(username: str, password: str) -> User:
     return user
 
 
-def create_user(*, username: str, display_name: str, role: str, branch: Branch | None, password: str,
-                actor=None, preferred_locale: str | None = None) -> User:
+def create_user(
+    *,
+    username: str,
+    display_name: str,
+    role: str,
+    branch: Branch | None,
+    password: str,
+    actor=None,
+    preferred_locale: str | None = None,
+) -> User:
     """A new staff account; every field is checked and all problems are reported at once."""
     username = normalise_username(username)
     display_name = (display_name or "").strip() or username
@@ -63,13 +71,24 @@ def create_user(*, username: str, display_name: str, role: str, branch: Branch |
         raise ValidationFailed(fields=fields)
     if db.session.scalar(select(User.id).where(User.username == username)):
         raise Conflict(_("The username %(name)s is taken.", name=username), fields={"username": _("Taken.")})
-    user = User(username=username, display_name=display_name, role=Role(role),
-                branch_id=branch.id if branch else None, password_hash=hash_password(password),
-                preferred_locale=preferred_locale)
+    user = User(
+        username=username,
+        display_name=display_name,
+        role=Role(role),
+        branch_id=branch.id if branch else None,
+        password_hash=hash_password(password),
+        preferred_locale=preferred_locale,
+    )
     db.session.add(user)
     db.session.flush()
-    audit.record("user.created", actor=actor, subject_type="user", subject_id=user.id, branch_id=user.branch_id,
-                 role=user.role.value)
+    audit.record(
+        "user.created",
+        actor=actor,
+        subject_type="user",
+        subject_id=user.id,
+        branch_id=user.branch_id,
+        role=user.role.value,
+    )
     return user
 
 
@@ -88,8 +107,13 @@ def set_active(user: User, active: bool, actor) -> User:
     user.active = active
     if not active:
         user.session_token = new_session_token()
-    audit.record("user.activated" if active else "user.deactivated", actor=actor, subject_type="user",
-                 subject_id=user.id, branch_id=user.branch_id)
+    audit.record(
+        "user.activated" if active else "user.deactivated",
+        actor=actor,
+        subject_type="user",
+        subject_id=user.id,
+        branch_id=user.branch_id,
+    )
     db.session.flush()
     return user
 
@@ -100,8 +124,7 @@ def reset_password(user: User, password: str, actor) -> User:
         raise ValidationFailed(fields={"password": problem})
     user.password_hash = hash_password(password)
     user.session_token = new_session_token()
-    audit.record("user.password_reset", actor=actor, subject_type="user", subject_id=user.id,
-                 branch_id=user.branch_id)
+    audit.record("user.password_reset", actor=actor, subject_type="user", subject_id=user.id, branch_id=user.branch_id)
     db.session.flush()
     return user
 
@@ -144,11 +167,22 @@ def count_users() -> int:
 def set_duty(user: User, on_duty: bool) -> None:
     if bool(user.on_duty) != on_duty:
         user.on_duty, user.on_duty_since = on_duty, (utcnow() if on_duty else None)
-        audit.record("user.duty_changed", actor=user, subject_type="user", subject_id=user.id,
-                     branch_id=user.branch_id, on_duty=on_duty)
+        audit.record(
+            "user.duty_changed",
+            actor=user,
+            subject_type="user",
+            subject_id=user.id,
+            branch_id=user.branch_id,
+            on_duty=on_duty,
+        )
 
 
 def supervisors(branch_id: str) -> list[User]:
     """The branch's active supervisors: who hears of escalations, overdue follow-ups and long waits."""
-    return list(db.session.scalars(select(User).where(
-        User.branch_id == branch_id, User.role == Role.SUPERVISOR, User.active.is_(True)).order_by(User.display_name)))
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.branch_id == branch_id, User.role == Role.SUPERVISOR, User.active.is_(True))
+            .order_by(User.display_name)
+        )
+    )

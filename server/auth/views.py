@@ -29,8 +29,16 @@ def safe_next(target: str | None) -> str:
 
 
 def render_login(error: str | None = None, status: int = 200, retry_after: int | None = None, username: str = ""):
-    response = make_response(render_template("auth/login.html", error=error, username=username,
-                                             retry_after=retry_after, next=request.args.get("next", "")), status)
+    response = make_response(
+        render_template(
+            "auth/login.html",
+            error=error,
+            username=username,
+            retry_after=retry_after,
+            next=request.args.get("next", ""),
+        ),
+        status,
+    )
     if retry_after:
         response.headers["Retry-After"] = str(retry_after)
     return response

@@ -44,5 +44,9 @@ class Branch(db.Model):
 
 def touch_floor(*branch_ids: str) -> None:
     """Mark the branches' floor boards as changed (an atomic increment: concurrent changes never share a version)."""
-    db.session.execute(update(Branch).where(Branch.id.in_(branch_ids))
-                       .values(floor_version=Branch.floor_version + 1).execution_options(synchronize_session=False))
+    db.session.execute(
+        update(Branch)
+        .where(Branch.id.in_(branch_ids))
+        .values(floor_version=Branch.floor_version + 1)
+        .execution_options(synchronize_session=False)
+    )

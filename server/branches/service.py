@@ -65,8 +65,14 @@ def update_settings(branch: Branch, changes: dict, actor) -> BranchSettings:
     settings_changed.send(branch, before=before, after=after)
     changed = {k: [getattr(before, k), v] for k, v in after.model_dump().items() if getattr(before, k) != v}
     if changed:
-        audit.record("branch.settings_changed", actor=actor, subject_type="branch", subject_id=branch.id,
-                     branch_id=branch.id, changes=changed)
+        audit.record(
+            "branch.settings_changed",
+            actor=actor,
+            subject_type="branch",
+            subject_id=branch.id,
+            branch_id=branch.id,
+            changes=changed,
+        )
     db.session.flush()
     return after
 
@@ -83,8 +89,9 @@ def rotate_queue_secret(branch: Branch, actor=None) -> str:
     """A new webhook secret for the branch's queue-ticket machine; shown once, stored encrypted."""
     secret = secrets.token_urlsafe(32)
     branch.queue_secret_cipher = vault().encrypt("queue_secret", secret)
-    audit.record("branch.queue_secret_rotated", actor=actor, subject_type="branch", subject_id=branch.id,
-                 branch_id=branch.id)
+    audit.record(
+        "branch.queue_secret_rotated", actor=actor, subject_type="branch", subject_id=branch.id, branch_id=branch.id
+    )
     db.session.flush()
     return secret
 
@@ -96,11 +103,18 @@ def queue_secret(branch: Branch) -> str | None:
 def set_wecom_webhook(branch: Branch, url: str | None, actor=None) -> None:
     """The branch's Enterprise WeChat group-robot webhook (None: stop using it); only towards allowed origins."""
     if url and not allowed(url, current_app.config["WECOM_ALLOWED_ORIGINS"]):
-        raise ValidationFailed(_("Not an Enterprise WeChat webhook address."),
-                               fields={"url": _("Not an allowed webhook address.")})
+        raise ValidationFailed(
+            _("Not an Enterprise WeChat webhook address."), fields={"url": _("Not an allowed webhook address.")}
+        )
     branch.wecom_webhook_cipher = vault().encrypt("wecom_webhook", url) if url else None
-    audit.record("branch.wecom_webhook_set", actor=actor, subject_type="branch", subject_id=branch.id,
-                 branch_id=branch.id, enabled=bool(url))
+    audit.record(
+        "branch.wecom_webhook_set",
+        actor=actor,
+        subject_type="branch",
+        subject_id=branch.id,
+        branch_id=branch.id,
+        enabled=bool(url),
+    )
     db.session.flush()
 
 

@@ -17,8 +17,10 @@ bp = Blueprint("cards_api", __name__, url_prefix="/api/v1/cards")
 @bp.get("/stock")
 @require_roles(Role.LOBBY_MANAGER, Role.ACCOUNT_MANAGER, Role.SUPERVISOR)
 def stock():
-    return jsonify(batches=[batch_out(b, n) for b, n in service.stock(current_user.branch_id)],
-                   handouts=[handout_out(h) for h in service.recent_handouts(current_user.branch_id)])
+    return jsonify(
+        batches=[batch_out(b, n) for b, n in service.stock(current_user.branch_id)],
+        handouts=[handout_out(h) for h in service.recent_handouts(current_user.branch_id)],
+    )
 
 
 @bp.post("/batches")

@@ -17,7 +17,7 @@ from server.extensions import db
 
 
 class CardType(StrEnum):
-    VIP_EXPERIENCE = "vip_experience"              # numbered: each serial is handed out once
+    VIP_EXPERIENCE = "vip_experience"  # numbered: each serial is handed out once
     LOBBY_MANAGER_CARD = "lobby_manager_card"
     ACCOUNT_MANAGER_CARD = "account_manager_card"
     PRODUCT_BROCHURE = "product_brochure"

@@ -57,14 +57,26 @@ class BatchIn(BaseModel):
 
 def batch_out(batch: CardBatch, handed_out: int) -> dict:
     size = batch.last - batch.first + 1
-    return {"id": batch.id, "card_type": batch.card_type.value, "first_serial": batch.serial(batch.first),
-            "last_serial": batch.serial(batch.last), "size": size, "handed_out": handed_out,
-            "remaining": size - handed_out, "received_at": batch.received_at.isoformat(),
-            "received_by": batch.received_by.display_name}
+    return {
+        "id": batch.id,
+        "card_type": batch.card_type.value,
+        "first_serial": batch.serial(batch.first),
+        "last_serial": batch.serial(batch.last),
+        "size": size,
+        "handed_out": handed_out,
+        "remaining": size - handed_out,
+        "received_at": batch.received_at.isoformat(),
+        "received_by": batch.received_by.display_name,
+    }
 
 
 def handout_out(handout: CardHandout) -> dict:
-    return {"id": handout.id, "card_type": handout.card_type.value, "serial": handout.serial,
-            "customer": {"id": handout.customer.id, "full_name": handout.customer.full_name},
-            "handed_by": handout.handed_by.display_name, "handed_at": handout.handed_at.isoformat(),
-            "referral_id": handout.referral_id}
+    return {
+        "id": handout.id,
+        "card_type": handout.card_type.value,
+        "serial": handout.serial,
+        "customer": {"id": handout.customer.id, "full_name": handout.customer.full_name},
+        "handed_by": handout.handed_by.display_name,
+        "handed_at": handout.handed_at.isoformat(),
+        "referral_id": handout.referral_id,
+    }

@@ -57,7 +57,7 @@ def skip(task_id: str):
 @require_roles(Role.LOBBY_MANAGER)
 @transactional
 def take(task_id: str):
-    """"I'll take it": the task becomes mine (409 task_taken when a colleague already has it)."""
+    """ "I'll take it": the task becomes mine (409 task_taken when a colleague already has it)."""
     return _one(service.take(current_user, task_id))
 
 

@@ -16,11 +16,11 @@ from server.floor.models import Visit
 
 
 class CareKind(StrEnum):
-    WAIT_CARE = "wait_care"          # waited past the tolerance: water, newspaper, tell them how many are ahead…
-    VIP_LOUNGE = "vip_lounge"        # a VIP not served at once: to the VIP lounge, tea
+    WAIT_CARE = "wait_care"  # waited past the tolerance: water, newspaper, tell them how many are ahead…
+    VIP_LOUNGE = "vip_lounge"  # a VIP not served at once: to the VIP lounge, tea
     GREEN_CHANNEL = "green_channel"  # elderly, disabled, urgent: accompany now
-    VIP_SEE_OFF = "vip_see_off"      # a VIP's business is done: see them to the door
-    CASH_ESCORT = "cash_escort"      # a large cash withdrawal is done: escort out or to the car
+    VIP_SEE_OFF = "vip_see_off"  # a VIP's business is done: see them to the door
+    CASH_ESCORT = "cash_escort"  # a large cash withdrawal is done: escort out or to the car
 
 
 class CareStatus(StrEnum):
@@ -50,8 +50,15 @@ class CareAction(StrEnum):
 
 # The choices offered for each kind, in the order the app shows them.
 ACTIONS_BY_KIND: dict[CareKind, tuple[CareAction, ...]] = {
-    CareKind.WAIT_CARE: (CareAction.WATER, CareAction.NEWSPAPER, CareAction.BROCHURE, CareAction.FORMS_CHECKED,
-                         CareAction.TOLD_AHEAD, CareAction.MOVED_CHANNEL, CareAction.PRODUCT_INTRODUCED),
+    CareKind.WAIT_CARE: (
+        CareAction.WATER,
+        CareAction.NEWSPAPER,
+        CareAction.BROCHURE,
+        CareAction.FORMS_CHECKED,
+        CareAction.TOLD_AHEAD,
+        CareAction.MOVED_CHANNEL,
+        CareAction.PRODUCT_INTRODUCED,
+    ),
     CareKind.VIP_LOUNGE: (CareAction.ACCOMPANIED, CareAction.LOUNGE_TEA, CareAction.PRODUCT_INTRODUCED),
     CareKind.GREEN_CHANNEL: (CareAction.ACCOMPANIED, CareAction.FORMS_CHECKED, CareAction.MOVED_CHANNEL),
     CareKind.VIP_SEE_OFF: (CareAction.NEEDS_CHECKED, CareAction.SEEN_TO_DOOR),
@@ -60,8 +67,8 @@ ACTIONS_BY_KIND: dict[CareKind, tuple[CareAction, ...]] = {
 
 
 class SkipReason(StrEnum):
-    DECLINED = "declined"            # the customer did not want it
-    COLLEAGUE = "colleague"          # a colleague took care of it
+    DECLINED = "declined"  # the customer did not want it
+    COLLEAGUE = "colleague"  # a colleague took care of it
     CUSTOMER_GONE = "customer_gone"
     NOT_NEEDED = "not_needed"
     VISIT_MOVED_ON = "visit_moved_on"  # the system: the customer was called or left before anyone came
@@ -73,12 +80,24 @@ class CareTask(db.Model):
         # A task (and each waiting-care round) exists once, however many workers sweep at once.
         UniqueConstraint("visit_id", "kind", "round", name="uq_care_tasks_visit_kind_round"),
         # The sweep's three look-ups, each a range scan of only the rows it may act on.
-        Index("ix_care_tasks_scheduled_due", "due_at", sqlite_where=text("status = 'scheduled'"),
-              postgresql_where=text("status = 'scheduled'")),
-        Index("ix_care_tasks_reminder", "next_reminder_at", sqlite_where=text("next_reminder_at IS NOT NULL"),
-              postgresql_where=text("next_reminder_at IS NOT NULL")),
-        Index("ix_care_tasks_alert", "alert_at", sqlite_where=text("alert_at IS NOT NULL"),
-              postgresql_where=text("alert_at IS NOT NULL")),
+        Index(
+            "ix_care_tasks_scheduled_due",
+            "due_at",
+            sqlite_where=text("status = 'scheduled'"),
+            postgresql_where=text("status = 'scheduled'"),
+        ),
+        Index(
+            "ix_care_tasks_reminder",
+            "next_reminder_at",
+            sqlite_where=text("next_reminder_at IS NOT NULL"),
+            postgresql_where=text("next_reminder_at IS NOT NULL"),
+        ),
+        Index(
+            "ix_care_tasks_alert",
+            "alert_at",
+            sqlite_where=text("alert_at IS NOT NULL"),
+            postgresql_where=text("alert_at IS NOT NULL"),
+        ),
         Index("ix_care_tasks_branch_status_due", "branch_id", "status", "due_at"),
         Index("ix_care_tasks_visit", "visit_id"),
     )

@@ -47,29 +47,45 @@ PUSH_KINDS = {
 
 # --- what the floor's changes schedule ----------------------------------------------------------------
 
+
 def visit_arrived(visit: Visit, settings: BranchSettings, now: datetime) -> None:
     """Schedule the care a new visit will need (the visit may not be flushed yet)."""
     if visit.status != VisitStatus.WAITING:
         return
     tolerance = timedelta(minutes=settings.wait_tolerance_minutes)
-    _add(visit, CareKind.WAIT_CARE, visit.arrived_at + tolerance, now,
-         alert_at=visit.arrived_at + tolerance * settings.long_wait_alert_multiple)
+    _add(
+        visit,
+        CareKind.WAIT_CARE,
+        visit.arrived_at + tolerance,
+        now,
+        alert_at=visit.arrived_at + tolerance * settings.long_wait_alert_multiple,
+    )
     if visit.tier == Tier.VIP:
         _add(visit, CareKind.VIP_LOUNGE, visit.arrived_at + timedelta(minutes=settings.vip_lounge_minutes), now)
     if set(visit.flags or ()) & set(settings.green_channel_flags):
         _add(visit, CareKind.GREEN_CHANNEL, visit.arrived_at, now)
 
 
-def visit_changed(visit: Visit, kind: EventType, when: datetime, actor: User | None, note: str | None,
-                  settings: BranchSettings, now: datetime) -> None:
+def visit_changed(
+    visit: Visit,
+    kind: EventType,
+    when: datetime,
+    actor: User | None,
+    note: str | None,
+    settings: BranchSettings,
+    now: datetime,
+) -> None:
     """Follow one step of a visit: care no longer needed is withdrawn, care now needed is raised."""
     if visit.status != VisitStatus.WAITING:
         _withdraw(visit, MOOT_WHEN_FINISHED if visit.status in CLOSED_VISIT else MOOT_WHEN_CALLED, now)
     if kind == EventType.SERVED:
         if visit.tier == Tier.VIP:
             _add(visit, CareKind.VIP_SEE_OFF, when, now)
-        if (visit.business_type == BusinessType.WITHDRAWAL and visit.amount is not None
-                and visit.amount >= settings.cash_escort_threshold):
+        if (
+            visit.business_type == BusinessType.WITHDRAWAL
+            and visit.amount is not None
+            and visit.amount >= settings.cash_escort_threshold
+        ):
             _add(visit, CareKind.CASH_ESCORT, when, now)
     elif kind == EventType.CARE and visit.status == VisitStatus.WAITING:
         _cared(visit, when, actor, note, settings)
@@ -90,13 +106,27 @@ def _cared(visit: Visit, when: datetime, actor: User | None, note: str | None, s
     if scheduled is not None:
         scheduled.due_at = due
     else:
-        db.session.add(CareTask(branch_id=visit.branch_id, visit=visit, kind=CareKind.WAIT_CARE, due_at=due,
-                                round=max((t.round for t in tasks), default=0) + 1))
+        db.session.add(
+            CareTask(
+                branch_id=visit.branch_id,
+                visit=visit,
+                kind=CareKind.WAIT_CARE,
+                due_at=due,
+                round=max((t.round for t in tasks), default=0) + 1,
+            )
+        )
 
 
 def _add(visit: Visit, kind: CareKind, due_at: datetime, now: datetime, alert_at: datetime | None = None) -> None:
-    task = CareTask(branch_id=visit.branch_id, visit=visit, kind=kind, round=1, due_at=due_at, alert_at=alert_at,
-                    status=CareStatus.SCHEDULED)
+    task = CareTask(
+        branch_id=visit.branch_id,
+        visit=visit,
+        kind=kind,
+        round=1,
+        due_at=due_at,
+        alert_at=alert_at,
+        status=CareStatus.SCHEDULED,
+    )
     db.session.add(task)
     if due_at <= now:  # due already (accompany now, see off now): no need to wait for the sweep
         db.session.flush()
@@ -119,8 +149,16 @@ def _tasks(visit: Visit, kinds, statuses) -> list[CareTask]:
     return list(db.session.scalars(stmt.order_by(CareTask.round)))
 
 
-def close(task: CareTask, status: CareStatus, when: datetime, actor: User | None, *, note: str | None = None,
-           reason: SkipReason | None = None, actions: list[str] | None = None) -> None:
+def close(
+    task: CareTask,
+    status: CareStatus,
+    when: datetime,
+    actor: User | None,
+    *,
+    note: str | None = None,
+    reason: SkipReason | None = None,
+    actions: list[str] | None = None,
+) -> None:
     task.status, task.done_at, task.done_by = status, when, actor
     task.next_reminder_at = None
     task.skip_reason, task.note = reason, note
@@ -131,14 +169,22 @@ def close(task: CareTask, status: CareStatus, when: datetime, actor: User | None
 def settings_changed(branch: Branch, before: BranchSettings, after: BranchSettings) -> None:
     """A new tolerance (or lounge time) applies to the customers waiting now, not only to new arrivals."""
     if (before.wait_tolerance_minutes, before.long_wait_alert_multiple, before.vip_lounge_minutes) == (
-            after.wait_tolerance_minutes, after.long_wait_alert_multiple, after.vip_lounge_minutes):
+        after.wait_tolerance_minutes,
+        after.long_wait_alert_multiple,
+        after.vip_lounge_minutes,
+    ):
         return
     tolerance = timedelta(minutes=after.wait_tolerance_minutes)
     tasks = db.session.scalars(
-        select(CareTask).options(selectinload(CareTask.visit))
-        .where(CareTask.branch_id == branch.id, CareTask.round == 1,
-               CareTask.kind.in_((CareKind.WAIT_CARE, CareKind.VIP_LOUNGE)),
-               (CareTask.status == CareStatus.SCHEDULED) | CareTask.alert_at.is_not(None)))
+        select(CareTask)
+        .options(selectinload(CareTask.visit))
+        .where(
+            CareTask.branch_id == branch.id,
+            CareTask.round == 1,
+            CareTask.kind.in_((CareKind.WAIT_CARE, CareKind.VIP_LOUNGE)),
+            (CareTask.status == CareStatus.SCHEDULED) | CareTask.alert_at.is_not(None),
+        )
+    )
     for task in tasks:
         if task.visit.care_given_at is not None:
             continue  # care was given: the reminder interval runs, not the tolerance
@@ -153,6 +199,7 @@ def settings_changed(branch: Branch, before: BranchSettings, after: BranchSettin
 
 # --- the sweep --------------------------------------------------------------------------------------
 
+
 def sweep(now: datetime) -> int:
     """Open what fell due, remind of open waiting care, alert supervisors of long waits. Returns the count."""
     return _open_due(now) + _remind(now) + _alert_long_waits(now)
@@ -163,23 +210,36 @@ def _claim(candidates, condition, values: dict) -> list[str]:
     ids = list(db.session.scalars(candidates.limit(BATCH).with_for_update(skip_locked=True)))
     if not ids:
         return []
-    return list(db.session.scalars(update(CareTask).where(CareTask.id.in_(ids), condition).values(**values)
-                                   .returning(CareTask.id).execution_options(synchronize_session=False)))
+    return list(
+        db.session.scalars(
+            update(CareTask)
+            .where(CareTask.id.in_(ids), condition)
+            .values(**values)
+            .returning(CareTask.id)
+            .execution_options(synchronize_session=False)
+        )
+    )
 
 
 def _load(ids: list[str]) -> list[CareTask]:
     if not ids:
         return []
-    return list(db.session.scalars(select(CareTask).options(selectinload(CareTask.visit).selectinload(Visit.customer),
-                                                            selectinload(CareTask.assignee))
-                                   .where(CareTask.id.in_(ids)).order_by(CareTask.due_at)
-                                   .execution_options(populate_existing=True)))
+    return list(
+        db.session.scalars(
+            select(CareTask)
+            .options(selectinload(CareTask.visit).selectinload(Visit.customer), selectinload(CareTask.assignee))
+            .where(CareTask.id.in_(ids))
+            .order_by(CareTask.due_at)
+            .execution_options(populate_existing=True)
+        )
+    )
 
 
 def _open_due(now: datetime) -> int:
     due = (CareTask.status == CareStatus.SCHEDULED) & (CareTask.due_at <= now)
-    ids = _claim(select(CareTask.id).where(due).order_by(CareTask.due_at), due,
-                 {"status": CareStatus.OPEN, "opened_at": now})
+    ids = _claim(
+        select(CareTask.id).where(due).order_by(CareTask.due_at), due, {"status": CareStatus.OPEN, "opened_at": now}
+    )
     tasks = _load(ids)
     fresh = [t for t in tasks if t.due_at > now - STALE_AFTER]
     for task in tasks:
@@ -207,8 +267,11 @@ def _open(tasks: list[CareTask], now: datetime) -> None:
 
 def _remind(now: datetime) -> int:
     due = (CareTask.next_reminder_at <= now) & (CareTask.status == CareStatus.OPEN)
-    ids = _claim(select(CareTask.id).where(CareTask.next_reminder_at <= now).order_by(CareTask.next_reminder_at),
-                 due, {"next_reminder_at": None, "reminders": CareTask.reminders + 1})
+    ids = _claim(
+        select(CareTask.id).where(CareTask.next_reminder_at <= now).order_by(CareTask.next_reminder_at),
+        due,
+        {"next_reminder_at": None, "reminders": CareTask.reminders + 1},
+    )
     tasks = [t for t in _load(ids) if t.due_at > now - STALE_AFTER]  # a stale one stays without a next reminder
     scope = _Scope.of(tasks)
     messages = []
@@ -224,29 +287,48 @@ def _remind(now: datetime) -> int:
 
 
 def _alert_long_waits(now: datetime) -> int:
-    ids = _claim(select(CareTask.id).where(CareTask.alert_at <= now).order_by(CareTask.alert_at),
-                 CareTask.alert_at <= now, {"alert_at": None, "alerted_at": now})
+    ids = _claim(
+        select(CareTask.id).where(CareTask.alert_at <= now).order_by(CareTask.alert_at),
+        CareTask.alert_at <= now,
+        {"alert_at": None, "alerted_at": now},
+    )
     tasks = [t for t in _load(ids) if t.visit.status == VisitStatus.WAITING and t.due_at > now - STALE_AFTER]
     scope = _Scope.of(tasks)
     messages = []
     for task in tasks:
         settings, ahead = scope.settings[task.branch_id], scope.ahead[task.visit_id]
         for supervisor in supervisors(task.branch_id):
-            messages.append(worded(supervisor, "wait.long", partial(long_wait_wording, task, now, ahead, settings),
-                                   url="/#dashboard", ref=("care_task", task.id),
-                                   dedupe_key=f"wait.long:{task.id}:{supervisor.id}", tag=task.tag))
+            messages.append(
+                worded(
+                    supervisor,
+                    "wait.long",
+                    partial(long_wait_wording, task, now, ahead, settings),
+                    url="/#dashboard",
+                    ref=("care_task", task.id),
+                    dedupe_key=f"wait.long:{task.id}:{supervisor.id}",
+                    tag=task.tag,
+                )
+            )
     notify_many(messages)
     return len(tasks)
 
 
 # --- who is told, and what they read ---------------------------------------------------------------
 
+
 def floor_staff(branch_ids: set[str]) -> dict[str, list[User]]:
     """Who receives care notifications, per branch: the lobby managers on duty; when none is, the supervisors."""
     staff: dict[str, list[User]] = {branch_id: [] for branch_id in branch_ids}
-    for user in db.session.scalars(select(User).where(
-            User.branch_id.in_(branch_ids), User.role == Role.LOBBY_MANAGER, User.active.is_(True),
-            User.on_duty.is_(True)).order_by(User.display_name)):
+    for user in db.session.scalars(
+        select(User)
+        .where(
+            User.branch_id.in_(branch_ids),
+            User.role == Role.LOBBY_MANAGER,
+            User.active.is_(True),
+            User.on_duty.is_(True),
+        )
+        .order_by(User.display_name)
+    ):
         staff[user.branch_id].append(user)
     for branch_id in [b for b, users in staff.items() if not users]:
         staff[branch_id] = supervisors(branch_id)
@@ -265,15 +347,27 @@ class _Scope:
     def of(cls, tasks: list[CareTask]) -> _Scope:
         branch_ids = {t.branch_id for t in tasks}
         branches = {b.id: b for b in db.session.scalars(select(Branch).where(Branch.id.in_(branch_ids)))}
-        return cls({b: branch.settings for b, branch in branches.items()}, floor_staff(branch_ids),
-                   ahead_counts([t.visit for t in tasks], branches))
+        return cls(
+            {b: branch.settings for b, branch in branches.items()},
+            floor_staff(branch_ids),
+            ahead_counts([t.visit for t in tasks], branches),
+        )
 
 
 def _floor_messages(task: CareTask, now: datetime, scope: _Scope) -> list[Message]:
     ahead = scope.ahead[task.visit_id]
-    return [worded(user, PUSH_KINDS[task.kind], lambda: wording(task, now, ahead), url=_tasks_url(user),
-                   ref=("care_task", task.id), dedupe_key=f"care:{task.id}:{task.reminders}:{user.id}", tag=task.tag)
-            for user in _told(task, scope)]
+    return [
+        worded(
+            user,
+            PUSH_KINDS[task.kind],
+            lambda: wording(task, now, ahead),
+            url=_tasks_url(user),
+            ref=("care_task", task.id),
+            dedupe_key=f"care:{task.id}:{task.reminders}:{user.id}",
+            tag=task.tag,
+        )
+        for user in _told(task, scope)
+    ]
 
 
 def _tasks_url(user: User) -> str:
@@ -292,14 +386,18 @@ def ahead_counts(visits: list[Visit], branches: dict[str, Branch] | None = None)
     """Visit id → customers waiting in the same channel who arrived earlier the same day: one query for all."""
     if not visits:
         return {}
-    branches = branches or {b.id: b for b in db.session.scalars(
-        select(Branch).where(Branch.id.in_({v.branch_id for v in visits})))}
+    branches = branches or {
+        b.id: b for b in db.session.scalars(select(Branch).where(Branch.id.in_({v.branch_id for v in visits})))
+    }
     day_starts = {v.id: local_day_start(branches[v.branch_id].timezone, v.arrived_at) for v in visits}
     waiting: dict[tuple[str, str], list[datetime]] = {}
     for branch_id, channel, arrived_at in db.session.execute(
-            select(Visit.branch_id, Visit.channel, Visit.arrived_at).where(
-                Visit.branch_id.in_(branches), Visit.status == VisitStatus.WAITING,
-                Visit.arrived_at >= min(day_starts.values()))):
+        select(Visit.branch_id, Visit.channel, Visit.arrived_at).where(
+            Visit.branch_id.in_(branches),
+            Visit.status == VisitStatus.WAITING,
+            Visit.arrived_at >= min(day_starts.values()),
+        )
+    ):
         waiting.setdefault((branch_id, channel), []).append(arrived_at)
     for times in waiting.values():
         times.sort()

@@ -111,8 +111,9 @@ def task_out(task: CareTask, now: datetime, ahead: int) -> dict:
             "channel": visit.channel.value,
             "channel_name": resolved(CHANNEL_NAMES)[visit.channel],
             "arrived_at": visit.arrived_at.isoformat(),
-            "customer": ({"id": visit.customer.id, "greeting_name": greeting_name(visit.customer)}
-                         if visit.customer else None),
+            "customer": (
+                {"id": visit.customer.id, "greeting_name": greeting_name(visit.customer)} if visit.customer else None
+            ),
         },
     }
 

@@ -47,10 +47,15 @@ def complete(actor: User, task_id: str, data: DoneIn) -> CareTask:
     """Care given. Waiting care is also a step of the visit (the board's next care time moves on); moving
     the customer to another channel is the second triage and changes the visit's channel."""
     task = _locked(actor, task_id)
-    if task.status == CareStatus.DONE and task.done_by_id == actor.id and task.actions == [a.value for a in data.actions]:
+    if (
+        task.status == CareStatus.DONE
+        and task.done_by_id == actor.id
+        and task.actions == [a.value for a in data.actions]
+    ):
         return task  # sent again by the outbox
-    if task.status == CareStatus.DONE or (task.status == CareStatus.SKIPPED
-                                          and task.skip_reason != SkipReason.VISIT_MOVED_ON):
+    if task.status == CareStatus.DONE or (
+        task.status == CareStatus.SKIPPED and task.skip_reason != SkipReason.VISIT_MOVED_ON
+    ):
         raise _closed(task)
     offered = ACTIONS_BY_KIND[task.kind]
     wrong = [a.value for a in data.actions if a not in offered]
@@ -63,11 +68,20 @@ def complete(actor: User, task_id: str, data: DoneIn) -> CareTask:
     visit = task.visit
     if CareAction.MOVED_CHANNEL in data.actions:
         if visit.status not in (VisitStatus.WAITING, VisitStatus.CALLED):
-            raise Conflict(_("Ticket %(ticket)s is no longer waiting, so it cannot be moved.", ticket=visit.ticket),
-                           code="invalid_transition", details={"status": visit.status.value})
+            raise Conflict(
+                _("Ticket %(ticket)s is no longer waiting, so it cannot be moved.", ticket=visit.ticket),
+                code="invalid_transition",
+                details={"status": visit.status.value},
+            )
         if data.channel != visit.channel:
-            floor.record_step(visit, EventType.REROUTED, when=when, actor=actor, channel=data.channel,
-                              note=data.note or _("Second triage"))
+            floor.record_step(
+                visit,
+                EventType.REROUTED,
+                when=when,
+                actor=actor,
+                channel=data.channel,
+                note=data.note or _("Second triage"),
+            )
     if task.kind == CareKind.WAIT_CARE and visit.status in OPEN_STATUSES:
         floor.record_step(visit, EventType.CARE, when=when, actor=actor, note=_action_line(data))
     return task
@@ -80,20 +94,24 @@ def skip(actor: User, task_id: str, data: SkipIn) -> CareTask:
     if task.status != CareStatus.OPEN:
         raise _closed(task)
     now = utcnow()
-    scheduling.close(task, CareStatus.SKIPPED, min(data.occurred_at or now, now), actor, reason=data.reason,
-                     note=data.note)
+    scheduling.close(
+        task, CareStatus.SKIPPED, min(data.occurred_at or now, now), actor, reason=data.reason, note=data.note
+    )
     return task
 
 
 def take(actor: User, task_id: str) -> CareTask:
-    """"I'll take it": the task is this lobby manager's; its reminders now go to them alone, and the other
+    """ "I'll take it": the task is this lobby manager's; its reminders now go to them alone, and the other
     phones show who is on it (two people do not walk to the same customer). Taking it again changes nothing."""
     task = _locked(actor, task_id)
     if task.status != CareStatus.OPEN:
         raise _closed(task)
     if task.assignee_id not in (None, actor.id):
-        raise Conflict(_("%(name)s is already on it.", name=task.assignee.display_name), code="task_taken",
-                       details={"assignee_id": task.assignee_id})
+        raise Conflict(
+            _("%(name)s is already on it.", name=task.assignee.display_name),
+            code="task_taken",
+            details={"assignee_id": task.assignee_id},
+        )
     if task.assignee_id is None:
         task.assignee = actor
         touch_floor(task.branch_id)
@@ -102,8 +120,11 @@ def take(actor: User, task_id: str) -> CareTask:
 
 def _closed(task: CareTask) -> Conflict:
     by = task.done_by.display_name if task.done_by else _("the system")
-    return Conflict(_("Already %(status)s by %(name)s.", status=str(STATUS_NAMES[task.status]), name=by),
-                    code="task_closed", details={"status": task.status.value})
+    return Conflict(
+        _("Already %(status)s by %(name)s.", status=str(STATUS_NAMES[task.status]), name=by),
+        code="task_closed",
+        details={"status": task.status.value},
+    )
 
 
 def _action_line(data: DoneIn) -> str:
@@ -114,14 +135,21 @@ def _action_line(data: DoneIn) -> str:
 def list_tasks(actor: User, state: str, now: datetime) -> list[CareTask]:
     """Today's open tasks, earliest due first; or today's closed ones, latest first."""
     day_start = local_day_start(actor.branch.timezone, now)
-    stmt = (select(CareTask).options(selectinload(CareTask.visit).selectinload(Visit.customer),
-                                     selectinload(CareTask.done_by), selectinload(CareTask.assignee))
-            .where(CareTask.branch_id == actor.branch_id, CareTask.due_at >= day_start - scheduling.STALE_AFTER))
+    stmt = (
+        select(CareTask)
+        .options(
+            selectinload(CareTask.visit).selectinload(Visit.customer),
+            selectinload(CareTask.done_by),
+            selectinload(CareTask.assignee),
+        )
+        .where(CareTask.branch_id == actor.branch_id, CareTask.due_at >= day_start - scheduling.STALE_AFTER)
+    )
     if state == "open":
         stmt = stmt.where(CareTask.status == CareStatus.OPEN).order_by(CareTask.due_at)
     else:
-        stmt = (stmt.where(CareTask.status.in_((CareStatus.DONE, CareStatus.SKIPPED)), CareTask.done_at >= day_start)
-                .order_by(CareTask.done_at.desc()))
+        stmt = stmt.where(
+            CareTask.status.in_((CareStatus.DONE, CareStatus.SKIPPED)), CareTask.done_at >= day_start
+        ).order_by(CareTask.done_at.desc())
     return list(db.session.scalars(stmt.limit(LIST_LIMIT)))
 
 
@@ -132,8 +160,11 @@ def people_ahead(tasks: list[CareTask]) -> dict[str, int]:
 
 def open_by_visit(branch_id: str) -> dict[str, list[dict]]:
     """For the board: each visit's open tasks (one indexed query)."""
-    rows = db.session.execute(select(CareTask.visit_id, CareTask.id, CareTask.kind, CareTask.due_at).where(
-        CareTask.branch_id == branch_id, CareTask.status == CareStatus.OPEN).order_by(CareTask.due_at))
+    rows = db.session.execute(
+        select(CareTask.visit_id, CareTask.id, CareTask.kind, CareTask.due_at)
+        .where(CareTask.branch_id == branch_id, CareTask.status == CareStatus.OPEN)
+        .order_by(CareTask.due_at)
+    )
     found: dict[str, list[dict]] = {}
     for visit_id, task_id, kind, due_at in rows:
         found.setdefault(visit_id, []).append({"id": task_id, "kind": kind.value, "due_at": due_at.isoformat()})
@@ -146,26 +177,48 @@ def today_stats(actor: User, now: datetime) -> dict:
     branch = actor.branch
     settings = branch.settings
     day_start = local_day_start(branch.timezone, now)
-    tasks = list(db.session.scalars(select(CareTask).where(
-        CareTask.branch_id == branch.id, CareTask.due_at >= day_start, CareTask.status != CareStatus.SCHEDULED)))
+    tasks = list(
+        db.session.scalars(
+            select(CareTask).where(
+                CareTask.branch_id == branch.id, CareTask.due_at >= day_start, CareTask.status != CareStatus.SCHEDULED
+            )
+        )
+    )
     done = [t for t in tasks if t.status == CareStatus.DONE and t.done_at is not None]
 
     def timing(items: list[CareTask]) -> dict:
         seconds = [max(0.0, (t.done_at - t.due_at).total_seconds()) for t in items]
-        return {"done": len(seconds), "median_seconds": statistics.median(seconds) if seconds else None,
-                "worst_seconds": max(seconds) if seconds else None}
+        return {
+            "done": len(seconds),
+            "median_seconds": statistics.median(seconds) if seconds else None,
+            "worst_seconds": max(seconds) if seconds else None,
+        }
 
     tolerance = timedelta(minutes=settings.wait_tolerance_minutes)
-    visits = db.session.scalars(select(Visit).options(selectinload(Visit.customer)).where(
-        Visit.branch_id == branch.id, Visit.arrived_at >= day_start, Visit.arrived_at <= now - tolerance,
-        Visit.care_given_at.is_(None)).order_by(Visit.arrived_at))
+    visits = db.session.scalars(
+        select(Visit)
+        .options(selectinload(Visit.customer))
+        .where(
+            Visit.branch_id == branch.id,
+            Visit.arrived_at >= day_start,
+            Visit.arrived_at <= now - tolerance,
+            Visit.care_given_at.is_(None),
+        )
+        .order_by(Visit.arrived_at)
+    )
     uncared = []
     for visit in visits:
         waited = (visit.called_at or visit.serving_at or visit.finished_at or now) - visit.arrived_at
         if waited >= tolerance:
-            uncared.append({"visit_id": visit.id, "ticket": visit.ticket, "status": visit.status.value,
-                            "waited_minutes": int(waited.total_seconds() // 60),
-                            "customer": greeting_name(visit.customer) if visit.customer else None})
+            uncared.append(
+                {
+                    "visit_id": visit.id,
+                    "ticket": visit.ticket,
+                    "status": visit.status.value,
+                    "waited_minutes": int(waited.total_seconds() // 60),
+                    "customer": greeting_name(visit.customer) if visit.customer else None,
+                }
+            )
     return {
         "date": day_start.date().isoformat(),
         "wait_tolerance_minutes": settings.wait_tolerance_minutes,

@@ -24,8 +24,14 @@ class DomainError(Exception):
     code = "bad_request"
     default_message = _l("The request could not be processed.")
 
-    def __init__(self, message: str | None = None, *, code: str | None = None, fields: dict | None = None,
-                 details: dict | None = None):
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        code: str | None = None,
+        fields: dict | None = None,
+        details: dict | None = None,
+    ):
         super().__init__(message or str(self.default_message))
         self.message = message or str(self.default_message)
         self.code = code or self.code
@@ -57,8 +63,14 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
-def error_response(status: int, code: str, message: str, fields: dict | None = None,
-                   headers: dict | None = None, details: dict | None = None) -> Response:
+def error_response(
+    status: int,
+    code: str,
+    message: str,
+    fields: dict | None = None,
+    headers: dict | None = None,
+    details: dict | None = None,
+) -> Response:
     """The error envelope of the API contract, or an HTML page for people."""
     if wants_json():
         body = {"error": {"code": code, "message": message}}
@@ -121,4 +133,6 @@ def register_error_handlers(app: Flask) -> None:
     def unexpected(e: Exception):
         db.session.rollback()
         log.exception("unhandled error on %s %s", request.method, request.path)
-        return error_response(500, "internal_error", _("Something went wrong on our side. Nothing was saved; try again."))
+        return error_response(
+            500, "internal_error", _("Something went wrong on our side. Nothing was saved; try again.")
+        )

@@ -55,8 +55,9 @@ def create_once(model: type[T], record_id: str, payload_hash: str, build: Callab
         if existing is None:
             # Another record, saved at the same moment, holds a unique value of this one (the same phone):
             # a retry meets it in the ordinary checks and gets their precise answer.
-            raise Conflict(_("Another record was saved at the same moment; try again."),
-                           code="concurrent_conflict") from None
+            raise Conflict(
+                _("Another record was saved at the same moment; try again."), code="concurrent_conflict"
+            ) from None
         return _same_or_conflict(existing, payload_hash), False
     return record, True
 

@@ -53,5 +53,11 @@ def render_alembic_item(type_, obj, autogen_context):
 
 def code_enum(enum_cls, name: str) -> Enum:
     """A StrEnum stored as its code in a VARCHAR with a CHECK constraint (portable, readable in SQL)."""
-    return Enum(enum_cls, native_enum=False, length=max(len(m.value) for m in enum_cls),
-                values_callable=lambda members: [m.value for m in members], create_constraint=True, name=name)
+    return Enum(
+        enum_cls,
+        native_enum=False,
+        length=max(len(m.value) for m in enum_cls),
+        values_callable=lambda members: [m.value for m in members],
+        create_constraint=True,
+        name=name,
+    )

@@ -32,8 +32,11 @@ def protect_phone(raw: str) -> Protected:
     except phonenumbers.NumberParseException:
         raise InvalidNumber(_("Not a phone number.")) from None
     national = str(number.national_number)
-    if (number.country_code != 86 or not phonenumbers.is_valid_number(number)
-            or phonenumbers.number_type(number) != phonenumbers.PhoneNumberType.MOBILE):
+    if (
+        number.country_code != 86
+        or not phonenumbers.is_valid_number(number)
+        or phonenumbers.number_type(number) != phonenumbers.PhoneNumberType.MOBILE
+    ):
         raise InvalidNumber(_("Not a valid mainland China mobile number (11 digits, starting with 1)."))
     return Protected(national, national[-4:], f"{national[:3]}****{national[-4:]}")
 
@@ -43,7 +46,9 @@ def protect_id_number(raw: str) -> Protected:
     try:
         number = ric.validate(raw)
     except StdnumError:
-        raise InvalidNumber(_("Not a valid resident ID number (18 characters; the check digit does not match).")) from None
+        raise InvalidNumber(
+            _("Not a valid resident ID number (18 characters; the check digit does not match).")
+        ) from None
     if len(number) != 18:
         raise InvalidNumber(_("Only 18-character resident ID numbers are accepted."))
     return Protected(number, number[-4:], f"{number[:4]}{'*' * 10}{number[-4:]}")

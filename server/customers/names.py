@@ -8,11 +8,42 @@ from pypinyin import lazy_pinyin
 
 # Surnames read differently from the character's everyday reading (曾 is zēng as a surname, not céng).
 SURNAME_READINGS = {
-    "曾": "zeng", "单": "shan", "解": "xie", "仇": "qiu", "朴": "piao", "查": "zha", "区": "ou", "盖": "ge",
-    "乐": "yue", "覃": "qin", "翟": "zhai", "缪": "miao", "尉": "yu", "员": "yun", "繁": "po", "宿": "su",
-    "折": "she", "种": "chong", "秘": "bi", "召": "shao", "阚": "kan", "黑": "he", "柏": "bai", "薄": "bo",
-    "藏": "zang", "长": "chang", "褚": "chu", "都": "du", "降": "jiang", "句": "gou", "隗": "wei", "万俟": "moqi",
-    "尉迟": "yuchi", "长孙": "zhangsun", "澹台": "tantai", "令狐": "linghu",
+    "曾": "zeng",
+    "单": "shan",
+    "解": "xie",
+    "仇": "qiu",
+    "朴": "piao",
+    "查": "zha",
+    "区": "ou",
+    "盖": "ge",
+    "乐": "yue",
+    "覃": "qin",
+    "翟": "zhai",
+    "缪": "miao",
+    "尉": "yu",
+    "员": "yun",
+    "繁": "po",
+    "宿": "su",
+    "折": "she",
+    "种": "chong",
+    "秘": "bi",
+    "召": "shao",
+    "阚": "kan",
+    "黑": "he",
+    "柏": "bai",
+    "薄": "bo",
+    "藏": "zang",
+    "长": "chang",
+    "褚": "chu",
+    "都": "du",
+    "降": "jiang",
+    "句": "gou",
+    "隗": "wei",
+    "万俟": "moqi",
+    "尉迟": "yuchi",
+    "长孙": "zhangsun",
+    "澹台": "tantai",
+    "令狐": "linghu",
 }
 HAN = re.compile(r"[\u3400-\u9fff]")
 LATIN_QUERY = re.compile(r"^[a-zA-Zü' ]+$")
@@ -55,5 +86,3 @@ def family_in_pinyin(family: str) -> str:
     if not has_hanzi(family):
         return family
     return "".join(_syllables(family, "")).capitalize()
-
-

@@ -43,23 +43,42 @@ def _build(actor: User, data: CustomerIn) -> Customer:
     full_pinyin, initials = search_keys(data.family_name, data.given_name)
     when = data.occurred_at or utcnow()
     customer = Customer(
-        branch_id=actor.branch_id, family_name=data.family_name, given_name=data.given_name,
-        full_name=f"{data.family_name}{data.given_name}" if has_hanzi(data.family_name)
+        branch_id=actor.branch_id,
+        family_name=data.family_name,
+        given_name=data.given_name,
+        full_name=f"{data.family_name}{data.given_name}"
+        if has_hanzi(data.family_name)
         else f"{data.family_name} {data.given_name}".strip(),
-        name_pinyin=full_pinyin, name_initials=initials, salutation=data.salutation, honorific=data.honorific,
-        tier=data.tier, assigned_account_manager_id=data.assigned_account_manager_id,
-        preferred_language=data.preferred_language, needs=data.needs, notes=data.notes, source=data.source,
-        consent_contact=data.consent.contact, consent_marketing=data.consent.marketing,
-        consent_recorded_at=when, consent_recorded_by_id=actor.id, created_by_id=actor.id, occurred_at=when,
+        name_pinyin=full_pinyin,
+        name_initials=initials,
+        salutation=data.salutation,
+        honorific=data.honorific,
+        tier=data.tier,
+        assigned_account_manager_id=data.assigned_account_manager_id,
+        preferred_language=data.preferred_language,
+        needs=data.needs,
+        notes=data.notes,
+        source=data.source,
+        consent_contact=data.consent.contact,
+        consent_marketing=data.consent.marketing,
+        consent_recorded_at=when,
+        consent_recorded_by_id=actor.id,
+        created_by_id=actor.id,
+        occurred_at=when,
     )
     for field in ("phone", "id_number", "card_number"):
         value = getattr(data, field)
         if value:
             _protect(customer, field, value)
     _refuse_duplicate(customer, data.id.lower())
-    audit.record("customer.created", actor=actor, subject_type="customer", subject_id=data.id,
-                 branch_id=actor.branch_id, consent={"contact": data.consent.contact,
-                                                     "marketing": data.consent.marketing})
+    audit.record(
+        "customer.created",
+        actor=actor,
+        subject_type="customer",
+        subject_id=data.id,
+        branch_id=actor.branch_id,
+        consent={"contact": data.consent.contact, "marketing": data.consent.marketing},
+    )
     return customer
 
 
@@ -85,12 +104,18 @@ def _refuse_duplicate(customer: Customer, record_id: str) -> None:
         index = getattr(customer, f"{field}_index")
         if index is None:
             continue
-        existing = db.session.scalar(select(Customer.id).where(
-            Customer.branch_id == customer.branch_id, getattr(Customer, f"{field}_index") == index))
+        existing = db.session.scalar(
+            select(Customer.id).where(
+                Customer.branch_id == customer.branch_id, getattr(Customer, f"{field}_index") == index
+            )
+        )
         if existing and existing != record_id:
-            raise Conflict(_("A customer with this %(what)s is already registered.", what=label),
-                           code="duplicate_customer", fields={field: _("Already registered.")},
-                           details={"customer_id": existing})
+            raise Conflict(
+                _("A customer with this %(what)s is already registered.", what=label),
+                code="duplicate_customer",
+                fields={field: _("Already registered.")},
+                details={"customer_id": existing},
+            )
 
 
 def _check_account_manager(actor: User, manager_id: str | None) -> None:
@@ -113,8 +138,13 @@ def search(actor: User, query: str, today_start: datetime) -> list[tuple[Custome
         return []
     found: dict[str, tuple[Customer, str]] = {}
     for kind, condition, order in _conditions(actor, query, today_start):
-        stmt = (select(Customer).options(joinedload(Customer.account_manager))
-                .where(Customer.branch_id == actor.branch_id, condition).order_by(*order).limit(SEARCH_LIMIT))
+        stmt = (
+            select(Customer)
+            .options(joinedload(Customer.account_manager))
+            .where(Customer.branch_id == actor.branch_id, condition)
+            .order_by(*order)
+            .limit(SEARCH_LIMIT)
+        )
         for customer in db.session.scalars(stmt):
             found.setdefault(customer.id, (customer, _last4_kind(customer, query) if kind == LAST4 else kind))
         if len(found) >= SEARCH_LIMIT:
@@ -169,8 +199,15 @@ def reveal(actor: User, customer_id: str, field: str, reason: str) -> str:
     if cipher is None:
         raise ValidationFailed(_("This customer gave no such number."), fields={"field": _("Not on record.")})
     value = vault().decrypt(field, cipher)
-    audit.record("customer.revealed", actor=actor, subject_type="customer", subject_id=customer.id,
-                 branch_id=customer.branch_id, reason=reason, field=field)
+    audit.record(
+        "customer.revealed",
+        actor=actor,
+        subject_type="customer",
+        subject_id=customer.id,
+        branch_id=customer.branch_id,
+        reason=reason,
+        field=field,
+    )
     return value
 
 
@@ -179,4 +216,3 @@ def record_visit(customer: Customer, arrived_at: datetime) -> Tier:
     if customer.last_visit_at is None or arrived_at > customer.last_visit_at:
         customer.last_visit_at = arrived_at
     return customer.tier
-

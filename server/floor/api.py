@@ -29,10 +29,13 @@ FLOOR_STAFF = (Role.LOBBY_MANAGER, Role.SUPERVISOR)
 def log_arrival():
     """Log an arrival (idempotent on the client id) → the visit and the triage suggestion with its reason."""
     visit, suggestion, created = service.log_arrival(current_user, parse_json(VisitIn))
-    return jsonify(visit=visit_summary(visit), triage={
-        "channel": suggestion.channel.value,
-        "reason": explain(suggestion.rule, suggestion.params, suggestion.channel),
-    }), 201 if created else 200
+    return jsonify(
+        visit=visit_summary(visit),
+        triage={
+            "channel": suggestion.channel.value,
+            "reason": explain(suggestion.rule, suggestion.params, suggestion.channel),
+        },
+    ), 201 if created else 200
 
 
 @bp.get("/visits/<visit_id>")
@@ -49,8 +52,11 @@ def record_event(visit_id: str):
     visit = service.get_visit(current_user, visit_id)
     data = parse_json(VisitEventIn)
     event, created = service.record_event(current_user, visit, data)
-    return jsonify(event={"id": event.id, "type": event.type.value, "occurred_at": event.occurred_at.isoformat()},
-                   visit=visit_summary(visit), notice=service.moved_on(visit, event)), 201 if created else 200
+    return jsonify(
+        event={"id": event.id, "type": event.type.value, "occurred_at": event.occurred_at.isoformat()},
+        visit=visit_summary(visit),
+        notice=service.moved_on(visit, event),
+    ), 201 if created else 200
 
 
 @bp.get("/floor")

@@ -99,7 +99,8 @@ def _described(row: BoardRow, language: str) -> dict:
         **visit_summary(visit),
         "care_given_at": visit.care_given_at.isoformat() if visit.care_given_at else None,
         "customer": {"id": customer.id, "greeting_name": greeting_name(customer), "tier": customer.tier.value}
-        if customer else None,
+        if customer
+        else None,
     }
     if len(_described_rows) >= MAX_DESCRIBED_ROWS:
         _described_rows.clear()

@@ -49,4 +49,3 @@ EVENT_NAMES = {
     EventType.ESCORTED: _l("escorted"),
     EventType.REROUTED: _l("moved to another channel"),
 }
-

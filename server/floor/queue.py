@@ -44,18 +44,28 @@ def verify(body: bytes, header: str | None, branch_code: str | None) -> Branch:
     return matched
 
 
-def receive(branch: Branch, body: bytes, event: QueueEventIn, now: datetime | None = None) -> tuple[QueueDelivery, bool]:
+def receive(
+    branch: Branch, body: bytes, event: QueueEventIn, now: datetime | None = None
+) -> tuple[QueueDelivery, bool]:
     """Apply a verified delivery once. Returns (delivery, new); a repeat returns the first outcome."""
     now = now or utcnow()
     if abs(now - event.at) > FRESHNESS:
-        raise DomainError(_("The event is older than 5 minutes (or its clock is wrong); it was not applied."),
-                          code="stale_event")
+        raise DomainError(
+            _("The event is older than 5 minutes (or its clock is wrong); it was not applied."), code="stale_event"
+        )
     digest = hashlib.sha256(body).hexdigest()
     existing = _delivery(branch.id, digest)
     if existing:
         return existing, False
-    delivery = QueueDelivery(branch_id=branch.id, digest=digest, event=event.event, ticket=event.ticket, at=event.at,
-                             received_at=now, outcome="")
+    delivery = QueueDelivery(
+        branch_id=branch.id,
+        digest=digest,
+        event=event.event,
+        ticket=event.ticket,
+        at=event.at,
+        received_at=now,
+        outcome="",
+    )
     try:
         with db.session.begin_nested():
             delivery.visit_id, delivery.outcome = _apply(branch, event)
@@ -70,8 +80,9 @@ def receive(branch: Branch, body: bytes, event: QueueEventIn, now: datetime | No
 
 
 def _delivery(branch_id: str, digest: str) -> QueueDelivery | None:
-    return db.session.scalar(select(QueueDelivery).where(QueueDelivery.branch_id == branch_id,
-                                                         QueueDelivery.digest == digest))
+    return db.session.scalar(
+        select(QueueDelivery).where(QueueDelivery.branch_id == branch_id, QueueDelivery.digest == digest)
+    )
 
 
 def _apply(branch: Branch, event: QueueEventIn) -> tuple[str | None, str]:
@@ -80,8 +91,9 @@ def _apply(branch: Branch, event: QueueEventIn) -> tuple[str | None, str]:
     if event.event == "issued":
         if visit is not None and visit.finished_at is None:
             return visit.id, "already_logged"  # the lobby manager logged this ticket by hand first
-        visit = floor.create_queue_visit(branch, ticket=event.ticket, business=event.business_type,
-                                         amount=event.amount, at=event.at)
+        visit = floor.create_queue_visit(
+            branch, ticket=event.ticket, business=event.business_type, amount=event.amount, at=event.at
+        )
         return visit.id, "visit_created"
     if visit is None:
         return None, "unknown_ticket"

@@ -46,10 +46,17 @@ def log_arrival(actor: User, data: VisitIn) -> tuple[Visit, Triage, bool]:
 
     def build() -> Visit:
         customer = customers.get_customer(actor, data.customer_id) if data.customer_id else None
-        visit, suggestion = new_visit(actor.branch, ticket=data.ticket, business=data.business_type,
-                                      amount=data.amount, customer=customer, flags=data.flags,
-                                      arrived_at=data.arrived_at or utcnow(), source=VisitSource.MANUAL,
-                                      actor=actor)
+        visit, suggestion = new_visit(
+            actor.branch,
+            ticket=data.ticket,
+            business=data.business_type,
+            amount=data.amount,
+            customer=customer,
+            flags=data.flags,
+            arrived_at=data.arrived_at or utcnow(),
+            source=VisitSource.MANUAL,
+            actor=actor,
+        )
         if data.channel and data.channel != suggestion.channel:
             if not data.override_reason:
                 raise ValidationFailed(fields={"override_reason": _("Say why the suggestion is changed.")})
@@ -64,23 +71,55 @@ def log_arrival(actor: User, data: VisitIn) -> tuple[Visit, Triage, bool]:
     return visit, suggestion, created
 
 
-def new_visit(branch: Branch, *, ticket, business, amount, customer: Customer | None, flags, arrived_at: datetime,
-              source: VisitSource, actor: User | None) -> tuple[Visit, Triage]:
+def new_visit(
+    branch: Branch,
+    *,
+    ticket,
+    business,
+    amount,
+    customer: Customer | None,
+    flags,
+    arrived_at: datetime,
+    source: VisitSource,
+    actor: User | None,
+) -> tuple[Visit, Triage]:
     """An unsaved visit, triaged by the branch's rules (callers give it its id and add it)."""
     touch_floor(branch.id)
     tier = customers.record_visit(customer, arrived_at) if customer else Tier.ORDINARY
     suggestion = triage(business, amount, tier, flags, branch.settings)
-    visit = Visit(branch_id=branch.id, ticket=ticket, business_type=business, amount=amount,
-                  customer_id=customer.id if customer else None, tier=tier, flags=[f.value for f in flags],
-                  arrived_at=arrived_at, occurred_at=arrived_at, status=S.WAITING, channel=suggestion.channel,
-                  suggested_channel=suggestion.channel, triage_rule=suggestion.rule, triage_params=suggestion.params,
-                  source=source, logged_by_id=actor.id if actor else None)
+    visit = Visit(
+        branch_id=branch.id,
+        ticket=ticket,
+        business_type=business,
+        amount=amount,
+        customer_id=customer.id if customer else None,
+        tier=tier,
+        flags=[f.value for f in flags],
+        arrived_at=arrived_at,
+        occurred_at=arrived_at,
+        status=S.WAITING,
+        channel=suggestion.channel,
+        suggested_channel=suggestion.channel,
+        triage_rule=suggestion.rule,
+        triage_params=suggestion.params,
+        source=source,
+        logged_by_id=actor.id if actor else None,
+    )
     return visit, suggestion
 
 
 def create_queue_visit(branch: Branch, *, ticket: str, business, amount, at: datetime) -> Visit:
-    visit, _suggestion = new_visit(branch, ticket=ticket, business=business, amount=amount, customer=None,
-                                   flags=[], arrived_at=at, source=VisitSource.QUEUE_MACHINE, actor=None)
+    visit, _suggestion = new_visit(
+        branch,
+        ticket=ticket,
+        business=business,
+        amount=amount,
+        customer=None,
+        flags=[],
+        arrived_at=at,
+        source=VisitSource.QUEUE_MACHINE,
+        actor=None,
+    )
     visit.id, visit.payload_hash = new_id(), fingerprint(queue=True, ticket=ticket, at=at)
     db.session.add(visit)
     db.session.flush()
@@ -95,9 +134,14 @@ def get_visit(actor: User, visit_id: str) -> Visit:
 def record_event(actor: User, visit: Visit, data: VisitEventIn) -> tuple[VisitEvent, bool]:
     """Apply one step (called, served, left, care…) to a visit; a replayed step changes nothing twice."""
     payload = fingerprint(actor=actor.id, visit=visit.id, **data.model_dump(mode="json"))
-    return create_once(VisitEvent, data.id.lower(), payload,
-                       lambda: place(visit, data.type, when=data.occurred_at or utcnow(), actor=actor,
-                                     note=data.note, channel=data.channel))
+    return create_once(
+        VisitEvent,
+        data.id.lower(),
+        payload,
+        lambda: place(
+            visit, data.type, when=data.occurred_at or utcnow(), actor=actor, note=data.note, channel=data.channel
+        ),
+    )
 
 
 def record_machine_event(visit: Visit, kind: EventType, when: datetime) -> VisitEvent:
@@ -105,8 +149,15 @@ def record_machine_event(visit: Visit, kind: EventType, when: datetime) -> Visit
     return record_step(visit, kind, when=when, actor=None)
 
 
-def record_step(visit: Visit, kind: EventType, *, when: datetime, actor: User | None, note: str | None = None,
-                channel: Channel | None = None) -> VisitEvent:
+def record_step(
+    visit: Visit,
+    kind: EventType,
+    *,
+    when: datetime,
+    actor: User | None,
+    note: str | None = None,
+    channel: Channel | None = None,
+) -> VisitEvent:
     """A step taken as part of another record (the queue machine's delivery, a care task done), which is
     what keeps it from being applied twice."""
     event = place(visit, kind, when=when, actor=actor, note=note, channel=channel)
@@ -117,22 +168,43 @@ def record_step(visit: Visit, kind: EventType, *, when: datetime, actor: User | 
     return event
 
 
-def place(visit: Visit, kind: EventType, *, when: datetime, actor: User | None, note: str | None = None,
-          channel: Channel | None = None) -> VisitEvent:
+def place(
+    visit: Visit,
+    kind: EventType,
+    *,
+    when: datetime,
+    actor: User | None,
+    note: str | None = None,
+    channel: Channel | None = None,
+) -> VisitEvent:
     """A step at the time it happened. A phone that was offline may deliver it after steps that happened
     later (another phone's, the queue machine's): it then takes its place in the visit's history by
     occurred_at, and the whole history must still make sense, or it is refused with the reason."""
-    later = list(db.session.scalars(select(VisitEvent).where(VisitEvent.visit_id == visit.id,
-                                                             VisitEvent.occurred_at > when)
-                                    .order_by(VisitEvent.occurred_at)))
+    later = list(
+        db.session.scalars(
+            select(VisitEvent)
+            .where(VisitEvent.visit_id == visit.id, VisitEvent.occurred_at > when)
+            .order_by(VisitEvent.occurred_at)
+        )
+    )
     if not later:
         return apply(visit, kind, when=when, actor=actor, note=note, channel=channel)
-    event = VisitEvent(visit_id=visit.id, branch_id=visit.branch_id, type=kind, from_status=S.WAITING,
-                       to_status=S.WAITING, channel=channel, note=note, actor_id=actor.id if actor else None,
-                       occurred_at=when)
-    earlier = db.session.scalars(select(VisitEvent).where(VisitEvent.visit_id == visit.id,
-                                                          VisitEvent.occurred_at <= when)
-                                 .order_by(VisitEvent.occurred_at))
+    event = VisitEvent(
+        visit_id=visit.id,
+        branch_id=visit.branch_id,
+        type=kind,
+        from_status=S.WAITING,
+        to_status=S.WAITING,
+        channel=channel,
+        note=note,
+        actor_id=actor.id if actor else None,
+        occurred_at=when,
+    )
+    earlier = db.session.scalars(
+        select(VisitEvent)
+        .where(VisitEvent.visit_id == visit.id, VisitEvent.occurred_at <= when)
+        .order_by(VisitEvent.occurred_at)
+    )
     _replay(visit, [*earlier, event, *later], event)
     touch_floor(visit.branch_id)
     # What the step means for care holds even when it arrives late (care given closes the waiting-care
@@ -172,18 +244,28 @@ def moved_on(visit: Visit, event: VisitEvent) -> str | None:
     and meanwhile the queue machine or another phone took the visit further): None when it had not."""
     if visit.status == event.to_status:
         return None
-    last = db.session.scalars(select(VisitEvent).where(VisitEvent.visit_id == visit.id,
-                                                       VisitEvent.occurred_at > event.occurred_at)
-                              .order_by(VisitEvent.occurred_at.desc()).limit(1)).first()
+    last = db.session.scalars(
+        select(VisitEvent)
+        .where(VisitEvent.visit_id == visit.id, VisitEvent.occurred_at > event.occurred_at)
+        .order_by(VisitEvent.occurred_at.desc())
+        .limit(1)
+    ).first()
     if last is None:
         return None
     actor = db.session.get(User, last.actor_id) if last.actor_id else None
     by = (actor.display_name or actor.username) if actor else _("the queue machine")
     at, later_at = _clock_times(visit, event, last)
-    return _("Ticket %(ticket)s: “%(event)s” at %(time)s was recorded in its history; meanwhile %(by)s marked it "
-             "“%(later)s” at %(later_time)s, so it is now %(status)s.",
-             event=EVENT_NAMES[event.type], ticket=visit.ticket, time=at, by=by, later=EVENT_NAMES[last.type],
-             later_time=later_at, status=STATUS_NAMES[visit.status])
+    return _(
+        "Ticket %(ticket)s: “%(event)s” at %(time)s was recorded in its history; meanwhile %(by)s marked it "
+        "“%(later)s” at %(later_time)s, so it is now %(status)s.",
+        event=EVENT_NAMES[event.type],
+        ticket=visit.ticket,
+        time=at,
+        by=by,
+        later=EVENT_NAMES[last.type],
+        later_time=later_at,
+        status=STATUS_NAMES[visit.status],
+    )
 
 
 def _clock_times(visit: Visit, *events: VisitEvent) -> list[str]:
@@ -195,23 +277,47 @@ def _clock_times(visit: Visit, *events: VisitEvent) -> list[str]:
 def _out_of_place(visit: Visit, event: VisitEvent, new: VisitEvent, status: VisitStatus) -> Conflict:
     at, new_at = _clock_times(visit, event, new)
     if event is new:
-        message = _("At %(time)s ticket %(ticket)s was already %(status)s, so it cannot be marked %(event)s then.",
-                    time=at, ticket=visit.ticket, status=STATUS_NAMES[status], event=EVENT_NAMES[new.type])
+        message = _(
+            "At %(time)s ticket %(ticket)s was already %(status)s, so it cannot be marked %(event)s then.",
+            time=at,
+            ticket=visit.ticket,
+            status=STATUS_NAMES[status],
+            event=EVENT_NAMES[new.type],
+        )
     else:
-        message = _("Ticket %(ticket)s was marked %(later)s at %(time)s, which cannot follow %(event)s at %(when)s.",
-                    ticket=visit.ticket, later=EVENT_NAMES[event.type], time=at, event=EVENT_NAMES[new.type],
-                    when=new_at)
+        message = _(
+            "Ticket %(ticket)s was marked %(later)s at %(time)s, which cannot follow %(event)s at %(when)s.",
+            ticket=visit.ticket,
+            later=EVENT_NAMES[event.type],
+            time=at,
+            event=EVENT_NAMES[new.type],
+            when=new_at,
+        )
     return Conflict(message, code="invalid_transition", details={"status": visit.status.value})
 
 
-def apply(visit: Visit, kind: EventType, *, when: datetime, actor: User | None, note: str | None = None,
-          channel: Channel | None = None) -> VisitEvent:
+def apply(
+    visit: Visit,
+    kind: EventType,
+    *,
+    when: datetime,
+    actor: User | None,
+    note: str | None = None,
+    channel: Channel | None = None,
+) -> VisitEvent:
     """Move the visit along; an impossible step is refused with the reason, never dropped silently."""
     allowed_from, to_status = TRANSITIONS[kind]
     if visit.status not in allowed_from:
-        raise Conflict(_("Ticket %(ticket)s is already %(status)s, so it cannot be marked %(event)s.",
-                         ticket=visit.ticket, status=STATUS_NAMES[visit.status], event=EVENT_NAMES[kind]),
-                       code="invalid_transition", details={"status": visit.status.value})
+        raise Conflict(
+            _(
+                "Ticket %(ticket)s is already %(status)s, so it cannot be marked %(event)s.",
+                ticket=visit.ticket,
+                status=STATUS_NAMES[visit.status],
+                event=EVENT_NAMES[kind],
+            ),
+            code="invalid_transition",
+            details={"status": visit.status.value},
+        )
     before = visit.status
     touch_floor(visit.branch_id)
     if to_status is not None:
@@ -227,31 +333,65 @@ def apply(visit: Visit, kind: EventType, *, when: datetime, actor: User | None, 
     elif kind == EventType.REROUTED:
         visit.channel = channel
     visit_changed.send(visit, kind=kind, when=when, actor=actor, note=note)
-    return VisitEvent(visit_id=visit.id, branch_id=visit.branch_id, type=kind, from_status=before,
-                      to_status=visit.status, channel=channel, note=note, actor_id=actor.id if actor else None,
-                      occurred_at=when)
+    return VisitEvent(
+        visit_id=visit.id,
+        branch_id=visit.branch_id,
+        type=kind,
+        from_status=before,
+        to_status=visit.status,
+        channel=channel,
+        note=note,
+        actor_id=actor.id if actor else None,
+        occurred_at=when,
+    )
 
 
 def open_visit_by_ticket(branch_id: str, ticket: str, day_start: datetime) -> Visit | None:
     """Today's latest visit with this ticket (tickets restart every day)."""
-    return db.session.scalar(select(Visit).where(Visit.branch_id == branch_id, Visit.ticket == ticket,
-                                                 Visit.arrived_at >= day_start)
-                             .order_by(Visit.arrived_at.desc()).limit(1))
+    return db.session.scalar(
+        select(Visit)
+        .where(Visit.branch_id == branch_id, Visit.ticket == ticket, Visit.arrived_at >= day_start)
+        .order_by(Visit.arrived_at.desc())
+        .limit(1)
+    )
 
 
 def recent_visits(customer: Customer, limit: int = 10) -> list[Visit]:
-    return list(db.session.scalars(select(Visit).where(Visit.customer_id == customer.id)
-                                   .order_by(Visit.arrived_at.desc()).limit(limit)))
+    return list(
+        db.session.scalars(
+            select(Visit).where(Visit.customer_id == customer.id).order_by(Visit.arrived_at.desc()).limit(limit)
+        )
+    )
 
 
 # The board reads plain rows of only what it shows: building 300 ORM objects (and their customers, 40
 # columns each) cost more than everything else the endpoint does.
-BOARD_VISIT_COLUMNS = (Visit.id, Visit.ticket, Visit.status, Visit.business_type, Visit.amount, Visit.arrived_at,
-                       Visit.finished_at, Visit.channel, Visit.suggested_channel, Visit.override_reason,
-                       Visit.triage_rule, Visit.triage_params, Visit.tier, Visit.flags, Visit.customer_id,
-                       Visit.source, Visit.care_given_at)
-BOARD_CUSTOMER_COLUMNS = (Customer.family_name, Customer.full_name, Customer.salutation, Customer.honorific,
-                          Customer.tier.label("customer_tier"))
+BOARD_VISIT_COLUMNS = (
+    Visit.id,
+    Visit.ticket,
+    Visit.status,
+    Visit.business_type,
+    Visit.amount,
+    Visit.arrived_at,
+    Visit.finished_at,
+    Visit.channel,
+    Visit.suggested_channel,
+    Visit.override_reason,
+    Visit.triage_rule,
+    Visit.triage_params,
+    Visit.tier,
+    Visit.flags,
+    Visit.customer_id,
+    Visit.source,
+    Visit.care_given_at,
+)
+BOARD_CUSTOMER_COLUMNS = (
+    Customer.family_name,
+    Customer.full_name,
+    Customer.salutation,
+    Customer.honorific,
+    Customer.tier.label("customer_tier"),
+)
 
 
 @dataclass(frozen=True)
@@ -281,15 +421,30 @@ def floor_board(branch: Branch, now: datetime | None = None) -> list[BoardRow]:
     tolerance = timedelta(minutes=settings.wait_tolerance_minutes)
     reminder = timedelta(minutes=settings.care_reminder_minutes)
     visits = db.session.execute(
-        select(*BOARD_VISIT_COLUMNS, *BOARD_CUSTOMER_COLUMNS).outerjoin(Customer, Customer.id == Visit.customer_id)
-        .where(Visit.branch_id == branch.id, Visit.status.in_(OPEN_STATUSES),
-               Visit.arrived_at >= local_day_start(branch.timezone, now))
-        .order_by(Visit.arrived_at, Visit.ticket)).all()
+        select(*BOARD_VISIT_COLUMNS, *BOARD_CUSTOMER_COLUMNS)
+        .outerjoin(Customer, Customer.id == Visit.customer_id)
+        .where(
+            Visit.branch_id == branch.id,
+            Visit.status.in_(OPEN_STATUSES),
+            Visit.arrived_at >= local_day_start(branch.timezone, now),
+        )
+        .order_by(Visit.arrived_at, Visit.ticket)
+    ).all()
     waiting_before: dict[Channel, int] = {}
     rows = []
     for visit in visits:
-        customer = (BoardCustomer(visit.customer_id, visit.family_name, visit.full_name, visit.salutation,
-                                  visit.honorific, visit.customer_tier) if visit.customer_id else None)
+        customer = (
+            BoardCustomer(
+                visit.customer_id,
+                visit.family_name,
+                visit.full_name,
+                visit.salutation,
+                visit.honorific,
+                visit.customer_tier,
+            )
+            if visit.customer_id
+            else None
+        )
         waited = now - visit.arrived_at
         waiting = visit.status in (S.WAITING, S.CALLED)
         ahead = waiting_before.get(visit.channel, 0) if visit.status == S.WAITING else 0
@@ -305,4 +460,3 @@ def floor_board(branch: Branch, now: datetime | None = None) -> list[BoardRow]:
             state = "near"
         rows.append(BoardRow(visit, customer, max(0, int(waited.total_seconds() // 60)), ahead, care_due, state))
     return rows
-

@@ -26,10 +26,12 @@ def subscribe() -> None:
 def _customers_with_ticket_today(actor: User, *, query: str, today_start: datetime) -> tuple[str, Select] | None:
     if not TICKET_QUERY.match(query):
         return None
-    return "ticket", select(Visit.customer_id).where(Visit.branch_id == actor.branch_id,
-                                                     Visit.ticket == query.upper(),
-                                                     Visit.arrived_at >= today_start,
-                                                     Visit.customer_id.is_not(None))
+    return "ticket", select(Visit.customer_id).where(
+        Visit.branch_id == actor.branch_id,
+        Visit.ticket == query.upper(),
+        Visit.arrived_at >= today_start,
+        Visit.customer_id.is_not(None),
+    )
 
 
 def _recent_visits(customer: Customer) -> dict:

@@ -32,8 +32,9 @@ class Triage:
     params: dict = field(default_factory=dict)
 
 
-def triage(business: BusinessType, amount: Decimal | None, tier: Tier, flags: list[Flag] | tuple,
-           settings: BranchSettings) -> Triage:
+def triage(
+    business: BusinessType, amount: Decimal | None, tier: Tier, flags: list[Flag] | tuple, settings: BranchSettings
+) -> Triage:
     green = [f for f in flags if f in settings.green_channel_flags]
     if green:
         return Triage(Channel.GREEN_CHANNEL, "green_flags", {"flags": sorted(green)})

@@ -35,8 +35,10 @@ def live():
             raise ValidationFailed(fields={"after": _("Give the time zone.")})
     now = utcnow()
     found = live_notifications(current_user, now, after)
-    return jsonify(notifications=[{**n.payload, "id": n.id, "created_at": n.created_at.isoformat()} for n in found],
-                   now=now.isoformat())
+    return jsonify(
+        notifications=[{**n.payload, "id": n.id, "created_at": n.created_at.isoformat()} for n in found],
+        now=now.isoformat(),
+    )
 
 
 @bp.post("/push/test")

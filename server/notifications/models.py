@@ -15,16 +15,16 @@ from server.extensions import db
 
 class Channel(StrEnum):
     WEBPUSH = "webpush"  # the device's push service, in the background
-    LIVE = "live"        # an open app polling for its notifications (no push service needed)
-    WECOM = "wecom"      # the branch's Enterprise WeChat group robot (a message in Chinese with a link)
+    LIVE = "live"  # an open app polling for its notifications (no push service needed)
+    WECOM = "wecom"  # the branch's Enterprise WeChat group robot (a message in Chinese with a link)
 
 
 class DeliveryStatus(StrEnum):
     PENDING = "pending"  # due at next_attempt_at
     SENDING = "sending"  # claimed by a worker until claimed_until (then claimable again)
-    SENT = "sent"        # accepted by the push service / webhook, or fetched by the open app
-    GONE = "gone"        # the subscription is dead (404/410): deleted, nothing more to do
-    FAILED = "failed"    # gave up after the last retry: the sender is told the recipient was not reached
+    SENT = "sent"  # accepted by the push service / webhook, or fetched by the open app
+    GONE = "gone"  # the subscription is dead (404/410): deleted, nothing more to do
+    FAILED = "failed"  # gave up after the last retry: the sender is told the recipient was not reached
 
 
 class Notification(db.Model):
@@ -63,8 +63,9 @@ class Delivery(db.Model):
     # Web Push: the subscription's id (a plain id: a dead subscription is deleted, its history is not);
     # the other channels have one target each: "app" (live: any open app of the recipient), "group" (wecom).
     target: Mapped[str] = mapped_column(String(36))
-    status: Mapped[DeliveryStatus] = mapped_column(code_enum(DeliveryStatus, "delivery_status"),
-                                                   default=DeliveryStatus.PENDING)
+    status: Mapped[DeliveryStatus] = mapped_column(
+        code_enum(DeliveryStatus, "delivery_status"), default=DeliveryStatus.PENDING
+    )
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

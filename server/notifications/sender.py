@@ -72,17 +72,28 @@ def _claim(now: datetime, batch: int) -> list[str]:
         (Delivery.status == DeliveryStatus.PENDING) & (Delivery.next_attempt_at <= now),
         (Delivery.status == DeliveryStatus.SENDING) & (Delivery.claimed_until < now),  # a dead worker's lease
     )
-    candidates = list(db.session.scalars(
-        select(Delivery.id).where(Delivery.channel.in_(SENT_BY_WORKER), due).order_by(Delivery.next_attempt_at)
-        .limit(batch).with_for_update(skip_locked=True)))  # PostgreSQL; SQLite has one writer at a time
+    candidates = list(
+        db.session.scalars(
+            select(Delivery.id)
+            .where(Delivery.channel.in_(SENT_BY_WORKER), due)
+            .order_by(Delivery.next_attempt_at)
+            .limit(batch)
+            .with_for_update(skip_locked=True)
+        )
+    )  # PostgreSQL; SQLite has one writer at a time
     if not candidates:
         db.session.rollback()
         return []
     # Compare-and-set: of two workers that saw the same rows, each row moves to `sending` for exactly one.
-    claimed = list(db.session.scalars(
-        update(Delivery).where(Delivery.id.in_(candidates), due)
-        .values(status=DeliveryStatus.SENDING, claimed_until=now + LEASE, attempts=Delivery.attempts + 1)
-        .returning(Delivery.id).execution_options(synchronize_session=False)))
+    claimed = list(
+        db.session.scalars(
+            update(Delivery)
+            .where(Delivery.id.in_(candidates), due)
+            .values(status=DeliveryStatus.SENDING, claimed_until=now + LEASE, attempts=Delivery.attempts + 1)
+            .returning(Delivery.id)
+            .execution_options(synchronize_session=False)
+        )
+    )
     db.session.commit()
     return claimed
 
@@ -114,27 +125,56 @@ class _Context:
     @classmethod
     def of_app(cls) -> _Context:
         config = current_app.config
-        return cls(pusher(), http(), tuple(config["PUSH_ALLOWED_ORIGINS"]), tuple(config["WECOM_ALLOWED_ORIGINS"]),
-                   config["PUBLIC_URL"])
+        return cls(
+            pusher(),
+            http(),
+            tuple(config["PUSH_ALLOWED_ORIGINS"]),
+            tuple(config["WECOM_ALLOWED_ORIGINS"]),
+            config["PUBLIC_URL"],
+        )
 
 
 def _jobs(delivery_ids: list[str]) -> list[_Job]:
     rows = db.session.execute(
-        select(Delivery.id, Delivery.channel, Notification.id, Notification.payload, Notification.ttl_seconds,
-               Notification.urgency, Notification.group_text, PushSubscription.endpoint, PushSubscription.p256dh,
-               PushSubscription.auth, Branch.wecom_webhook_cipher)
+        select(
+            Delivery.id,
+            Delivery.channel,
+            Notification.id,
+            Notification.payload,
+            Notification.ttl_seconds,
+            Notification.urgency,
+            Notification.group_text,
+            PushSubscription.endpoint,
+            PushSubscription.p256dh,
+            PushSubscription.auth,
+            Branch.wecom_webhook_cipher,
+        )
         .join(Notification, Notification.id == Delivery.notification_id)
         .join(Branch, Branch.id == Notification.branch_id)
         .outerjoin(PushSubscription, (PushSubscription.id == Delivery.target) & (Delivery.channel == Channel.WEBPUSH))
-        .where(Delivery.id.in_(delivery_ids)))
+        .where(Delivery.id.in_(delivery_ids))
+    )
     jobs = []
-    for (delivery_id, channel, notification_id, payload, ttl, urgency, group_text, endpoint, p256dh, auth,
-         webhook_cipher) in rows:
+    for (
+        delivery_id,
+        channel,
+        notification_id,
+        payload,
+        ttl,
+        urgency,
+        group_text,
+        endpoint,
+        p256dh,
+        auth,
+        webhook_cipher,
+    ) in rows:
         if channel == Channel.WECOM:
             webhook = vault().decrypt("wecom_webhook", webhook_cipher) if webhook_cipher else None
             jobs.append(_Job(delivery_id, channel, payload, ttl, urgency, "", webhook, group_text=group_text))
         else:
-            jobs.append(_Job(delivery_id, channel, payload, ttl, urgency, _topic(notification_id), endpoint, p256dh, auth))
+            jobs.append(
+                _Job(delivery_id, channel, payload, ttl, urgency, _topic(notification_id), endpoint, p256dh, auth)
+            )
     return jobs
 
 
@@ -146,10 +186,17 @@ def _send(job: _Job, context: _Context) -> Outcome:
     try:
         if job.channel == Channel.WECOM:
             return _wecom_outcome(job, context.http.post(job.url, json=_wecom_message(job, context.public_url)))
-        message = context.pusher.get(job.payload, WebPushSubscription.model_validate(
-            {"endpoint": job.url, "keys": {"p256dh": job.p256dh, "auth": job.auth}}))
-        headers = {**message.headers, "ttl": str(job.ttl_seconds), "urgency": job.urgency, "topic": job.topic,
-                   "content-type": "application/octet-stream"}
+        message = context.pusher.get(
+            job.payload,
+            WebPushSubscription.model_validate({"endpoint": job.url, "keys": {"p256dh": job.p256dh, "auth": job.auth}}),
+        )
+        headers = {
+            **message.headers,
+            "ttl": str(job.ttl_seconds),
+            "urgency": job.urgency,
+            "topic": job.topic,
+            "content-type": "application/octet-stream",
+        }
         response = context.http.post(job.url, content=message.encrypted, headers=headers)
     except httpx.HTTPError as error:  # timeouts, refused connections, resets
         return Outcome(job.delivery_id, DeliveryStatus.PENDING, error=f"{type(error).__name__}: {error}"[:500])
@@ -182,27 +229,41 @@ def _wecom_outcome(job: _Job, response: httpx.Response) -> Outcome:
 
 def _retry_or_fail(job: _Job, response: httpx.Response) -> Outcome:
     if response.status_code == 429 or response.status_code >= 500:
-        return Outcome(job.delivery_id, DeliveryStatus.PENDING, response.status_code, response.text[:500],
-                       _retry_after(response.headers.get("retry-after")))
+        return Outcome(
+            job.delivery_id,
+            DeliveryStatus.PENDING,
+            response.status_code,
+            response.text[:500],
+            _retry_after(response.headers.get("retry-after")),
+        )
     # 400, 403, 413…: retrying the same request cannot help.
     return Outcome(job.delivery_id, DeliveryStatus.FAILED, response.status_code, response.text[:500])
 
 
 def _record(outcomes: list[Outcome], now: datetime) -> None:
-    attempts = dict(db.session.execute(select(Delivery.id, Delivery.attempts)
-                                       .where(Delivery.id.in_([o.delivery_id for o in outcomes]))).all())
+    attempts = dict(
+        db.session.execute(
+            select(Delivery.id, Delivery.attempts).where(Delivery.id.in_([o.delivery_id for o in outcomes]))
+        ).all()
+    )
     changes, gone = [], []
     for outcome in outcomes:
         status = outcome.status
         if status == DeliveryStatus.PENDING and attempts[outcome.delivery_id] >= MAX_ATTEMPTS:
             status = DeliveryStatus.FAILED
-        change = {"id": outcome.delivery_id, "status": status, "response_status": outcome.response_status,
-                  "error": outcome.error, "claimed_until": None}
+        change = {
+            "id": outcome.delivery_id,
+            "status": status,
+            "response_status": outcome.response_status,
+            "error": outcome.error,
+            "claimed_until": None,
+        }
         if status == DeliveryStatus.SENT:
             change["sent_at"] = now
         elif status == DeliveryStatus.PENDING:
-            change["next_attempt_at"] = now + timedelta(seconds=backoff(attempts[outcome.delivery_id],
-                                                                        outcome.retry_after))
+            change["next_attempt_at"] = now + timedelta(
+                seconds=backoff(attempts[outcome.delivery_id], outcome.retry_after)
+            )
         elif status == DeliveryStatus.GONE:
             gone.append(outcome.delivery_id)
         if status in (DeliveryStatus.FAILED, DeliveryStatus.GONE):
@@ -211,7 +272,9 @@ def _record(outcomes: list[Outcome], now: datetime) -> None:
     for keys in {tuple(sorted(c)) for c in changes}:  # one executemany per shape of change
         db.session.execute(update(Delivery), [c for c in changes if tuple(sorted(c)) == keys])
     if gone:
-        targets = select(Delivery.target).where(Delivery.id.in_(gone), Delivery.channel == Channel.WEBPUSH).scalar_subquery()
+        targets = (
+            select(Delivery.target).where(Delivery.id.in_(gone), Delivery.channel == Channel.WEBPUSH).scalar_subquery()
+        )
         db.session.execute(delete(PushSubscription).where(PushSubscription.id.in_(targets)))
     db.session.commit()
 
@@ -244,8 +307,12 @@ def pusher() -> WebPush:
     if found is None:
         keys = current_app.extensions["lobbypad.vapid"]
         # The subject must be an e-mail address: the package writes "mailto:<subject>" itself.
-        found = WebPush(private_key=keys.private_pem, public_key=keys.public_pem,
-                        subscriber=current_app.config["VAPID_SUBJECT"], expiration=12 * 3600)
+        found = WebPush(
+            private_key=keys.private_pem,
+            public_key=keys.public_pem,
+            subscriber=current_app.config["VAPID_SUBJECT"],
+            expiration=12 * 3600,
+        )
         current_app.extensions["lobbypad.webpush"] = found
     return found
 

@@ -66,11 +66,21 @@ class Message:
 Wording = Callable[[], tuple[str, str]]  # (title, body) in the current language
 
 
-def worded(recipient: User, kind: str, text: Wording, *, url: str, ref: tuple[str, str], dedupe_key: str,
-           tag: str | None = None, actions: Callable[[], list[dict]] | None = None) -> Message:
+def worded(
+    recipient: User,
+    kind: str,
+    text: Wording,
+    *,
+    url: str,
+    ref: tuple[str, str],
+    dedupe_key: str,
+    tag: str | None = None,
+    actions: Callable[[], list[dict]] | None = None,
+) -> Message:
     """A notification worded in its recipient's own language (their actions too). The branch group's text,
     Chinese and naming the recipient, is worded only if the branch posts to a group (it costs a second
     wording)."""
+
     def group_text() -> str:
         with in_language("zh"):  # the branch's Enterprise WeChat group reads Chinese
             title, body = text()
@@ -79,18 +89,30 @@ def worded(recipient: User, kind: str, text: Wording, *, url: str, ref: tuple[st
     with in_language(recipient.preferred_locale or "zh"):
         title, body = text()
         worded_actions = actions() if actions else None
-    return Message(recipient, kind, title, body, url, ref, dedupe_key, tag=tag, actions=worded_actions,
-                   group_text=group_text)
+    return Message(
+        recipient, kind, title, body, url, ref, dedupe_key, tag=tag, actions=worded_actions, group_text=group_text
+    )
 
 
-def notify(recipient: User, kind: str, *, title: str, body: str, url: str, ref: tuple[str, str],
-           dedupe_key: str, tag: str | None = None, actions: list[dict] | None = None,
-           group_text: str | None = None) -> Notification:
+def notify(
+    recipient: User,
+    kind: str,
+    *,
+    title: str,
+    body: str,
+    url: str,
+    ref: tuple[str, str],
+    dedupe_key: str,
+    tag: str | None = None,
+    actions: list[dict] | None = None,
+    group_text: str | None = None,
+) -> Notification:
     """Queue one notification to every device of the recipient and to their open app.
 
     Same dedupe key → the notification already queued (an event notifies a recipient once)."""
-    [notification] = notify_many([Message(recipient, kind, title, body, url, ref, dedupe_key, tag, actions,
-                                          group_text)])
+    [notification] = notify_many(
+        [Message(recipient, kind, title, body, url, ref, dedupe_key, tag, actions, group_text)]
+    )
     return notification
 
 
@@ -103,16 +125,20 @@ def notify_many(messages: list[Message]) -> list[Notification]:
     recipients = {m.recipient.id for m in messages}
     devices: dict[str, list[str]] = {}
     for user_id, subscription_id in db.session.execute(
-            select(PushSubscription.user_id, PushSubscription.id).where(PushSubscription.user_id.in_(recipients))):
+        select(PushSubscription.user_id, PushSubscription.id).where(PushSubscription.user_id.in_(recipients))
+    ):
         devices.setdefault(user_id, []).append(subscription_id)
     # Read in one query and held here: each recipient's branch says which channels it uses.
-    branches = {b.id: b for b in db.session.scalars(
-        select(Branch).where(Branch.id.in_({m.recipient.branch_id for m in messages})))}
+    branches = {
+        b.id: b
+        for b in db.session.scalars(select(Branch).where(Branch.id.in_({m.recipient.branch_id for m in messages})))
+    }
     raised = []
     for message in messages:
         if message.dedupe_key not in known:
-            known[message.dedupe_key] = _queue(message, branches.get(message.recipient.branch_id),
-                                               devices.get(message.recipient.id, []))
+            known[message.dedupe_key] = _queue(
+                message, branches.get(message.recipient.branch_id), devices.get(message.recipient.id, [])
+            )
         raised.append(known[message.dedupe_key])
     db.session.flush()
     return raised
@@ -123,18 +149,34 @@ def _queue(message: Message, branch: Branch | None, subscription_ids: list[str])
     spec = KINDS[message.kind]
     ref_type, ref_id = message.ref
     # Title and body are capped so the payload stays under the contract's 3 KB (4096 bytes of ciphertext at most).
-    payload = {"kind": message.kind, "title": message.title[:120], "body": message.body[:400], "url": message.url,
-               "tag": message.tag or f"{ref_type}-{ref_id}", "ref": {"type": ref_type, "id": ref_id},
-               "renotify": spec.renotify, "actions": message.actions or []}
+    payload = {
+        "kind": message.kind,
+        "title": message.title[:120],
+        "body": message.body[:400],
+        "url": message.url,
+        "tag": message.tag or f"{ref_type}-{ref_id}",
+        "ref": {"type": ref_type, "id": ref_id},
+        "renotify": spec.renotify,
+        "actions": message.actions or [],
+    }
     channels = branch.settings.notification_channels if branch else ("webpush", "live")
     to_group = bool(Channel.WECOM in channels and message.group_text and branch.wecom_webhook_cipher)
     group_text = None
     if to_group:
         group_text = message.group_text() if callable(message.group_text) else message.group_text
-    notification = Notification(id=new_id(), branch_id=recipient.branch_id, recipient_id=recipient.id,
-                                kind=message.kind, payload=payload, dedupe_key=message.dedupe_key,
-                                urgency=spec.urgency, ttl_seconds=spec.ttl_seconds, ref_type=ref_type, ref_id=ref_id,
-                                group_text=group_text)
+    notification = Notification(
+        id=new_id(),
+        branch_id=recipient.branch_id,
+        recipient_id=recipient.id,
+        kind=message.kind,
+        payload=payload,
+        dedupe_key=message.dedupe_key,
+        urgency=spec.urgency,
+        ttl_seconds=spec.ttl_seconds,
+        ref_type=ref_type,
+        ref_id=ref_id,
+        group_text=group_text,
+    )
     db.session.add(notification)
     if Channel.WEBPUSH in channels:
         for subscription_id in subscription_ids:
@@ -150,31 +192,58 @@ def live_notifications(user: User, now: datetime, after: datetime | None = None)
     """What the user's open app has not shown yet (or everything of the last hours); marks the live
     deliveries as sent, so the sender sees that the open app received it."""
     since = max(after, now - LIVE_WINDOW) if after else now - LIVE_WINDOW
-    found = list(db.session.scalars(
-        select(Notification).where(Notification.recipient_id == user.id, Notification.created_at > since)
-        .order_by(Notification.created_at).limit(50)))
+    found = list(
+        db.session.scalars(
+            select(Notification)
+            .where(Notification.recipient_id == user.id, Notification.created_at > since)
+            .order_by(Notification.created_at)
+            .limit(50)
+        )
+    )
     if found:
         db.session.execute(
-            update(Delivery).where(Delivery.notification_id.in_([n.id for n in found]), Delivery.channel == Channel.LIVE,
-                                   Delivery.status == DeliveryStatus.PENDING)
+            update(Delivery)
+            .where(
+                Delivery.notification_id.in_([n.id for n in found]),
+                Delivery.channel == Channel.LIVE,
+                Delivery.status == DeliveryStatus.PENDING,
+            )
             .values(status=DeliveryStatus.SENT, sent_at=now, attempts=Delivery.attempts + 1)
-            .execution_options(synchronize_session=False))
+            .execution_options(synchronize_session=False)
+        )
     return found
 
 
 def reach(ref_type: str, ref_id: str) -> list[dict]:
     """Per notification about a record: who, which channels reached them and when, and which failed."""
-    rows = db.session.scalars(select(Notification).where(Notification.ref_type == ref_type, Notification.ref_id == ref_id)
-                              .order_by(Notification.created_at))
-    return [{
-        "kind": n.kind, "recipient_id": n.recipient_id, "created_at": n.created_at,
-        "deliveries": [{"channel": d.channel.value, "status": d.status.value, "sent_at": d.sent_at,
-                        "attempts": d.attempts} for d in n.deliveries],
-    } for n in rows]
+    rows = db.session.scalars(
+        select(Notification)
+        .where(Notification.ref_type == ref_type, Notification.ref_id == ref_id)
+        .order_by(Notification.created_at)
+    )
+    return [
+        {
+            "kind": n.kind,
+            "recipient_id": n.recipient_id,
+            "created_at": n.created_at,
+            "deliveries": [
+                {"channel": d.channel.value, "status": d.status.value, "sent_at": d.sent_at, "attempts": d.attempts}
+                for d in n.deliveries
+            ],
+        }
+        for n in rows
+    ]
 
 
 def send_test(user: User, request_id: str) -> None:
     """The settings screen's "send me a test notification" (once per tap: the request id dedupes retries)."""
-    notify(user, "push.test", title=_("Lobbypad test notification"),
-           body=_("Notifications reach this device."), url="/#more", ref=("user", user.id),
-           dedupe_key=f"push.test:{user.id}:{request_id}", tag="push-test")
+    notify(
+        user,
+        "push.test",
+        title=_("Lobbypad test notification"),
+        body=_("Notifications reach this device."),
+        url="/#more",
+        ref=("user", user.id),
+        dedupe_key=f"push.test:{user.id}:{request_id}",
+        tag="push-test",
+    )

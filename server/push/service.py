@@ -19,8 +19,9 @@ def subscribe(user: User, data: SubscriptionIn, user_agent: str | None) -> tuple
     """Save (or refresh) this device's subscription. Re-sent each time the app opens. (subscription, created)"""
     if not allowed(data.endpoint, current_app.config["PUSH_ALLOWED_ORIGINS"]):
         # The server POSTs to this URL: only the push services the operator allows, never an arbitrary address.
-        raise ValidationFailed(_("This push service is not allowed."),
-                               fields={"endpoint": _("Not an allowed push service.")})
+        raise ValidationFailed(
+            _("This push service is not allowed."), fields={"endpoint": _("Not an allowed push service.")}
+        )
     found = db.session.scalar(select(PushSubscription).where(PushSubscription.endpoint == data.endpoint))
     created = found is None
     if created:
@@ -34,8 +35,9 @@ def subscribe(user: User, data: SubscriptionIn, user_agent: str | None) -> tuple
 
 
 def unsubscribe(user: User, endpoint: str) -> None:
-    db.session.execute(delete(PushSubscription).where(PushSubscription.user_id == user.id,
-                                                      PushSubscription.endpoint == endpoint))
+    db.session.execute(
+        delete(PushSubscription).where(PushSubscription.user_id == user.id, PushSubscription.endpoint == endpoint)
+    )
 
 
 def devices(user: User) -> int:

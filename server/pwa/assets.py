@@ -24,8 +24,7 @@ def build_shell_assets(static_folder: Path, service_worker: Path, templates: Pat
     static_files = sorted(p for p in static_folder.rglob("*") if p.is_file() and p.suffix not in SKIPPED_SUFFIXES)
     digest = hashlib.sha256()
     shell_templates = [templates / t for t in SHELL_TEMPLATES] + sorted((templates / "shell").glob("*.html"))
-    inputs = [service_worker, *static_files, *shell_templates,
-              *sorted(translations.rglob("*.po"))]
+    inputs = [service_worker, *static_files, *shell_templates, *sorted(translations.rglob("*.po"))]
     for path in inputs:
         if path.exists():
             digest.update(str(path.relative_to(path.anchor)).encode())

@@ -17,8 +17,12 @@ def shell_assets() -> ShellAssets:
     cached = current_app.extensions.get("lobbypad_shell_assets")
     if cached is None or current_app.debug:
         root = Path(current_app.root_path)
-        cached = build_shell_assets(Path(current_app.static_folder), current_app.config["SERVICE_WORKER_FILE"],
-                                    root / "templates", root / "translations")
+        cached = build_shell_assets(
+            Path(current_app.static_folder),
+            current_app.config["SERVICE_WORKER_FILE"],
+            root / "templates",
+            root / "translations",
+        )
         current_app.extensions["lobbypad_shell_assets"] = cached
     return cached
 
@@ -29,7 +33,8 @@ def service_worker():
     assets = shell_assets()
     source = current_app.config["SERVICE_WORKER_FILE"].read_text(encoding="utf-8")
     source = source.replace('"__VERSION__"', json.dumps(assets.version)).replace(
-        "[/*__PRECACHE__*/]", json.dumps(list(assets.urls)))
+        "[/*__PRECACHE__*/]", json.dumps(list(assets.urls))
+    )
     response = Response(source, mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Service-Worker-Allowed"] = "/"
@@ -39,8 +44,9 @@ def service_worker():
 @bp.get("/manifest.webmanifest")
 def manifest():
     """The web app manifest."""
-    response = send_from_directory(current_app.static_folder, "manifest.webmanifest",
-                                   mimetype="application/manifest+json")
+    response = send_from_directory(
+        current_app.static_folder, "manifest.webmanifest", mimetype="application/manifest+json"
+    )
     response.headers["Cache-Control"] = "no-cache"
     return response
 

@@ -56,8 +56,17 @@ def account_managers():
         raise ValidationFailed(fields={"urgency": _("One of: %(boxes)s.", boxes=", ".join(Urgency))})
     counts = service.open_counts(current_user.branch_id)
     managers = service.account_managers(current_user.branch_id, on_duty_only=urgency == Urgency.NOW)
-    return jsonify(account_managers=[{"id": m.id, "display_name": m.display_name, "on_duty": bool(m.on_duty),
-                                      "open_referrals": counts.get(m.id, 0)} for m in managers])
+    return jsonify(
+        account_managers=[
+            {
+                "id": m.id,
+                "display_name": m.display_name,
+                "on_duty": bool(m.on_duty),
+                "open_referrals": counts.get(m.id, 0),
+            }
+            for m in managers
+        ]
+    )
 
 
 @bp.get("/<referral_id>")

@@ -19,9 +19,13 @@ SIGNAL_NAMES = {
 }
 
 STATUS_NAMES = {
-    ReferralStatus.SENT: _l("sent"), ReferralStatus.ESCALATED: _l("escalated"), ReferralStatus.ACCEPTED: _l("accepted"),
-    ReferralStatus.DECLINED: _l("declined"), ReferralStatus.MET: _l("met"),
-    ReferralStatus.OUTCOME_RECORDED: _l("closed with an outcome"), ReferralStatus.CANCELLED: _l("cancelled"),
+    ReferralStatus.SENT: _l("sent"),
+    ReferralStatus.ESCALATED: _l("escalated"),
+    ReferralStatus.ACCEPTED: _l("accepted"),
+    ReferralStatus.DECLINED: _l("declined"),
+    ReferralStatus.MET: _l("met"),
+    ReferralStatus.OUTCOME_RECORDED: _l("closed with an outcome"),
+    ReferralStatus.CANCELLED: _l("cancelled"),
 }
 
 OUTCOME_NAMES = {

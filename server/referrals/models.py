@@ -19,7 +19,7 @@ from server.extensions import db
 
 
 class Urgency(StrEnum):
-    NOW = "now"              # the customer is in the lobby and has time: the account manager comes now
+    NOW = "now"  # the customer is in the lobby and has time: the account manager comes now
     FOLLOW_UP = "follow_up"  # the customer had no time: call back by the due date
 
 
@@ -27,7 +27,7 @@ class ReferralStatus(StrEnum):
     SENT = "sent"
     ESCALATED = "escalated"  # nobody accepted in time: sent on to the next account manager
     ACCEPTED = "accepted"
-    DECLINED = "declined"    # back with the lobby manager, who chooses someone else
+    DECLINED = "declined"  # back with the lobby manager, who chooses someone else
     MET = "met"
     OUTCOME_RECORDED = "outcome_recorded"
     CANCELLED = "cancelled"
@@ -63,8 +63,9 @@ class Referral(ClientCreated, db.Model):
     location: Mapped[str | None] = mapped_column(String(60))
     best_time: Mapped[str | None] = mapped_column(String(60))  # when the customer would like the call-back
     urgency: Mapped[Urgency] = mapped_column(code_enum(Urgency, "referral_urgency"))
-    status: Mapped[ReferralStatus] = mapped_column(code_enum(ReferralStatus, "referral_status"),
-                                                   default=ReferralStatus.SENT)
+    status: Mapped[ReferralStatus] = mapped_column(
+        code_enum(ReferralStatus, "referral_status"), default=ReferralStatus.SENT
+    )
     # `now`: the assignee must accept by this time or it escalates; `follow_up`: when the call is due.
     answer_by: Mapped[datetime | None] = mapped_column(UTCDateTime)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -86,8 +87,7 @@ class Referral(ClientCreated, db.Model):
     customer: Mapped[Customer] = relationship()
     from_user: Mapped[User] = relationship(foreign_keys=[from_user_id])
     to_user: Mapped[User | None] = relationship(foreign_keys=[to_user_id])
-    events: Mapped[list[ReferralEvent]] = relationship(order_by="ReferralEvent.occurred_at",
-                                                       back_populates="referral")
+    events: Mapped[list[ReferralEvent]] = relationship(order_by="ReferralEvent.occurred_at", back_populates="referral")
     # Saved with the referral (one insert, one transaction): the card handed out with a follow-up.
     handouts = relationship("CardHandout", back_populates="referral")
 

@@ -14,8 +14,17 @@ from server.common.types import new_id
 from server.customers.schemas import UUID_PATTERN, CustomerIn, customer_out
 from server.referrals.models import Outcome, Referral, Urgency
 
-Signal = Literal["large_amount", "wealth_management", "funds", "fx", "insurance", "loans", "asked_rates",
-                 "large_transfer_in", "other"]
+Signal = Literal[
+    "large_amount",
+    "wealth_management",
+    "funds",
+    "fx",
+    "insurance",
+    "loans",
+    "asked_rates",
+    "large_transfer_in",
+    "other",
+]
 
 
 class ReferralIn(BaseModel):
@@ -41,7 +50,9 @@ class ReferralIn(BaseModel):
         if (self.customer_id is None) == (self.lead is None):
             raise PydanticCustomError("customer_or_lead", _("Give either a known customer or a new lead."))
         if self.card is not None and self.urgency != Urgency.FOLLOW_UP:
-            raise PydanticCustomError("card_needs_follow_up", _("A card is handed out when the customer has no time now (a follow-up)."))
+            raise PydanticCustomError(
+                "card_needs_follow_up", _("A card is handed out when the customer has no time now (a follow-up).")
+            )
         self.signals = list(dict.fromkeys(self.signals))
         return self
 
@@ -91,9 +102,15 @@ def _person(user) -> dict | None:
 
 def referral_brief(referral: Referral) -> dict:
     """A line of the customer card: when, to whom, where it stands."""
-    return {"id": referral.id, "created_at": referral.created_at.isoformat(), "urgency": referral.urgency.value,
-            "status": referral.status.value, "to": _person(referral.to_user), "reason": referral.reason,
-            "outcome": referral.outcome.value if referral.outcome else None}
+    return {
+        "id": referral.id,
+        "created_at": referral.created_at.isoformat(),
+        "urgency": referral.urgency.value,
+        "status": referral.status.value,
+        "to": _person(referral.to_user),
+        "reason": referral.reason,
+        "outcome": referral.outcome.value if referral.outcome else None,
+    }
 
 
 def referral_out(referral: Referral, *, timeline: bool = False, reach: list | None = None) -> dict:
@@ -121,8 +138,16 @@ def referral_out(referral: Referral, *, timeline: bool = False, reach: list | No
         "accepted_at": referral.accepted_at.isoformat() if referral.accepted_at else None,
     }
     if timeline:
-        out["timeline"] = [{"type": e.type, "actor": _person(e.actor), "to": _person(e.to_user), "note": e.note,
-                            "at": e.occurred_at.isoformat()} for e in referral.events]
+        out["timeline"] = [
+            {
+                "type": e.type,
+                "actor": _person(e.actor),
+                "to": _person(e.to_user),
+                "note": e.note,
+                "at": e.occurred_at.isoformat(),
+            }
+            for e in referral.events
+        ]
     if reach is not None:
         out["reach"] = reach
     return out

@@ -39,9 +39,13 @@ ACCEPTABLE_KINDS = ("referral.new", "referral.escalated")
 
 # --- choosing the account manager -------------------------------------------------------------------
 
+
 def open_counts(branch_id: str) -> dict[str, int]:
-    rows = db.session.execute(select(Referral.to_user_id, func.count()).where(
-        Referral.branch_id == branch_id, Referral.status.in_(OPEN)).group_by(Referral.to_user_id))
+    rows = db.session.execute(
+        select(Referral.to_user_id, func.count())
+        .where(Referral.branch_id == branch_id, Referral.status.in_(OPEN))
+        .group_by(Referral.to_user_id)
+    )
     return {user_id: count for user_id, count in rows}
 
 
@@ -52,8 +56,13 @@ def account_managers(branch_id: str, *, on_duty_only: bool) -> list[User]:
     return list(db.session.scalars(stmt.order_by(User.display_name)))
 
 
-def choose_account_manager(branch_id: str, customer: Customer, urgency: Urgency, requested_id: str | None = None,
-                           exclude: frozenset[str] = frozenset()) -> User | None:
+def choose_account_manager(
+    branch_id: str,
+    customer: Customer,
+    urgency: Urgency,
+    requested_id: str | None = None,
+    exclude: frozenset[str] = frozenset(),
+) -> User | None:
     """The one asked for; else the customer's own if available; else the available one with the fewest open
     referrals. `now` needs someone on duty; a follow-up may go to anyone active (they call back later)."""
     candidates = account_managers(branch_id, on_duty_only=urgency == Urgency.NOW)
@@ -72,6 +81,7 @@ def choose_account_manager(branch_id: str, customer: Customer, urgency: Urgency,
 
 # --- creating ---------------------------------------------------------------------------------------
 
+
 def create_referral(actor: User, data: ReferralIn) -> tuple[Referral, bool]:
     """Refer a customer (or a new lead); the assignee's devices get a push once this commits. Idempotent on id."""
     payload = fingerprint(actor=actor.id, **data.model_dump(mode="json"))
@@ -86,13 +96,26 @@ def _build(actor: User, data: ReferralIn) -> Referral:
     now = utcnow()
     assignee = choose_account_manager(actor.branch_id, customer, data.urgency, data.account_manager_id)
     if assignee is None:
-        raise Conflict(_("No account manager is on duty. Record a follow-up instead, or ask the supervisor."),
-                       code="no_account_manager_on_duty")
+        raise Conflict(
+            _("No account manager is on duty. Record a follow-up instead, or ask the supervisor."),
+            code="no_account_manager_on_duty",
+        )
     settings, tz = actor.branch.settings, actor.branch.timezone
     referral = Referral(
-        id=data.id.lower(), branch_id=actor.branch_id, customer=customer, from_user=actor, to_user=assignee,
-        reason=data.reason, signals=data.signals, location=data.location, best_time=data.best_time, urgency=data.urgency,
-        status=ReferralStatus.SENT, created_at=now, occurred_at=data.occurred_at or now)
+        id=data.id.lower(),
+        branch_id=actor.branch_id,
+        customer=customer,
+        from_user=actor,
+        to_user=assignee,
+        reason=data.reason,
+        signals=data.signals,
+        location=data.location,
+        best_time=data.best_time,
+        urgency=data.urgency,
+        status=ReferralStatus.SENT,
+        created_at=now,
+        occurred_at=data.occurred_at or now,
+    )
     if data.urgency == Urgency.NOW:
         referral.answer_by = now + timedelta(minutes=settings.referral_timeout_minutes)
     else:
@@ -107,6 +130,7 @@ def _build(actor: User, data: ReferralIn) -> Referral:
 
 
 # --- the steps --------------------------------------------------------------------------------------
+
 
 def get_referral(actor: User, referral_id: str) -> Referral:
     return get_scoped_or_404(Referral, referral_id, actor)
@@ -130,11 +154,18 @@ def accept(actor: User, referral_id: str, eta_minutes: int | None) -> Referral:
     now = utcnow()
     referral.status, referral.accepted_at, referral.eta_minutes = ReferralStatus.ACCEPTED, now, eta_minutes
     _event(referral, "accepted", actor, None, now, note=None if eta_minutes is None else str(eta_minutes))
-    _tell(referral.from_user, referral, "referral.accepted",
-          lambda: (_("%(name)s accepted", name=actor.display_name),
-                   _("%(customer)s — there in %(eta)s min", customer=referral.customer.full_name, eta=eta_minutes)
-                   if eta_minutes is not None else referral.customer.full_name),
-          f"referral.accepted:{referral.id}:{actor.id}")
+    _tell(
+        referral.from_user,
+        referral,
+        "referral.accepted",
+        lambda: (
+            _("%(name)s accepted", name=actor.display_name),
+            _("%(customer)s — there in %(eta)s min", customer=referral.customer.full_name, eta=eta_minutes)
+            if eta_minutes is not None
+            else referral.customer.full_name,
+        ),
+        f"referral.accepted:{referral.id}:{actor.id}",
+    )
     return referral
 
 
@@ -148,10 +179,16 @@ def decline(actor: User, referral_id: str, reason: str) -> Referral:
     referral.status, referral.declined_at, referral.decline_reason = ReferralStatus.DECLINED, now, reason
     referral.answer_by = None
     _event(referral, "declined", actor, None, now, note=reason)
-    _tell(referral.from_user, referral, "referral.declined",
-          lambda: (_("%(name)s declined — choose someone else", name=actor.display_name),
-                   f"{referral.customer.full_name}: {reason}"),
-          f"referral.declined:{referral.id}:{actor.id}:{now.isoformat()}")
+    _tell(
+        referral.from_user,
+        referral,
+        "referral.declined",
+        lambda: (
+            _("%(name)s declined — choose someone else", name=actor.display_name),
+            f"{referral.customer.full_name}: {reason}",
+        ),
+        f"referral.declined:{referral.id}:{actor.id}:{now.isoformat()}",
+    )
     return referral
 
 
@@ -162,8 +199,9 @@ def reassign(actor: User, referral_id: str, account_manager_id: str | None) -> R
         raise PermissionDenied(_("Only who referred the customer, or a supervisor, may send it to someone else."))
     _must_be_in(referral, (*AWAITING_ANSWER, ReferralStatus.DECLINED))
     tried = frozenset(e.to_user_id for e in referral.events if e.to_user_id)
-    assignee = choose_account_manager(referral.branch_id, referral.customer, referral.urgency, account_manager_id,
-                                      exclude=tried)
+    assignee = choose_account_manager(
+        referral.branch_id, referral.customer, referral.urgency, account_manager_id, exclude=tried
+    )
     if assignee is None:
         raise Conflict(_("No other account manager is available."), code="no_account_manager_on_duty")
     now = utcnow()
@@ -199,12 +237,22 @@ def record_outcome(actor: User, referral_id: str, data: OutcomeIn) -> Referral:
     now = utcnow()
     referral.status, referral.closed_at = ReferralStatus.OUTCOME_RECORDED, now
     referral.outcome, referral.product, referral.amount, referral.outcome_note = (
-        data.result, data.product, data.amount, data.note)
+        data.result,
+        data.product,
+        data.amount,
+        data.note,
+    )
     if data.result == Outcome.BECAME_VIP:
         referral.customer.tier = Tier.VIP
     _event(referral, "outcome", actor, None, now, note=data.result.value)
-    audit.record("referral.outcome", actor=actor, subject_type="referral", subject_id=referral.id,
-                 branch_id=referral.branch_id, result=data.result.value)
+    audit.record(
+        "referral.outcome",
+        actor=actor,
+        subject_type="referral",
+        subject_id=referral.id,
+        branch_id=referral.branch_id,
+        result=data.result.value,
+    )
     return referral
 
 
@@ -233,31 +281,57 @@ def list_referrals(actor: User, box: str) -> list[Referral]:
     else:
         stmt = stmt.where(Referral.status.in_((*OPEN, ReferralStatus.DECLINED)))
     rows = list(db.session.scalars(stmt.order_by(Referral.created_at.desc()).limit(LIST_LIMIT)))
-    rank = {ReferralStatus.DECLINED: 0, ReferralStatus.SENT: 1, ReferralStatus.ESCALATED: 1, ReferralStatus.ACCEPTED: 2,
-            ReferralStatus.MET: 3}
+    rank = {
+        ReferralStatus.DECLINED: 0,
+        ReferralStatus.SENT: 1,
+        ReferralStatus.ESCALATED: 1,
+        ReferralStatus.ACCEPTED: 2,
+        ReferralStatus.MET: 3,
+    }
     return sorted(rows, key=lambda r: rank.get(r.status, 9))  # stable: newest first within each group
 
 
 def referrals_of(customer: Customer, limit: int = 10) -> list[Referral]:
     """The customer card's "referrals so far" (the customer is already scoped to the actor's branch)."""
-    return list(db.session.scalars(select(Referral).where(Referral.customer_id == customer.id)
-                                   .order_by(Referral.created_at.desc()).limit(limit)))
+    return list(
+        db.session.scalars(
+            select(Referral)
+            .where(Referral.customer_id == customer.id)
+            .order_by(Referral.created_at.desc())
+            .limit(limit)
+        )
+    )
 
 
 # --- escalation (the worker's sweep) ---------------------------------------------------------------
 
+
 def escalate_due(now: datetime) -> int:
     """`now` referrals nobody accepted in time go to the next on-duty account manager and the supervisors;
     follow-ups past their due time alert the supervisors once. Safe with several workers (row locks)."""
-    late = list(db.session.scalars(
-        select(Referral).where(Referral.status.in_(AWAITING_ANSWER), Referral.answer_by <= now)
-        .order_by(Referral.answer_by).limit(200).with_for_update(skip_locked=True)))
+    late = list(
+        db.session.scalars(
+            select(Referral)
+            .where(Referral.status.in_(AWAITING_ANSWER), Referral.answer_by <= now)
+            .order_by(Referral.answer_by)
+            .limit(200)
+            .with_for_update(skip_locked=True)
+        )
+    )
     escalated = sum(_escalate(referral, now) for referral in late)
-    overdue = list(db.session.scalars(
-        select(Referral).where(Referral.status.in_((*AWAITING_ANSWER, ReferralStatus.ACCEPTED)),
-                               Referral.urgency == Urgency.FOLLOW_UP, Referral.due_at <= now,
-                               Referral.overdue_alerted_at.is_(None))
-        .limit(200).with_for_update(skip_locked=True)))
+    overdue = list(
+        db.session.scalars(
+            select(Referral)
+            .where(
+                Referral.status.in_((*AWAITING_ANSWER, ReferralStatus.ACCEPTED)),
+                Referral.urgency == Urgency.FOLLOW_UP,
+                Referral.due_at <= now,
+                Referral.overdue_alerted_at.is_(None),
+            )
+            .limit(200)
+            .with_for_update(skip_locked=True)
+        )
+    )
     for referral in overdue:
         _alert_overdue(referral, now)
     return escalated + len(overdue)
@@ -267,10 +341,16 @@ def _alert_overdue(referral: Referral, now: datetime) -> None:
     referral.overdue_alerted_at = now
     _event(referral, "overdue", None, None, now)
     for supervisor in supervisors(referral.branch_id):
-        _tell(supervisor, referral, "referral.overdue",
-              lambda: (_("Follow-up overdue: %(customer)s", customer=referral.customer.full_name),
-                       _("%(name)s has not recorded an outcome.", name=_name(referral.to_user))),
-              f"referral.overdue:{referral.id}:{supervisor.id}")
+        _tell(
+            supervisor,
+            referral,
+            "referral.overdue",
+            lambda: (
+                _("Follow-up overdue: %(customer)s", customer=referral.customer.full_name),
+                _("%(name)s has not recorded an outcome.", name=_name(referral.to_user)),
+            ),
+            f"referral.overdue:{referral.id}:{supervisor.id}",
+        )
 
 
 def _escalate(referral: Referral, now: datetime) -> bool:
@@ -288,18 +368,29 @@ def _escalate(referral: Referral, now: datetime) -> bool:
     _event(referral, "escalated", None, successor, now, note=_name(previous))
     step = referral.escalations
     if successor is not None:
-        _tell(successor, referral, "referral.escalated",
-              lambda: (_("Referral passed to you: %(customer)s", customer=referral.customer.full_name),
-                       _line(referral)), f"referral.escalated:{referral.id}:{step}:{successor.id}")
+        _tell(
+            successor,
+            referral,
+            "referral.escalated",
+            lambda: (_("Referral passed to you: %(customer)s", customer=referral.customer.full_name), _line(referral)),
+            f"referral.escalated:{referral.id}:{step}:{successor.id}",
+        )
     for supervisor in supervisors(referral.branch_id):
-        _tell(supervisor, referral, "referral.escalated",
-              lambda: (_("Nobody accepted: %(customer)s", customer=referral.customer.full_name),
-                       _("%(name)s did not answer in time.", name=_name(previous))),
-              f"referral.escalated:{referral.id}:{step}:{supervisor.id}")
+        _tell(
+            supervisor,
+            referral,
+            "referral.escalated",
+            lambda: (
+                _("Nobody accepted: %(customer)s", customer=referral.customer.full_name),
+                _("%(name)s did not answer in time.", name=_name(previous)),
+            ),
+            f"referral.escalated:{referral.id}:{step}:{supervisor.id}",
+        )
     return True
 
 
 # --- helpers ----------------------------------------------------------------------------------------
+
 
 def _must_be_assignee(actor: User, referral: Referral) -> None:
     if referral.to_user_id != actor.id:
@@ -308,12 +399,14 @@ def _must_be_assignee(actor: User, referral: Referral) -> None:
 
 def _must_be_in(referral: Referral, statuses) -> None:
     if referral.status not in statuses:
-        raise Conflict(_("This referral is already %(status)s.", status=STATUS_NAMES[referral.status]),
-                       code="invalid_transition")
+        raise Conflict(
+            _("This referral is already %(status)s.", status=STATUS_NAMES[referral.status]), code="invalid_transition"
+        )
 
 
-def _event(referral: Referral, kind: str, actor: User | None, to_user: User | None, at: datetime,
-           note: str | None = None) -> None:
+def _event(
+    referral: Referral, kind: str, actor: User | None, to_user: User | None, at: datetime, note: str | None = None
+) -> None:
     referral.events.append(ReferralEvent(type=kind, actor=actor, to_user=to_user, note=note, occurred_at=at))
 
 
@@ -331,11 +424,20 @@ def _line(referral: Referral) -> str:
 
 def _tell_assignee(referral: Referral, kind: str, now: datetime) -> None:
     customer = referral.customer
-    _tell(referral.to_user, referral, kind,
-          lambda: ((_("Customer for you now: %(customer)s", customer=customer.full_name)
-                    if referral.urgency == Urgency.NOW else
-                    _("Follow-up: %(customer)s", customer=customer.full_name)), _line(referral)),
-          f"{kind}:{referral.id}:{referral.to_user.id}:{now.isoformat()}")
+    _tell(
+        referral.to_user,
+        referral,
+        kind,
+        lambda: (
+            (
+                _("Customer for you now: %(customer)s", customer=customer.full_name)
+                if referral.urgency == Urgency.NOW
+                else _("Follow-up: %(customer)s", customer=customer.full_name)
+            ),
+            _line(referral),
+        ),
+        f"{kind}:{referral.id}:{referral.to_user.id}:{now.isoformat()}",
+    )
 
 
 def _tell(recipient: User, referral: Referral, kind: str, text: Wording, dedupe_key: str) -> None:
@@ -348,6 +450,16 @@ def _tell(recipient: User, referral: Referral, kind: str, text: Wording, dedupe_
             return [{"action": "accept", "title": _("Accept")}, {"action": "open", "title": _("Open")}]
         return []
 
-    notify_many([worded(recipient, kind, text, url=f"/#referrals/{referral.id}", ref=("referral", referral.id),
-                        dedupe_key=dedupe_key, actions=actions)])
-
+    notify_many(
+        [
+            worded(
+                recipient,
+                kind,
+                text,
+                url=f"/#referrals/{referral.id}",
+                ref=("referral", referral.id),
+                dedupe_key=dedupe_key,
+                actions=actions,
+            )
+        ]
+    )

@@ -25,14 +25,15 @@ JS_MESSAGES = {
     "worklog_empty": _l("No notes today yet."),
     "worklog_required": _l("Write something first."),
     "not_kept": _l("This phone could not store it (its storage may be full); it is still in the form."),
-    "logout_pending": _l("%(n)s records have not reached the server yet. Signing out would lose them: sync "
-                         "first."),
-    "logout_waits": _l("You will be signed out as soon as every record has reached the server. Keep the phone "
-                       "online."),
-    "logout_rejected": _l("%(n)s records were not accepted by the server. Signing out discards them: fix or send "
-                          "them again in Sync, or sign out and discard them."),
-    "others_waiting": _l("%(n)s records of another account wait on this phone; they are sent when that account "
-                         "signs in here again."),
+    "logout_pending": _l("%(n)s records have not reached the server yet. Signing out would lose them: sync first."),
+    "logout_waits": _l("You will be signed out as soon as every record has reached the server. Keep the phone online."),
+    "logout_rejected": _l(
+        "%(n)s records were not accepted by the server. Signing out discards them: fix or send "
+        "them again in Sync, or sign out and discard them."
+    ),
+    "others_waiting": _l(
+        "%(n)s records of another account wait on this phone; they are sent when that account signs in here again."
+    ),
     "fix_and_send": _l("Fix and send"),
     "field.ticket": _l("Ticket number"),
     "field.amount": _l("Amount (CNY)"),
@@ -227,9 +228,15 @@ JS_MESSAGES = {
     "cards.numbers_required": _l("Enter the first and the last number."),
     "push.state_on": _l("On: this phone gets notifications."),
     "push.state_off": _l("Off: turn them on so that referrals and waiting customers reach you."),
-    "push.state_blocked": _l("Blocked: allow notifications for this site in the browser's site settings, then reopen the app."),
-    "push.state_unsupported": _l("This browser cannot receive push notifications. Keep the app open: notifications still arrive while it is open."),
-    "push.state_ios_install": _l("On iPhone and iPad: tap Share, then “Add to Home Screen”, and open Lobbypad from there to turn on notifications."),
+    "push.state_blocked": _l(
+        "Blocked: allow notifications for this site in the browser's site settings, then reopen the app."
+    ),
+    "push.state_unsupported": _l(
+        "This browser cannot receive push notifications. Keep the app open: notifications still arrive while it is open."
+    ),
+    "push.state_ios_install": _l(
+        "On iPhone and iPad: tap Share, then “Add to Home Screen”, and open Lobbypad from there to turn on notifications."
+    ),
     "push.enabled": _l("Notifications are on"),
     "push.failed": _l("Could not turn on notifications: %(message)s"),
     "push.test_sent": _l("Test notification sent to %(n)s devices"),
@@ -239,9 +246,16 @@ JS_MESSAGES = {
 def js_catalog() -> dict[str, str]:
     """Every string the handheld shows, in the user's language: messages, code labels, triage reasons."""
     catalog = {key: str(text) for key, text in JS_MESSAGES.items()}
-    for prefix, names in (("business", BUSINESS_NAMES), ("channel", CHANNEL_NAMES), ("flag", FLAG_NAMES),
-                          ("reason", REASONS), ("signal", SIGNAL_NAMES), ("status", STATUS_NAMES),
-                          ("outcome", OUTCOME_NAMES), ("card", CARD_NAMES)):
+    for prefix, names in (
+        ("business", BUSINESS_NAMES),
+        ("channel", CHANNEL_NAMES),
+        ("flag", FLAG_NAMES),
+        ("reason", REASONS),
+        ("signal", SIGNAL_NAMES),
+        ("status", STATUS_NAMES),
+        ("outcome", OUTCOME_NAMES),
+        ("card", CARD_NAMES),
+    ):
         catalog.update({f"{prefix}.{code}": str(text) for code, text in names.items()})
     catalog["list_separator"] = str(LIST_SEPARATOR)
     return catalog

@@ -14,17 +14,28 @@ from server.shell.messages import js_catalog
 from server.shell.navigation import REFERRAL_BOXES, tabs_for
 
 bp = Blueprint("shell", __name__)
+
+
 @bp.get("/")
 def index():
     """The app shell: the tab bar of the user's role; screens render from the JSON API."""
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     branch = current_user.branch
-    return render_template("shell/app.html", tabs=tabs_for(current_user.role), js_messages=js_catalog(),
-                           is_admin=current_user.is_admin, timezone=branch.timezone if branch else "Asia/Shanghai",
-                           can_reveal=bool(branch) and current_user.role in branch.settings.reveal_roles,
-                           business_names=BUSINESS_NAMES, flag_names=FLAG_NAMES, channel_names=CHANNEL_NAMES,
-                           care_catalog=care_catalog(),
-                           referral_boxes=REFERRAL_BOXES, signal_names=SIGNAL_NAMES, outcome_names=OUTCOME_NAMES,
-                           card_names=CARD_NAMES,
-                           can_receive_cards=current_user.role in (Role.LOBBY_MANAGER, Role.SUPERVISOR))
+    return render_template(
+        "shell/app.html",
+        tabs=tabs_for(current_user.role),
+        js_messages=js_catalog(),
+        is_admin=current_user.is_admin,
+        timezone=branch.timezone if branch else "Asia/Shanghai",
+        can_reveal=bool(branch) and current_user.role in branch.settings.reveal_roles,
+        business_names=BUSINESS_NAMES,
+        flag_names=FLAG_NAMES,
+        channel_names=CHANNEL_NAMES,
+        care_catalog=care_catalog(),
+        referral_boxes=REFERRAL_BOXES,
+        signal_names=SIGNAL_NAMES,
+        outcome_names=OUTCOME_NAMES,
+        card_names=CARD_NAMES,
+        can_receive_cards=current_user.role in (Role.LOBBY_MANAGER, Role.SUPERVISOR),
+    )

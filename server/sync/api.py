@@ -55,9 +55,15 @@ def sync():
 
 
 def _dispatch(record: RecordIn, headers: dict) -> dict:
-    builder = EnvironBuilder(path=record.url.split("?")[0], query_string=record.url.partition("?")[2],
-                             method=record.method, json=record.body, headers=headers,
-                             base_url=request.host_url, environ_base={"REMOTE_ADDR": request.remote_addr})
+    builder = EnvironBuilder(
+        path=record.url.split("?")[0],
+        query_string=record.url.partition("?")[2],
+        method=record.method,
+        json=record.body,
+        headers=headers,
+        base_url=request.host_url,
+        environ_base={"REMOTE_ADDR": request.remote_addr},
+    )
     app = current_app._get_current_object()
     with app.request_context(builder.get_environ()):
         response = app.full_dispatch_request()

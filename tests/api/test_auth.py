@@ -18,9 +18,15 @@ def test_login_returns_user_and_csrf_token(api, make_user):
     response = api.login(staff)
     assert response.status_code == 200
     body = response.get_json()
-    assert body["user"] == {"id": staff.id, "username": staff.username, "display_name": staff.username,
-                            "role": "lobby_manager", "branch_id": staff.branch_id, "preferred_locale": None,
-                            "on_duty": False}
+    assert body["user"] == {
+        "id": staff.id,
+        "username": staff.username,
+        "display_name": staff.username,
+        "role": "lobby_manager",
+        "branch_id": staff.branch_id,
+        "preferred_locale": None,
+        "on_duty": False,
+    }
     assert len(body["csrf_token"]) > 20
     me = api.get("/api/v1/me").get_json()
     assert me["user"]["id"] == staff.id
@@ -42,8 +48,13 @@ def test_wrong_password_and_unknown_user_get_the_same_answer(api, make_user):
 def test_login_validates_its_body(api):
     error = assert_error(api.client.post("/api/v1/auth/login", json={"username": ""}), 422, "validation_failed")
     assert set(error["fields"]) == {"username", "password"}
-    assert_error(api.client.post("/api/v1/auth/login", data="username=a&password=b",
-                                 content_type="application/x-www-form-urlencoded"), 400, "invalid_json")
+    assert_error(
+        api.client.post(
+            "/api/v1/auth/login", data="username=a&password=b", content_type="application/x-www-form-urlencoded"
+        ),
+        400,
+        "invalid_json",
+    )
 
 
 def test_failed_logins_are_rate_limited_per_username(api, make_user):
@@ -139,16 +150,26 @@ def test_user_can_change_own_language(api, make_user):
 
 
 def test_rate_limit_uses_the_forwarded_address_behind_a_trusted_proxy(app, database_url, tmp_path):
-    proxied = create_app(TestConfig(database_url, instance_path=tmp_path / "proxy", PROXY_HOPS=1,
-                                    LOGIN_LIMIT_PER_ADDRESS="2 per minute"))
+    proxied = create_app(
+        TestConfig(database_url, instance_path=tmp_path / "proxy", PROXY_HOPS=1, LOGIN_LIMIT_PER_ADDRESS="2 per minute")
+    )
     client = proxied.test_client()
     for name in ("p1", "p2"):
-        client.post("/api/v1/auth/login", json={"username": name, "password": "wrong-password"},
-                    headers={"X-Forwarded-For": "10.0.0.1"})
-    blocked = client.post("/api/v1/auth/login", json={"username": "p3", "password": "wrong-password"},
-                          headers={"X-Forwarded-For": "10.0.0.1"})
-    other_client = client.post("/api/v1/auth/login", json={"username": "p3", "password": "wrong-password"},
-                               headers={"X-Forwarded-For": "10.0.0.2"})
+        client.post(
+            "/api/v1/auth/login",
+            json={"username": name, "password": "wrong-password"},
+            headers={"X-Forwarded-For": "10.0.0.1"},
+        )
+    blocked = client.post(
+        "/api/v1/auth/login",
+        json={"username": "p3", "password": "wrong-password"},
+        headers={"X-Forwarded-For": "10.0.0.1"},
+    )
+    other_client = client.post(
+        "/api/v1/auth/login",
+        json={"username": "p3", "password": "wrong-password"},
+        headers={"X-Forwarded-For": "10.0.0.2"},
+    )
     with proxied.app_context():
         db.engine.dispose()
     assert blocked.status_code == 429

@@ -32,9 +32,13 @@ def staff(app, api_factory, make_user, push):
     """Two lobby managers on duty (one reads English), one off duty, a supervisor and an account manager on
     duty: each with a phone subscribed to push."""
     people, clients = {}, {}
-    for name, role, on_duty in (("lobby", "lobby_manager", True), ("lobby-en", "lobby_manager", True),
-                                ("lobby-off", "lobby_manager", False), ("supervisor", "supervisor", False),
-                                ("manager", "account_manager", True)):
+    for name, role, on_duty in (
+        ("lobby", "lobby_manager", True),
+        ("lobby-en", "lobby_manager", True),
+        ("lobby-off", "lobby_manager", False),
+        ("supervisor", "supervisor", False),
+        ("manager", "account_manager", True),
+    ):
         people[name] = make_user(role, username=f"{name}-{uuid.uuid4().hex[:6]}")
         client = api_factory()
         client.login(people[name])
@@ -49,8 +53,10 @@ def staff(app, api_factory, make_user, push):
 
 def arrive(client, minutes_ago: float, ticket: str = "A023", **fields) -> dict:
     arrived = (utcnow() - timedelta(minutes=minutes_ago)).isoformat()
-    response = client.post("/api/v1/visits", {"id": str(uuid.uuid4()), "ticket": ticket,
-                                              "business_type": "deposit", "arrived_at": arrived, **fields})
+    response = client.post(
+        "/api/v1/visits",
+        {"id": str(uuid.uuid4()), "ticket": ticket, "business_type": "deposit", "arrived_at": arrived, **fields},
+    )
     assert response.status_code == 201, response.get_json()
     return response.get_json()["visit"]
 
@@ -99,12 +105,22 @@ def test_two_workers_sweeping_at_once_open_one_task_and_push_once_per_phone(app,
         thread.join()
     assert sorted(results) == [0, 1]
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(CareTask).where(
-            CareTask.visit_id == visit["id"], CareTask.status == CareStatus.OPEN)) == 1
-        assert db.session.scalar(select(func.count()).select_from(Notification)
-                                 .where(Notification.kind == "wait.care")) == 2
-        assert db.session.scalar(select(func.count()).select_from(Delivery)
-                                 .where(Delivery.channel == Channel.WEBPUSH)) == 2
+        assert (
+            db.session.scalar(
+                select(func.count())
+                .select_from(CareTask)
+                .where(CareTask.visit_id == visit["id"], CareTask.status == CareStatus.OPEN)
+            )
+            == 1
+        )
+        assert (
+            db.session.scalar(select(func.count()).select_from(Notification).where(Notification.kind == "wait.care"))
+            == 2
+        )
+        assert (
+            db.session.scalar(select(func.count()).select_from(Delivery).where(Delivery.channel == Channel.WEBPUSH))
+            == 2
+        )
     deliver(app)
     assert sorted(r.device for r in push.wait_for(2)) == ["lobby", "lobby-en"]
 
@@ -126,8 +142,9 @@ def test_care_given_closes_the_task_on_the_board_and_in_the_list(app, staff):
     assert closed["done_by"]["id"] == staff.people["lobby"].id
     again = staff.lobby.post(f"/api/v1/care-tasks/{task['id']}/done", body)  # the outbox sent it twice
     assert again.status_code == 200 and again.get_json()["task"]["done_at"] == closed["done_at"]
-    error = assert_error(staff.lobby_en.post(f"/api/v1/care-tasks/{task['id']}/done", {"actions": ["water"]}),
-                         409, "task_closed")
+    error = assert_error(
+        staff.lobby_en.post(f"/api/v1/care-tasks/{task['id']}/done", {"actions": ["water"]}), 409, "task_closed"
+    )
     assert staff.people["lobby"].username in error["message"]
 
     assert open_tasks(staff.lobby) == []
@@ -160,7 +177,10 @@ def test_the_lobby_manager_who_takes_a_task_alone_gets_its_reminders(app, staff,
     run_sweeps_once(app, utcnow() + timedelta(minutes=21))
     deliver(app)
     later = push.wait_for(5)[3:]  # by now the wait is past twice the tolerance: the supervisor is told too
-    assert sorted((r.device, r.payload["kind"]) for r in later) == [("lobby-en", "wait.care"), ("supervisor", "wait.long")]
+    assert sorted((r.device, r.payload["kind"]) for r in later) == [
+        ("lobby-en", "wait.care"),
+        ("supervisor", "wait.long"),
+    ]
 
 
 def test_only_lobby_managers_take_tasks_and_not_closed_ones(app, staff):
@@ -175,8 +195,9 @@ def test_second_triage_from_the_task_moves_the_customer(app, staff):
     visit = arrive(staff.lobby, 16)
     [task] = open_tasks(staff.lobby)
     assert visit["channel"] == "self_service"  # a deposit without an amount: the machine
-    response = staff.lobby.post(f"/api/v1/care-tasks/{task['id']}/done",
-                                {"actions": ["moved_channel"], "channel": "counter"})
+    response = staff.lobby.post(
+        f"/api/v1/care-tasks/{task['id']}/done", {"actions": ["moved_channel"], "channel": "counter"}
+    )
     assert response.status_code == 200
     moved = staff.lobby.get(f"/api/v1/visits/{visit['id']}").get_json()["visit"]
     assert moved["channel"] == "counter" and moved["status"] == "waiting"
@@ -188,12 +209,20 @@ def test_bad_answers_are_refused_with_the_field(app, staff):
     arrive(staff.lobby, 16)
     [task] = open_tasks(staff.lobby)
     url = f"/api/v1/care-tasks/{task['id']}"
-    assert "actions" in assert_error(staff.lobby.post(f"{url}/done", {"actions": ["escorted_to_car"]}), 422,
-                                     "validation_failed")["fields"]
+    assert (
+        "actions"
+        in assert_error(staff.lobby.post(f"{url}/done", {"actions": ["escorted_to_car"]}), 422, "validation_failed")[
+            "fields"
+        ]
+    )
     assert_error(staff.lobby.post(f"{url}/done", {"actions": ["moved_channel"]}), 422, "validation_failed")
     assert_error(staff.lobby.post(f"{url}/done", {"actions": []}), 422, "validation_failed")
-    assert "reason" in assert_error(staff.lobby.post(f"{url}/skip", {"reason": "visit_moved_on"}), 422,
-                                    "validation_failed")["fields"]
+    assert (
+        "reason"
+        in assert_error(staff.lobby.post(f"{url}/skip", {"reason": "visit_moved_on"}), 422, "validation_failed")[
+            "fields"
+        ]
+    )
     assert_error(staff.lobby.get("/api/v1/care-tasks?state=everything"), 422, "validation_failed")
     assert open_tasks(staff.lobby)[0]["status"] == "open"  # nothing changed
 
@@ -216,7 +245,9 @@ def test_care_given_offline_after_the_customer_was_called_still_counts(app, staf
     withdrawn = staff.lobby.get(f"/api/v1/care-tasks/{task['id']}").get_json()["task"]
     assert withdrawn["status"] == "skipped" and withdrawn["skip_reason"] == "visit_moved_on"
     cared_at = (utcnow() - timedelta(minutes=1)).isoformat()
-    response = staff.lobby.post(f"/api/v1/care-tasks/{task['id']}/done", {"actions": ["water"], "occurred_at": cared_at})
+    response = staff.lobby.post(
+        f"/api/v1/care-tasks/{task['id']}/done", {"actions": ["water"], "occurred_at": cared_at}
+    )
     assert response.status_code == 200 and response.get_json()["task"]["status"] == "done"
 
 

@@ -18,8 +18,13 @@ PHONE, ID_NUMBER, CARD = "13812345678", "11010519491231002X", "62220202001123456
 
 
 def new_customer(api, **fields):
-    body = {"family_name": "李", "given_name": "小山", "salutation": "mr",
-            "consent": {"contact": True, "marketing": False}, **fields}
+    body = {
+        "family_name": "李",
+        "given_name": "小山",
+        "salutation": "mr",
+        "consent": {"contact": True, "marketing": False},
+        **fields,
+    }
     response = api.post(URL, body)
     assert response.status_code in (200, 201), response.get_json()
     return response.get_json()["customer"]
@@ -55,29 +60,45 @@ def test_consent_must_be_explicit(lobby):
     assert "consent.contact" in assert_error(response, 422, "validation_failed")["fields"]
 
 
-@pytest.mark.parametrize("field, value", [
-    ("phone", "12345678901"), ("id_number", "110105194912310021"), ("card_number", "6222020200112345678"),
-    ("tier", "gold"), ("family_name", ""),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("phone", "12345678901"),
+        ("id_number", "110105194912310021"),
+        ("card_number", "6222020200112345678"),
+        ("tier", "gold"),
+        ("family_name", ""),
+    ],
+)
 def test_bad_fields_are_named(lobby, field, value):
-    error = assert_error(lobby.post(URL, {"family_name": "李", field: value,
-                                          "consent": {"contact": False, "marketing": False}}),
-                         422, "validation_failed")
+    error = assert_error(
+        lobby.post(URL, {"family_name": "李", field: value, "consent": {"contact": False, "marketing": False}}),
+        422,
+        "validation_failed",
+    )
     assert list(error["fields"]) == [field]
 
 
 def test_bad_phone_message_says_what_is_wrong(lobby):
-    error = assert_error(lobby.post(URL, {"family_name": "李", "phone": "12345678901",
-                                          "consent": {"contact": False, "marketing": False}}), 422,
-                         "validation_failed")
+    error = assert_error(
+        lobby.post(
+            URL, {"family_name": "李", "phone": "12345678901", "consent": {"contact": False, "marketing": False}}
+        ),
+        422,
+        "validation_failed",
+    )
     assert "手机号" in error["fields"]["phone"]  # the default language is Chinese
 
 
 def test_same_phone_twice_points_to_the_existing_customer(lobby):
     first = new_customer(lobby, phone=PHONE)
-    error = assert_error(lobby.post(URL, {"family_name": "王", "phone": "+86 138 1234 5678",
-                                          "consent": {"contact": True, "marketing": False}}), 409,
-                         "duplicate_customer")
+    error = assert_error(
+        lobby.post(
+            URL, {"family_name": "王", "phone": "+86 138 1234 5678", "consent": {"contact": True, "marketing": False}}
+        ),
+        409,
+        "duplicate_customer",
+    )
     assert error["details"]["customer_id"] == first["id"] and "phone" in error["fields"]
 
 
@@ -99,8 +120,9 @@ def test_the_same_request_arriving_twice_at_once_is_one_customer_not_a_duplicate
 
     monkeypatch.setattr(service, "_build", build_after_the_other_request_committed)
     customer_id = str(uuid.uuid4())
-    response = lobby.post(URL, {"id": customer_id, "family_name": "孙", "phone": PHONE,
-                                "consent": {"contact": True, "marketing": False}})
+    response = lobby.post(
+        URL, {"id": customer_id, "family_name": "孙", "phone": PHONE, "consent": {"contact": True, "marketing": False}}
+    )
     assert response.status_code == 200 and response.get_json()["customer"]["id"] == customer_id
     with app.app_context():
         assert db.session.scalars(select(Customer.id).where(Customer.phone_last4 == "5678")).all() == [customer_id]
@@ -108,8 +130,13 @@ def test_the_same_request_arriving_twice_at_once_is_one_customer_not_a_duplicate
 
 def test_create_is_idempotent_on_the_client_id(app, lobby):
     customer_id = str(uuid.uuid4())
-    body = {"id": customer_id, "family_name": "王", "salutation": "ms", "phone": PHONE,
-            "consent": {"contact": True, "marketing": True}}
+    body = {
+        "id": customer_id,
+        "family_name": "王",
+        "salutation": "ms",
+        "phone": PHONE,
+        "consent": {"contact": True, "marketing": True},
+    }
     assert lobby.post(URL, body).status_code == 201
     replay = lobby.post(URL, body)
     assert replay.status_code == 200 and replay.get_json()["customer"]["greeting_name"] == "王女士"
@@ -118,12 +145,26 @@ def test_create_is_idempotent_on_the_client_id(app, lobby):
         assert len(db.session.scalars(select(Customer)).all()) == 1
 
 
-@pytest.mark.parametrize("query, matched", [
-    ("lxs", "initials"), ("LXS", "initials"), ("lixiaoshan", "pinyin"), ("li xiao", "pinyin"), ("lx", "initials"),
-    ("李小山", "name"), ("李", "name"), (PHONE, "phone"), ("138 1234 5678", "phone"),
-    ("5678", "phone_last4"), ("5679", "card_last4"), ("002X", "id_number_last4"), ("002x", "id_number_last4"),
-    (ID_NUMBER, "id_number"), (CARD, "card"),
-])
+@pytest.mark.parametrize(
+    "query, matched",
+    [
+        ("lxs", "initials"),
+        ("LXS", "initials"),
+        ("lixiaoshan", "pinyin"),
+        ("li xiao", "pinyin"),
+        ("lx", "initials"),
+        ("李小山", "name"),
+        ("李", "name"),
+        (PHONE, "phone"),
+        ("138 1234 5678", "phone"),
+        ("5678", "phone_last4"),
+        ("5679", "card_last4"),
+        ("002X", "id_number_last4"),
+        ("002x", "id_number_last4"),
+        (ID_NUMBER, "id_number"),
+        (CARD, "card"),
+    ],
+)
 def test_search_finds_by_every_kind(lobby, query, matched):
     target = new_customer(lobby, phone=PHONE, id_number=ID_NUMBER, card_number=CARD)
     new_customer(lobby, family_name="王", given_name="大明", phone="13900001111")
@@ -134,8 +175,9 @@ def test_search_finds_by_every_kind(lobby, query, matched):
 
 def test_search_by_todays_ticket(lobby):
     customer = new_customer(lobby)
-    response = lobby.post("/api/v1/visits", {"ticket": "a023", "business_type": "deposit",
-                                             "customer_id": customer["id"]})
+    response = lobby.post(
+        "/api/v1/visits", {"ticket": "a023", "business_type": "deposit", "customer_id": customer["id"]}
+    )
     assert response.status_code == 201
     found = lobby.get(URL, query_string={"q": "A023"}).get_json()["customers"]
     assert [(c["id"], c["matched"]) for c in found] == [(customer["id"], "ticket")]
@@ -174,7 +216,8 @@ def test_reveal_needs_a_reason_an_allowed_role_and_is_audited(app, api_factory, 
     with app.app_context():
         events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "customer.revealed")).all()
         assert [(e.subject_id, e.reason, e.details["field"]) for e in events] == [
-            (customer["id"], "call back about the card", "phone")]
+            (customer["id"], "call back about the card", "phone")
+        ]
 
 
 def test_reveal_roles_follow_the_branch_setting(api_factory, make_user):
@@ -190,9 +233,18 @@ def test_reveal_roles_follow_the_branch_setting(api_factory, make_user):
 
 def test_assigned_account_manager_must_be_of_the_branch(lobby, make_user):
     other = make_user("account_manager", branch_code="B002")
-    error = assert_error(lobby.post(URL, {"family_name": "李", "assigned_account_manager_id": other.id,
-                                          "consent": {"contact": True, "marketing": False}}), 422,
-                         "validation_failed")
+    error = assert_error(
+        lobby.post(
+            URL,
+            {
+                "family_name": "李",
+                "assigned_account_manager_id": other.id,
+                "consent": {"contact": True, "marketing": False},
+            },
+        ),
+        422,
+        "validation_failed",
+    )
     assert "assigned_account_manager_id" in error["fields"]
 
 

@@ -27,10 +27,17 @@ def secret(app, make_branch):
 
 
 def deliver(client, secret, event, *, at=None, sign_with=None, raw=None, headers=None, **fields):
-    body = raw if raw is not None else json.dumps(
-        {"event": event, "at": (at or datetime.now(UTC)).isoformat(), **fields}).encode()
-    return client.post(URL, data=body, content_type="application/json", headers={
-        "X-Lobbypad-Signature": signature(sign_with or secret, body), **(headers or {})})
+    body = (
+        raw
+        if raw is not None
+        else json.dumps({"event": event, "at": (at or datetime.now(UTC)).isoformat(), **fields}).encode()
+    )
+    return client.post(
+        URL,
+        data=body,
+        content_type="application/json",
+        headers={"X-Lobbypad-Signature": signature(sign_with or secret, body), **(headers or {})},
+    )
 
 
 def count_visits(app) -> int:
@@ -79,8 +86,16 @@ def test_bad_or_missing_signatures_are_refused(app, client, secret):
     body = json.dumps({"event": "issued", "ticket": "A1", "at": datetime.now(UTC).isoformat()}).encode()
     assert_error(client.post(URL, data=body, content_type="application/json"), 401, "signature_missing")
     tampered = body.replace(b"A1", b"A2")
-    assert_error(client.post(URL, data=tampered, content_type="application/json",
-                             headers={"X-Lobbypad-Signature": signature(secret, body)}), 401, "bad_signature")
+    assert_error(
+        client.post(
+            URL,
+            data=tampered,
+            content_type="application/json",
+            headers={"X-Lobbypad-Signature": signature(secret, body)},
+        ),
+        401,
+        "bad_signature",
+    )
     assert count_visits(app) == 0
 
 
@@ -98,8 +113,9 @@ def test_each_branch_signs_with_its_own_secret(app, client, secret, make_branch)
     response = deliver(client, other, "issued", ticket="A001", headers={"X-Lobbypad-Branch": "B002"})
     assert response.status_code == 201
     # Claiming another branch's code with this secret does not verify.
-    assert_error(deliver(client, secret, "issued", ticket="A002", headers={"X-Lobbypad-Branch": "B002"}),
-                 401, "bad_signature")
+    assert_error(
+        deliver(client, secret, "issued", ticket="A002", headers={"X-Lobbypad-Branch": "B002"}), 401, "bad_signature"
+    )
     with app.app_context():
         visit = db.session.scalars(select(Visit)).one()
         assert visit.branch_id == branches.get_branch_by_code("B002").id

@@ -42,8 +42,12 @@ class Floor:
 def floor(app, api_factory, make_user, push):
     """A branch with a lobby manager, two account managers on duty and a supervisor, each with one phone."""
     staff, clients = {}, {}
-    for name, role in (("lobby", "lobby_manager"), ("manager", "account_manager"), ("manager2", "account_manager"),
-                       ("supervisor", "supervisor")):
+    for name, role in (
+        ("lobby", "lobby_manager"),
+        ("manager", "account_manager"),
+        ("manager2", "account_manager"),
+        ("supervisor", "supervisor"),
+    ):
         staff[name] = make_user(role, username=f"{name}-{uuid.uuid4().hex[:6]}")
         client = api_factory()
         client.login(staff[name])
@@ -52,15 +56,34 @@ def floor(app, api_factory, make_user, push):
         if role == "account_manager":
             assert client.put("/api/v1/me/duty", {"on_duty": True}).get_json()["user"]["on_duty"] is True
         clients[name] = client
-    customer = clients["lobby"].post("/api/v1/customers", {
-        "family_name": "李", "given_name": "小山", "salutation": "mr", "consent": {"contact": True, "marketing": False}})
-    return Floor(clients["lobby"], clients["manager"], clients["manager2"], clients["supervisor"], staff,
-                 customer.get_json()["customer"]["id"])
+    customer = clients["lobby"].post(
+        "/api/v1/customers",
+        {
+            "family_name": "李",
+            "given_name": "小山",
+            "salutation": "mr",
+            "consent": {"contact": True, "marketing": False},
+        },
+    )
+    return Floor(
+        clients["lobby"],
+        clients["manager"],
+        clients["manager2"],
+        clients["supervisor"],
+        staff,
+        customer.get_json()["customer"]["id"],
+    )
 
 
 def refer(floor, **fields):
-    body = {"customer_id": floor.customer_id, "reason": "存款 50 万到期，问理财", "location": "贵宾室 2",
-            "urgency": "now", "signals": ["wealth_management", "large_amount"], **fields}
+    body = {
+        "customer_id": floor.customer_id,
+        "reason": "存款 50 万到期，问理财",
+        "location": "贵宾室 2",
+        "urgency": "now",
+        "signals": ["wealth_management", "large_amount"],
+        **fields,
+    }
     response = floor.lobby.post("/api/v1/referrals", body)
     assert response.status_code == 201, response.get_json()
     return response.get_json()["referral"]
@@ -91,8 +114,10 @@ def test_subscriptions_only_towards_allowed_push_services(app, api, make_user, p
     error = assert_error(api.post("/api/v1/push/subscriptions", elsewhere), 422, "validation_failed")
     assert "endpoint" in error["fields"]
     bad_keys = {**device, "keys": {"p256dh": "AAAA", "auth": device["keys"]["auth"]}}
-    assert "keys.p256dh" in assert_error(api.post("/api/v1/push/subscriptions", bad_keys), 422,
-                                         "validation_failed")["fields"]
+    assert (
+        "keys.p256dh"
+        in assert_error(api.post("/api/v1/push/subscriptions", bad_keys), 422, "validation_failed")["fields"]
+    )
     assert api.delete("/api/v1/push/subscriptions", {"endpoint": device["endpoint"]}).status_code == 204
     with app.app_context():
         assert db.session.scalar(select(func.count(PushSubscription.id))) == 0
@@ -248,7 +273,8 @@ def test_the_live_channel_hands_an_open_app_its_notifications(app, floor, push):
     assert floor.lobby.get("/api/v1/notifications").get_json()["notifications"] == []
     shown = floor.lobby.get(f"/api/v1/referrals/{referral['id']}").get_json()["referral"]
     assert {"channel": "live", "status": "sent"}.items() <= next(
-        d for r in shown["reach"] for d in r["deliveries"] if d["channel"] == "live").items()
+        d for r in shown["reach"] for d in r["deliveries"] if d["channel"] == "live"
+    ).items()
     assert_error(assignee.get("/api/v1/notifications?after=yesterday"), 422, "validation_failed")
 
 
@@ -268,17 +294,29 @@ def test_the_customers_own_manager_on_duty_gets_it_else_the_least_busy(app, floo
 
 
 def test_a_lead_with_consent_becomes_a_potential_vip_with_a_follow_up_due_next_business_day(app, floor, push):
-    response = floor.lobby.post("/api/v1/referrals", {
-        "lead": {"family_name": "周", "salutation": "ms", "phone": "13900001111",
-                 "consent": {"contact": True, "marketing": False}},
-        "reason": "没时间，留了电话", "urgency": "follow_up", "signals": ["funds"]})
+    response = floor.lobby.post(
+        "/api/v1/referrals",
+        {
+            "lead": {
+                "family_name": "周",
+                "salutation": "ms",
+                "phone": "13900001111",
+                "consent": {"contact": True, "marketing": False},
+            },
+            "reason": "没时间，留了电话",
+            "urgency": "follow_up",
+            "signals": ["funds"],
+        },
+    )
     referral = response.get_json()["referral"]
     assert response.status_code == 201 and referral["customer"]["tier"] == "potential"
     assert referral["customer"]["phone_masked"] == "139****1111"
     due = datetime.fromisoformat(referral["due_at"])
     created = datetime.fromisoformat(referral["created_at"])
-    assert timedelta(days=1) <= due - created <= timedelta(days=3) and due.astimezone(
-        timezone(timedelta(hours=8))).weekday() < 5
+    assert (
+        timedelta(days=1) <= due - created <= timedelta(days=3)
+        and due.astimezone(timezone(timedelta(hours=8))).weekday() < 5
+    )
     assert_error(floor.lobby.post("/api/v1/referrals", {"reason": "x", "urgency": "now"}), 422, "validation_failed")
 
 
@@ -361,28 +399,42 @@ def test_the_running_worker_delivers_a_new_referral_within_seconds_exactly_once(
 def test_a_card_from_the_branch_stock_is_handed_out_once_with_the_follow_up(app, floor, push):
     batch = floor.lobby.post("/api/v1/cards/batches", {"prefix": "vip", "first": 1, "last": 50, "width": 4})
     assert batch.status_code == 201 and batch.get_json()["batch"]["first_serial"] == "VIP0001"
-    assert_error(floor.lobby.post("/api/v1/cards/batches", {"prefix": "VIP", "first": 50, "last": 60, "width": 4}),
-                 409, "batch_overlaps")
-    body = {"customer_id": floor.customer_id, "reason": "没时间，拿了体验卡", "urgency": "follow_up",
-            "best_time": "工作日晚上", "card": {"card_type": "vip_experience", "serial": "vip0007"}}
+    assert_error(
+        floor.lobby.post("/api/v1/cards/batches", {"prefix": "VIP", "first": 50, "last": 60, "width": 4}),
+        409,
+        "batch_overlaps",
+    )
+    body = {
+        "customer_id": floor.customer_id,
+        "reason": "没时间，拿了体验卡",
+        "urgency": "follow_up",
+        "best_time": "工作日晚上",
+        "card": {"card_type": "vip_experience", "serial": "vip0007"},
+    }
     created = floor.lobby.post("/api/v1/referrals", body)
     assert created.status_code == 201, created.get_json()
     assert created.get_json()["referral"]["best_time"] == "工作日晚上"
     error = assert_error(floor.lobby.post("/api/v1/referrals", body), 409, "serial_already_handed_out")
     assert "card.serial" in error["fields"]
     outside = {**body, "card": {"card_type": "vip_experience", "serial": "VIP0099"}}
-    assert "card.serial" in assert_error(floor.lobby.post("/api/v1/referrals", outside), 422,
-                                         "validation_failed")["fields"]
+    assert (
+        "card.serial"
+        in assert_error(floor.lobby.post("/api/v1/referrals", outside), 422, "validation_failed")["fields"]
+    )
     no_serial = {**body, "card": {"card_type": "vip_experience"}}
     assert_error(floor.lobby.post("/api/v1/referrals", no_serial), 422, "validation_failed")
     in_the_lobby = {**body, "urgency": "now", "card": {"card_type": "product_brochure"}}
     assert_error(floor.lobby.post("/api/v1/referrals", in_the_lobby), 422, "validation_failed")
-    brochure = floor.lobby.post("/api/v1/referrals", {**body, "card": {"card_type": "product_brochure", "serial": "X1"}})
+    brochure = floor.lobby.post(
+        "/api/v1/referrals", {**body, "card": {"card_type": "product_brochure", "serial": "X1"}}
+    )
     assert brochure.status_code == 201
     stock = floor.supervisor.get("/api/v1/cards/stock").get_json()
     assert [(b["first_serial"], b["handed_out"], b["remaining"]) for b in stock["batches"]] == [("VIP0001", 1, 49)]
-    assert [(h["card_type"], h["serial"]) for h in stock["handouts"]] == [("product_brochure", None),
-                                                                         ("vip_experience", "VIP0007")]
+    assert [(h["card_type"], h["serial"]) for h in stock["handouts"]] == [
+        ("product_brochure", None),
+        ("vip_experience", "VIP0007"),
+    ]
     assert stock["handouts"][1]["customer"]["full_name"] == "李小山"
 
 

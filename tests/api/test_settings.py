@@ -9,12 +9,19 @@ from server.extensions import db
 from tests.helpers import assert_error
 
 DEFAULTS = {
-    "wait_tolerance_minutes": 15, "care_reminder_minutes": 10, "long_wait_alert_multiple": 2, "vip_lounge_minutes": 0,
+    "wait_tolerance_minutes": 15,
+    "care_reminder_minutes": 10,
+    "long_wait_alert_multiple": 2,
+    "vip_lounge_minutes": 0,
     "referral_timeout_minutes": 3,
-    "follow_up_business_days": 1, "complaint_reply_business_days": 1,
-    "self_service_withdrawal_limit": 20000, "self_service_deposit_limit": 100000,
-    "self_service_transfer_limit": 50000, "cash_escort_threshold": 50000,
-    "green_channel_flags": ["elderly", "disabled", "urgent"], "reveal_roles": ["account_manager", "supervisor"],
+    "follow_up_business_days": 1,
+    "complaint_reply_business_days": 1,
+    "self_service_withdrawal_limit": 20000,
+    "self_service_deposit_limit": 100000,
+    "self_service_transfer_limit": 50000,
+    "cash_escort_threshold": 50000,
+    "green_channel_flags": ["elderly", "disabled", "urgent"],
+    "reveal_roles": ["account_manager", "supervisor"],
     "notification_channels": ["webpush", "live", "wecom"],
 }
 
@@ -39,19 +46,27 @@ def test_supervisor_changes_settings_and_it_is_audited(app, api, make_user):
     api.login(supervisor)
     body = api.patch("/api/v1/settings", {"wait_tolerance_minutes": 20, "self_service_withdrawal_limit": 30000})
     assert body.status_code == 200
-    assert body.get_json()["settings"] == {**DEFAULTS, "wait_tolerance_minutes": 20,
-                                           "self_service_withdrawal_limit": 30000}
+    assert body.get_json()["settings"] == {
+        **DEFAULTS,
+        "wait_tolerance_minutes": 20,
+        "self_service_withdrawal_limit": 30000,
+    }
     with app.app_context():
         event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "branch.settings_changed"))
     assert event.actor_id == supervisor.id
-    assert event.details["changes"] == {"wait_tolerance_minutes": [15, 20],
-                                        "self_service_withdrawal_limit": [20000, 30000]}
+    assert event.details["changes"] == {
+        "wait_tolerance_minutes": [15, 20],
+        "self_service_withdrawal_limit": [20000, 30000],
+    }
 
 
 def test_bad_settings_are_refused_field_by_field(api, make_user):
     api.login(make_user("supervisor"))
-    error = assert_error(api.patch("/api/v1/settings", {"wait_tolerance_minutes": 0, "colour": "red",
-                                                        "cash_escort_threshold": "lots"}), 422, "validation_failed")
+    error = assert_error(
+        api.patch("/api/v1/settings", {"wait_tolerance_minutes": 0, "colour": "red", "cash_escort_threshold": "lots"}),
+        422,
+        "validation_failed",
+    )
     assert set(error["fields"]) == {"wait_tolerance_minutes", "colour", "cash_escort_threshold"}
     assert api.get("/api/v1/settings").get_json()["settings"] == DEFAULTS
 

@@ -46,8 +46,10 @@ def test_records_are_the_callers_own_requests(api, api_factory, make_user):
     other.login(make_user("lobby_manager", branch_code="B002"))
     api.login(make_user("account_manager"))
     visit = str(uuid.uuid4())
-    answer = api.post("/api/v1/sync", {"records": [
-        record("/api/v1/visits", {"id": visit, "ticket": "A001", "business_type": "deposit"})]}).get_json()
+    answer = api.post(
+        "/api/v1/sync",
+        {"records": [record("/api/v1/visits", {"id": visit, "ticket": "A001", "business_type": "deposit"})]},
+    ).get_json()
     assert answer["results"][0]["status"] == 403  # an account manager may not log arrivals, batched or not
     signed_out = api_factory()
     # Signed out there is no session, hence no CSRF token: refused before anything is dispatched.
@@ -57,7 +59,9 @@ def test_records_are_the_callers_own_requests(api, api_factory, make_user):
 def test_a_batch_is_bounded_and_cannot_nest(api, make_user):
     api.login(make_user("lobby_manager"))
     too_many = [record("/api/v1/visits", {}) for _ in range(101)]
-    assert "records" in assert_error(api.post("/api/v1/sync", {"records": too_many}), 422, "validation_failed")["fields"]
+    assert (
+        "records" in assert_error(api.post("/api/v1/sync", {"records": too_many}), 422, "validation_failed")["fields"]
+    )
     nested = [record("/api/v1/sync", {"records": []})]
     assert_error(api.post("/api/v1/sync", {"records": nested}), 422, "validation_failed")
     elsewhere = [record("/admin/users", {})]

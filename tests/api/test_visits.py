@@ -37,12 +37,19 @@ def test_arrival_answers_with_the_triage_and_its_reason(lobby):
     assert body["triage"]["channel"] == "self_service"
     assert body["triage"]["reason"] == "取款 8,000 元，低于自助限额 20,000 元 → 自助设备"
     visit = body["visit"]
-    assert (visit["ticket"], visit["status"], visit["channel"], visit["amount"]) == ("A023", "waiting", "self_service", 8000)
+    assert (visit["ticket"], visit["status"], visit["channel"], visit["amount"]) == (
+        "A023",
+        "waiting",
+        "self_service",
+        8000,
+    )
 
 
 def test_arrival_uses_the_customers_tier(lobby):
-    customer = lobby.post("/api/v1/customers", {"family_name": "张", "honorific": "张总", "tier": "vip",
-                                                "consent": {"contact": True, "marketing": True}}).get_json()
+    customer = lobby.post(
+        "/api/v1/customers",
+        {"family_name": "张", "honorific": "张总", "tier": "vip", "consent": {"contact": True, "marketing": True}},
+    ).get_json()
     body = arrive(lobby, customer_id=customer["customer"]["id"], amount=100)
     assert body["triage"]["channel"] == "vip_area" and body["visit"]["tier"] == "vip"
     card = lobby.get(f"/api/v1/customers/{customer['customer']['id']}").get_json()
@@ -51,33 +58,55 @@ def test_arrival_uses_the_customers_tier(lobby):
 
 
 def test_field_errors_are_in_the_users_language_not_the_validators(lobby):
-    error = assert_error(lobby.post(VISITS, {"ticket": "A0!", "business_type": "lottery", "amount": -5,
-                                             "customer_id": "nope"}), 422, "validation_failed")
-    assert error["fields"] == {"ticket": "只能包含字母、数字和“-”。", "amount": "须大于 0。",
-                               "business_type": "不是可选项之一。", "customer_id": "格式不正确。"}
+    error = assert_error(
+        lobby.post(VISITS, {"ticket": "A0!", "business_type": "lottery", "amount": -5, "customer_id": "nope"}),
+        422,
+        "validation_failed",
+    )
+    assert error["fields"] == {
+        "ticket": "只能包含字母、数字和“-”。",
+        "amount": "须大于 0。",
+        "business_type": "不是可选项之一。",
+        "customer_id": "格式不正确。",
+    }
 
 
 def test_override_keeps_the_suggestion_and_needs_a_reason(lobby):
-    assert "override_reason" in assert_error(
-        lobby.post(VISITS, {"ticket": "A1", "business_type": "withdrawal", "amount": 100, "channel": "counter"}),
-        422, "validation_failed")["fields"]
+    assert (
+        "override_reason"
+        in assert_error(
+            lobby.post(VISITS, {"ticket": "A1", "business_type": "withdrawal", "amount": 100, "channel": "counter"}),
+            422,
+            "validation_failed",
+        )["fields"]
+    )
     body = arrive(lobby, amount=100, channel="counter", override_reason="card swallowed by the ATM")
     assert body["visit"]["channel"] == "counter" and body["visit"]["suggested_channel"] == "self_service"
     assert body["triage"]["channel"] == "self_service"
     assert "card swallowed by the ATM" in body["visit"]["triage_reason"]
 
 
-@pytest.mark.parametrize("fields, bad", [
-    ({"amount": -5}, "amount"), ({"amount": 0}, "amount"), ({"amount": 10**12}, "amount"),
-    ({"amount": "12.345"}, "amount"), ({"business_type": "lottery"}, "business_type"),
-    ({"ticket": ""}, "ticket"), ({"ticket": "A 1; drop"}, "ticket"), ({"flags": ["vip"]}, "flags.0"),
-    ({"arrived_at": "2020-01-01T00:00:00+00:00"}, "arrived_at"),
-    ({"arrived_at": (datetime.now(UTC) + timedelta(hours=1)).isoformat()}, "arrived_at"),
-    ({"arrived_at": "2026-11-22T10:00:00"}, "arrived_at"), ({"customer_id": "nope"}, "customer_id"),
-])
+@pytest.mark.parametrize(
+    "fields, bad",
+    [
+        ({"amount": -5}, "amount"),
+        ({"amount": 0}, "amount"),
+        ({"amount": 10**12}, "amount"),
+        ({"amount": "12.345"}, "amount"),
+        ({"business_type": "lottery"}, "business_type"),
+        ({"ticket": ""}, "ticket"),
+        ({"ticket": "A 1; drop"}, "ticket"),
+        ({"flags": ["vip"]}, "flags.0"),
+        ({"arrived_at": "2020-01-01T00:00:00+00:00"}, "arrived_at"),
+        ({"arrived_at": (datetime.now(UTC) + timedelta(hours=1)).isoformat()}, "arrived_at"),
+        ({"arrived_at": "2026-11-22T10:00:00"}, "arrived_at"),
+        ({"customer_id": "nope"}, "customer_id"),
+    ],
+)
 def test_bad_arrivals_name_the_field(app, lobby, fields, bad):
-    error = assert_error(lobby.post(VISITS, {"ticket": "A1", "business_type": "withdrawal", **fields}),
-                         422, "validation_failed")
+    error = assert_error(
+        lobby.post(VISITS, {"ticket": "A1", "business_type": "withdrawal", **fields}), 422, "validation_failed"
+    )
     assert list(error["fields"]) == [bad]
     with app.app_context():
         assert db.session.scalar(select(func.count(Visit.id))) == 0
@@ -101,8 +130,9 @@ def test_unknown_or_foreign_customer_is_not_found(api_factory, make_user):
     a.login(make_user("lobby_manager", branch_code="A001"))
     b.login(make_user("lobby_manager", branch_code="B002"))
     theirs = a.post("/api/v1/customers", {"family_name": "李", "consent": {"contact": False, "marketing": False}})
-    response = b.post(VISITS, {"ticket": "A1", "business_type": "deposit",
-                               "customer_id": theirs.get_json()["customer"]["id"]})
+    response = b.post(
+        VISITS, {"ticket": "A1", "business_type": "deposit", "customer_id": theirs.get_json()["customer"]["id"]}
+    )
     assert_error(response, 404, "not_found")
 
 
@@ -137,14 +167,19 @@ def test_a_step_synced_late_takes_its_place_by_when_it_happened(app, lobby):
     tz = ZoneInfo("Asia/Shanghai")
     called_at, served_at = (datetime.fromisoformat(t).astimezone(tz).strftime("%H:%M") for t in (called_at, served_at))
     me = lobby.get("/api/v1/me").get_json()["user"]
-    assert notice == (f"票号 A001 于 {called_at} 的“已叫号”已记入其记录；其间{me['display_name'] or me['username']}"
-                      f"于 {served_at} 将其标记为“已办结”，现为“已办结”。")
+    assert notice == (
+        f"票号 A001 于 {called_at} 的“已叫号”已记入其记录；其间{me['display_name'] or me['username']}"
+        f"于 {served_at} 将其标记为“已办结”，现为“已办结”。"
+    )
     with app.app_context():
         stored = db.session.get(Visit, visit["id"])
-        events = db.session.scalars(select(VisitEvent).where(VisitEvent.visit_id == visit["id"])
-                                    .order_by(VisitEvent.occurred_at)).all()
+        events = db.session.scalars(
+            select(VisitEvent).where(VisitEvent.visit_id == visit["id"]).order_by(VisitEvent.occurred_at)
+        ).all()
         assert [(e.type.value, e.from_status.value, e.to_status.value) for e in events] == [
-            ("called", "waiting", "called"), ("served", "called", "done")]
+            ("called", "waiting", "called"),
+            ("served", "called", "done"),
+        ]
         assert stored.called_at == events[0].occurred_at and stored.finished_at == events[1].occurred_at
 
 
@@ -215,8 +250,9 @@ def test_a_changed_row_is_described_anew_and_the_others_are_not(app, lobby):
     from server.branches.models import touch_floor
     from server.customers.models import Customer
 
-    customer = lobby.post("/api/v1/customers", {"family_name": "李", "salutation": "mr",
-                                                "consent": {"contact": True, "marketing": False}}).get_json()
+    customer = lobby.post(
+        "/api/v1/customers", {"family_name": "李", "salutation": "mr", "consent": {"contact": True, "marketing": False}}
+    ).get_json()
     first = arrive(lobby, ticket="A001", customer_id=customer["customer"]["id"])["visit"]
     arrive(lobby, ticket="A002")
     before = {v["ticket"]: v for v in lobby.get("/api/v1/floor").get_json()["visits"]}
@@ -247,8 +283,10 @@ def test_board_query_count_does_not_grow_with_visits(app, lobby):
     from sqlalchemy import event
 
     for n in range(8):
-        customer = lobby.post("/api/v1/customers", {"family_name": "李", "given_name": f"{n}",
-                                                    "consent": {"contact": False, "marketing": False}}).get_json()
+        customer = lobby.post(
+            "/api/v1/customers",
+            {"family_name": "李", "given_name": f"{n}", "consent": {"contact": False, "marketing": False}},
+        ).get_json()
         arrive(lobby, ticket=f"A{n:03}", customer_id=customer["customer"]["id"])
     statements = []
     with app.app_context():

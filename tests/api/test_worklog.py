@@ -56,8 +56,9 @@ def test_another_users_id_is_a_conflict_not_a_takeover(app, api, api_factory, ma
 def test_bad_fields_are_reported_and_nothing_is_stored(app, api, make_user):
     api.login(make_user())
     future = (datetime.now(UTC) + timedelta(hours=2)).isoformat()
-    error = assert_error(api.post(URL, {"id": "not-a-uuid", "body": "", "occurred_at": future}), 422,
-                         "validation_failed")
+    error = assert_error(
+        api.post(URL, {"id": "not-a-uuid", "body": "", "occurred_at": future}), 422, "validation_failed"
+    )
     assert set(error["fields"]) == {"id", "body", "occurred_at"}
     naive = assert_error(api.post(URL, {"body": "x", "occurred_at": "2026-01-01T10:00:00"}), 422, "validation_failed")
     assert "occurred_at" in naive["fields"]

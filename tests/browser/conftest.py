@@ -20,8 +20,13 @@ from server.extensions import db
 
 CHROMIUM = os.environ.get("LOBBYPAD_CHROMIUM", "/usr/bin/chromium")
 # The machine's network is closed: keep Chromium from calling home at every start.
-CHROMIUM_ARGS = ["--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 PHONE = {"width": 390, "height": 844}
 
 
@@ -50,8 +55,13 @@ def chromium_path():
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("live")
-    app = create_app(TestConfig(f"sqlite:///{tmp / 'live.sqlite'}", instance_path=tmp / "instance",
-                                LOGIN_LIMIT_PER_ADDRESS="1000 per minute"))
+    app = create_app(
+        TestConfig(
+            f"sqlite:///{tmp / 'live.sqlite'}",
+            instance_path=tmp / "instance",
+            LOGIN_LIMIT_PER_ADDRESS="1000 per minute",
+        )
+    )
     with app.app_context():
         db.create_all()
         branches.create_branch("LIVE", "Live Branch")
@@ -67,15 +77,22 @@ def live_server(tmp_path_factory):
 @pytest.fixture
 def new_staff(live_server):
     """new_staff() → (username, password) of a fresh lobby manager of the live branch."""
+
     def make():
         counter = getattr(live_server, "counter", 0) + 1
         live_server.counter = counter
         username = f"lm{counter}"
         with live_server.app.app_context():
-            accounts.create_user(username=username, display_name=f"王芳 {counter}", role="lobby_manager",
-                                 branch=branches.get_branch_by_code("LIVE"), password="browser-password")
+            accounts.create_user(
+                username=username,
+                display_name=f"王芳 {counter}",
+                role="lobby_manager",
+                branch=branches.get_branch_by_code("LIVE"),
+                password="browser-password",
+            )
             db.session.commit()
         return username, "browser-password"
+
     return make
 
 
@@ -103,8 +120,14 @@ def new_context(browser, live_server):
     contexts = []
 
     def make(locale: str = "en-US"):
-        context = browser.new_context(base_url=live_server.url, viewport=PHONE, locale=locale,
-                                      service_workers="allow", is_mobile=True, has_touch=True)
+        context = browser.new_context(
+            base_url=live_server.url,
+            viewport=PHONE,
+            locale=locale,
+            service_workers="allow",
+            is_mobile=True,
+            has_touch=True,
+        )
         contexts.append(context)
         return context
 
@@ -145,7 +168,13 @@ def shell(page, staff):
 def persistent_context(playwright_instance, chromium_path, live_server, tmp_path):
     """A non-incognito profile: Chromium's installability check reports `in-incognito` otherwise."""
     context = playwright_instance.chromium.launch_persistent_context(
-        str(tmp_path / "profile"), executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS,
-        base_url=live_server.url, viewport=PHONE, locale="en-US")
+        str(tmp_path / "profile"),
+        executable_path=chromium_path,
+        headless=True,
+        args=CHROMIUM_ARGS,
+        base_url=live_server.url,
+        viewport=PHONE,
+        locale="en-US",
+    )
     yield context
     context.close()

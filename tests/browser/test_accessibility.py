@@ -7,8 +7,11 @@ from axe_playwright_python.sync_playwright import Axe
 
 
 def serious(results) -> list[str]:
-    return [f"{v['id']}: {v['help']} ({len(v['nodes'])}×)" for v in results.response["violations"]
-            if v["impact"] in ("serious", "critical")]
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])}×)"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 @pytest.mark.parametrize("locale", ["en-US", "zh-CN"])

@@ -33,9 +33,17 @@ def arrive(live_server, minutes_ago: float, business=BusinessType.BALANCE_ENQUIR
     now = utcnow()
     with live_server.app.app_context(), live_server.app.test_request_context():
         branch = branches.get_branch_by_code("LIVE")
-        visit, _triage = floor.new_visit(branch, ticket=ticket, business=business, amount=None, customer=None,
-                                         flags=[], arrived_at=now - timedelta(minutes=minutes_ago),
-                                         source=VisitSource.QUEUE_MACHINE, actor=None)
+        visit, _triage = floor.new_visit(
+            branch,
+            ticket=ticket,
+            business=business,
+            amount=None,
+            customer=None,
+            flags=[],
+            arrived_at=now - timedelta(minutes=minutes_ago),
+            source=VisitSource.QUEUE_MACHINE,
+            actor=None,
+        )
         visit.id, visit.payload_hash = new_id(), "browser-test"
         db.session.add(visit)
         db.session.flush()
@@ -153,8 +161,9 @@ def test_the_supervisor_sees_todays_care_and_who_was_missed(live_server, new_con
     assert serious(Axe().run(page)) == [], "dashboard"
 
 
-def test_one_lobby_manager_takes_a_task_and_the_other_phone_shows_who_is_on_it(live_server, new_context, sign_in,
-                                                                              staff, new_staff):
+def test_one_lobby_manager_takes_a_task_and_the_other_phone_shows_who_is_on_it(
+    live_server, new_context, sign_in, staff, new_staff
+):
     no_open_tasks(live_server)
     colleague = new_staff()
     phones = []

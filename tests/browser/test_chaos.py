@@ -34,8 +34,12 @@ from tests.helpers import SYNCED, wait_until
 
 RECORDS = 200
 SERVER = Path(__file__).resolve().parent.parent / "chaos_server.py"
-BUSINESSES = {"Deposit": "deposit", "Withdrawal": "withdrawal", "Balance enquiry": "balance_enquiry",
-              "Foreign exchange": "fx"}
+BUSINESSES = {
+    "Deposit": "deposit",
+    "Withdrawal": "withdrawal",
+    "Balance enquiry": "balance_enquiry",
+    "Foreign exchange": "fx",
+}
 
 
 class ServerProcess:
@@ -95,8 +99,9 @@ def chaos_server(tmp_path):
     with app.app_context():
         db.create_all()
         branch = branches.create_branch("CHAOS", "Chaos branch")
-        accounts.create_user(username="chaos", display_name="王芳", role="lobby_manager", branch=branch,
-                             password="chaos-password-1")
+        accounts.create_user(
+            username="chaos", display_name="王芳", role="lobby_manager", branch=branch, password="chaos-password-1"
+        )
         db.session.commit()
     server = ServerProcess(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path / "instance")
     server.start()
@@ -115,8 +120,9 @@ def test_two_hundred_records_under_a_hostile_network_arrive_exactly_once(browser
 
 
 def run(browser, app, server: ServerProcess, rng: random.Random, new_version_mid_run: bool) -> None:
-    context = browser.new_context(base_url=server.url, viewport=PHONE, locale="en-US", service_workers="allow",
-                                  is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        base_url=server.url, viewport=PHONE, locale="en-US", service_workers="allow", is_mobile=True, has_touch=True
+    )
     page = context.new_page()
     page.goto("/login")
     page.fill("#username", "chaos")
@@ -204,8 +210,9 @@ def run(browser, app, server: ServerProcess, rng: random.Random, new_version_mid
         visits = {v.ticket: v for v in db.session.scalars(select(Visit))}
         assert sorted(visits) == sorted(expected.steps)  # every arrival once, nothing else
         for number, steps in expected.steps.items():
-            events = db.session.scalars(select(VisitEvent).where(VisitEvent.visit_id == visits[number].id)
-                                        .order_by(VisitEvent.occurred_at)).all()
+            events = db.session.scalars(
+                select(VisitEvent).where(VisitEvent.visit_id == visits[number].id).order_by(VisitEvent.occurred_at)
+            ).all()
             assert [e.type.value for e in events] == steps, number
             assert visits[number].business_type.value == expected.business[number], number
             assert (visits[number].status.value in ("done", "left")) == (number not in expected.open), number

@@ -34,8 +34,12 @@ def add_customer(live_server, family: str, given: str, **fields) -> str:
     with live_server.app.app_context(), live_server.app.test_request_context():
         branch = branches.get_branch_by_code("LIVE")
         actor = next(u for u in accounts.list_users() if u.branch_id == branch.id)
-        customer, _ = create_customer(actor, CustomerIn(family_name=family, given_name=given,
-                                                        consent=ConsentIn(contact=True, marketing=False), **fields))
+        customer, _ = create_customer(
+            actor,
+            CustomerIn(
+                family_name=family, given_name=given, consent=ConsentIn(contact=True, marketing=False), **fields
+            ),
+        )
         db.session.commit()
         return customer.id
 
@@ -74,7 +78,8 @@ def test_find_by_initials_open_card_log_arrival_and_see_it_on_the_board(live_ser
     shell.click("[data-arrival-dialog] .business label:has-text('Withdrawal')")
     # The suggestion is there before anything is sent: a potential VIP goes to the counter.
     expect(shell.locator("[data-suggestion]")).to_have_text(
-        "Suggested: Potential VIP: serve at the counter and consider a referral → Counter")
+        "Suggested: Potential VIP: serve at the counter and consider a referral → Counter"
+    )
     shell.click("[data-arrival-submit]")
     shell.wait_for_selector(f"#toast:has-text('{number} logged → Counter')")
     shell.click("[data-tab=floor]")
@@ -88,14 +93,15 @@ def test_find_by_initials_open_card_log_arrival_and_see_it_on_the_board(live_ser
 
 def test_three_taps_log_a_walk_in_with_the_triage_reason(live_server, shell):
     number = ticket()
-    shell.click("[data-open-arrival]")                                          # tap 1
-    shell.fill("#arrival-ticket", number)                                       # typed, not tapped
-    shell.click("[data-arrival-dialog] .business label:has-text('Deposit')")   # tap 2
-    shell.click("[data-arrival-submit]")                                        # tap 3
+    shell.click("[data-open-arrival]")  # tap 1
+    shell.fill("#arrival-ticket", number)  # typed, not tapped
+    shell.click("[data-arrival-dialog] .business label:has-text('Deposit')")  # tap 2
+    shell.click("[data-arrival-submit]")  # tap 3
     row = shell.locator(f".visit:has(.ticket:text-is('{number}'))")
     row.wait_for()
     expect(row.locator(".visit-why")).to_have_text(
-        "Deposit, amount not given: self-service if under CNY 100,000 → Self-service")
+        "Deposit, amount not given: self-service if under CNY 100,000 → Self-service"
+    )
     assert row.locator(".visit-who").inner_text() == "Walk-in"
     wait_until(shell, SYNCED)
     assert shell.evaluate("() => LobbypadOutbox.rejected()") == []
@@ -126,7 +132,8 @@ def test_offline_arrival_shows_as_unsynced_then_syncs_once(live_server, shell):
     row.wait_for()
     assert "Not synced yet" in row.inner_text()
     assert row.locator(".visit-why").inner_text() == (
-        "Withdrawal CNY 25,000, at or over the self-service limit of CNY 20,000 → Counter")
+        "Withdrawal CNY 25,000, at or over the self-service limit of CNY 20,000 → Counter"
+    )
     assert visits_with_ticket(live_server, number) == []
 
     shell.context.set_offline(False)
@@ -166,8 +173,17 @@ def test_board_colours_by_tolerance_and_counts_channels(live_server, shell):
         branch = branches.get_branch_by_code("LIVE")
         for minutes, state in ((16, "over"), (11, "near"), (2, "ok")):
             number = ticket()
-            visit, _ = new_visit(branch, ticket=number, business=BusinessType.FX, amount=None, customer=None, flags=[],
-                                 arrived_at=utcnow() - timedelta(minutes=minutes), source=VisitSource.MANUAL, actor=None)
+            visit, _ = new_visit(
+                branch,
+                ticket=number,
+                business=BusinessType.FX,
+                amount=None,
+                customer=None,
+                flags=[],
+                arrived_at=utcnow() - timedelta(minutes=minutes),
+                source=VisitSource.MANUAL,
+                actor=None,
+            )
             visit.id, visit.payload_hash = new_id(), "x" * 64
             db.session.add(visit)
             numbers[number] = state
@@ -183,12 +199,17 @@ def test_board_colours_by_tolerance_and_counts_channels(live_server, shell):
 
 def test_javascript_triage_agrees_with_the_server_on_every_case(shell):
     settings = BranchSettings()
-    cases = [{"business": b.value, "amount": float(a) if a else None, "tier": tr.value, "flags": [f.value for f in fl]}
-             for b, a, tr, fl, _c, _r in CASES]
-    answers = shell.evaluate("""async ([cases, settings]) => {
+    cases = [
+        {"business": b.value, "amount": float(a) if a else None, "tier": tr.value, "flags": [f.value for f in fl]}
+        for b, a, tr, fl, _c, _r in CASES
+    ]
+    answers = shell.evaluate(
+        """async ([cases, settings]) => {
         const { triage } = await import('/static/js/triage.js');
         return cases.map(c => triage(c.business, c.amount, c.tier, c.flags, settings));
-    }""", [cases, settings.model_dump(mode="json")])
+    }""",
+        [cases, settings.model_dump(mode="json")],
+    )
     for case, (business, amount, tier, flags, _c, _r), answer in zip(cases, CASES, answers, strict=True):
         expected = triage(business, Decimal(amount) if amount else None, tier, flags, settings)
         assert (answer["channel"], answer["rule"]) == (expected.channel.value, expected.rule), case
@@ -197,8 +218,13 @@ def test_javascript_triage_agrees_with_the_server_on_every_case(shell):
 @pytest.fixture
 def manager(live_server):
     with live_server.app.app_context():
-        accounts.create_user(username="am-reveal", display_name="李强", role="account_manager",
-                             branch=branches.get_branch_by_code("LIVE"), password="browser-password")
+        accounts.create_user(
+            username="am-reveal",
+            display_name="李强",
+            role="account_manager",
+            branch=branches.get_branch_by_code("LIVE"),
+            password="browser-password",
+        )
         db.session.commit()
     return "am-reveal", "browser-password"
 
@@ -269,8 +295,7 @@ def test_a_step_made_offline_after_the_queue_machine_moved_on_says_what_happened
         db.session.commit()
 
     shell.context.set_offline(False)
-    expect(shell.locator("#toast")).to_contain_text(
-        f"Ticket {number}: “called” at ")
+    expect(shell.locator("#toast")).to_contain_text(f"Ticket {number}: “called” at ")
     expect(shell.locator("#toast")).to_contain_text("meanwhile the queue machine marked it “served” at ")
     shell.click("[data-tab=more]")
     notice = shell.locator("[data-notices-list] li")

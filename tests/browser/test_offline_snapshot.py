@@ -36,8 +36,11 @@ def test_offline_the_phone_shows_todays_data_with_its_age_and_only_masked_number
     sheet.locator("button[type=submit]").click()
     wait_until(page, SYNCED)
     # The list behind the unopened Refer tab is read again after the referral went.
-    wait_until(page, "((await LobbypadDB.get('snapshots', '/api/v1/referrals?box=sent')) || {data: {referrals: []}})"
-                     ".data.referrals.length === 1")
+    wait_until(
+        page,
+        "((await LobbypadDB.get('snapshots', '/api/v1/referrals?box=sent')) || {data: {referrals: []}})"
+        ".data.referrals.length === 1",
+    )
     page.goto("/#floor")
 
     go_offline_and_restart(page)
@@ -46,7 +49,8 @@ def test_offline_the_phone_shows_todays_data_with_its_age_and_only_masked_number
     page.click("[data-tab=customers]")
     page.fill("[data-customer-search] input", "sun")
     expect(page.locator("[data-search-status]")).to_have_text(
-        "Searching needs the network. Customers opened earlier are still available.")
+        "Searching needs the network. Customers opened earlier are still available."
+    )
     found = page.locator("[data-results] li:has-text('孙权')")
     expect(found).to_contain_text("139****5678")
     assert "13912345678" not in page.evaluate(ALL_SNAPSHOTS)  # the full number never reaches the device

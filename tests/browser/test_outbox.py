@@ -87,7 +87,8 @@ def test_a_record_the_server_refuses_is_kept_shown_and_can_be_fixed(live_server,
     shell.click("[data-rejected-list] button:has-text('Fix and send')")
     shell.wait_for_selector("[data-sync-status][data-state=synced]")
     assert [(e.id, e.body) for e in entries_of(live_server, staff[0])] == [
-        ("0b6f5f4e-8a57-4f7c-9d35-2f8f1f1d2a10", "fixed later")]
+        ("0b6f5f4e-8a57-4f7c-9d35-2f8f1f1d2a10", "fixed later")
+    ]
     assert shell.locator("[data-rejected-list] li").count() == 0
 
 
@@ -107,7 +108,10 @@ def test_sign_out_offers_to_sync_first_then_signs_out_and_wipes_the_device(live_
 
     shell.context.set_offline(False)  # back on the network: it syncs, then signs out by itself
     shell.wait_for_url("**/login")
-    assert sorted(e.body for e in entries_of(live_server, staff[0])) == ["offline note", "online note, leaves a snapshot"]
+    assert sorted(e.body for e in entries_of(live_server, staff[0])) == [
+        "offline note",
+        "online note, leaves a snapshot",
+    ]
     counts = shell.evaluate("""() => new Promise((resolve, reject) => {
         const open = indexedDB.open('lobbypad');
         open.onerror = () => reject(open.error);
@@ -235,8 +239,11 @@ def test_the_sync_panel_lists_what_waits_and_what_was_refused_and_why(live_serve
     # Sent again unchanged: refused again for the same reason, still kept.
     before = shell.evaluate("() => LobbypadOutbox.rejected().then((r) => r[0].rejectedAt)")
     refused.locator("button:has-text('Fix and send')").click()
-    wait_until(shell, f"(await LobbypadOutbox.rejected()).some((r) => r.rejectedAt > {before})"
-                      " && (await LobbypadOutbox.pending()).length === 0")
+    wait_until(
+        shell,
+        f"(await LobbypadOutbox.rejected()).some((r) => r.rejectedAt > {before})"
+        " && (await LobbypadOutbox.pending()).length === 0",
+    )
     # Discard asks first; "no" keeps it, "yes" removes it.
     shell.once("dialog", lambda dialog: dialog.dismiss())
     shell.locator("[data-rejected-list] li button:has-text('Discard')").click()
@@ -267,7 +274,8 @@ def test_a_shared_phone_shows_nobody_the_previous_users_records(live_server, she
     shell.wait_for_selector("[data-worklog-list] li:has-text('online note of the first user')")
     assert "private note" not in shell.locator("main").inner_text()
     assert shell.locator("[data-others-waiting]").inner_text() == (
-        "1 records of another account wait on this phone; they are sent when that account signs in here again.")
+        "1 records of another account wait on this phone; they are sent when that account signs in here again."
+    )
     assert shell.evaluate("() => LobbypadOutbox.pending().then(r => r.length)") == 0
     assert shell.locator("[data-last-sync]").inner_text() == ""  # the first user's last sync is not theirs
     assert entries_of(live_server, colleague[0]) == []
@@ -277,7 +285,9 @@ def test_a_shared_phone_shows_nobody_the_previous_users_records(live_server, she
     sign_in(shell, *staff)
     wait_until(shell, SYNCED)
     assert sorted(e.body for e in entries_of(live_server, staff[0])) == [
-        "online note of the first user", "private note of the first user"]
+        "online note of the first user",
+        "private note of the first user",
+    ]
     assert entries_of(live_server, colleague[0]) == []
 
 
@@ -287,7 +297,8 @@ def test_records_of_the_previous_app_version_survive_the_database_upgrade(live_s
     with live_server.app.app_context():
         user_id = db.session.scalar(select(User.id).where(User.username == staff[0]))
     page.goto("/login")
-    page.evaluate("""([userId]) => new Promise((resolve, reject) => {
+    page.evaluate(
+        """([userId]) => new Promise((resolve, reject) => {
         const open = indexedDB.open('lobbypad', 1);
         open.onupgradeneeded = () => {
             const db = open.result;
@@ -306,11 +317,14 @@ def test_records_of_the_previous_app_version_survive_the_database_upgrade(live_s
             tx.onerror = () => reject(tx.error);
         };
         open.onerror = () => reject(open.error);
-    })""", [user_id])
+    })""",
+        [user_id],
+    )
     sign_in(page, *staff)
     wait_until(page, SYNCED)
     assert [(e.id, e.body) for e in entries_of(live_server, staff[0])] == [
-        ("5a0c3d1e-7b7e-4c2a-9f51-0d3c2b1a0e99", "made by version 1")]
+        ("5a0c3d1e-7b7e-4c2a-9f51-0d3c2b1a0e99", "made by version 1")
+    ]
     version, stores = page.evaluate("""() => new Promise((resolve) => {
         const open = indexedDB.open('lobbypad');
         open.onsuccess = () => { resolve([open.result.version, Array.from(open.result.objectStoreNames)]); open.result.close(); };

@@ -30,8 +30,13 @@ FAKE_PUSH_ORIGIN = "https://push.lobbypad.test"  # allowed for these tests; noth
 def add_staff(live_server, role: str, name: str, on_duty: bool = False) -> tuple[str, str, str]:
     username = f"{role[:3]}{uuid.uuid4().hex[:8]}"
     with live_server.app.app_context():
-        user = accounts.create_user(username=username, display_name=name, role=role,
-                                    branch=branches.get_branch_by_code("LIVE"), password="browser-password")
+        user = accounts.create_user(
+            username=username,
+            display_name=name,
+            role=role,
+            branch=branches.get_branch_by_code("LIVE"),
+            password="browser-password",
+        )
         user.on_duty = on_duty
         db.session.commit()
         return user.id, username, "browser-password"
@@ -93,8 +98,9 @@ def test_refer_from_the_card_then_accept_on_the_other_phone_and_see_it_back(live
     expect(manager.locator("[data-referral-detail] .referral-line")).to_have_text("李强经理 accepted — 3 min")
 
     # Back on the lobby manager's phone, without touching it.
-    expect(lobby.locator("[data-referral-detail] .referral-line")).to_have_text("李强经理 accepted — 3 min",
-                                                                             timeout=20000)
+    expect(lobby.locator("[data-referral-detail] .referral-line")).to_have_text(
+        "李强经理 accepted — 3 min", timeout=20000
+    )
     timeline = lobby.locator("[data-referral-detail] .timeline li")
     expect(timeline).to_have_count(2)
     expect(timeline.nth(1)).to_contain_text("Accepted · 李强经理 · 3 min")
@@ -116,8 +122,10 @@ def deliver_push(context, page, origin: str, payload: dict) -> None:
     for _attempt in range(3):
         wait_until(page, "true")  # let the CDP events arrive
         ours = [r["registrationId"] for r in registrations if not r["isDeleted"] and r["scopeURL"] == f"{origin}/"]
-        cdp.send("ServiceWorker.deliverPushMessage", {"origin": origin, "registrationId": ours[-1],
-                                                       "data": json.dumps(payload)})
+        cdp.send(
+            "ServiceWorker.deliverPushMessage",
+            {"origin": origin, "registrationId": ours[-1], "data": json.dumps(payload)},
+        )
         try:
             wait_until(page, shown, timeout_ms=5000)
             return
@@ -132,8 +140,9 @@ def test_a_push_shows_the_notification_and_its_accept_action_accepts(live_server
     customer_id = add_customer(live_server, "吴", "敏", salutation="ms")
     with live_server.app.app_context(), live_server.app.test_request_context():
         lobby = db.session.get(User, lobby_id)
-        referral, _ = create_referral(lobby, ReferralIn(customer_id=customer_id, reason="问基金", urgency="now",
-                                                        account_manager_id=manager_id))
+        referral, _ = create_referral(
+            lobby, ReferralIn(customer_id=customer_id, reason="问基金", urgency="now", account_manager_id=manager_id)
+        )
         db.session.commit()
         referral_id = referral.id
         payload = dict(db.session.scalar(select(Notification.payload).where(Notification.recipient_id == manager_id)))
@@ -150,7 +159,7 @@ def test_a_push_shows_the_notification_and_its_accept_action_accepts(live_server
     assert shown["title"] == payload["title"] and "吴敏" in shown["title"]
     assert shown["tag"] == f"referral-{referral_id}"
     # Headless Chromium on Linux shows no action buttons (maxActions 0); a phone shows Accept and Open.
-    assert shown["actions"] == ["accept", "open"][:shown["maxActions"]]
+    assert shown["actions"] == ["accept", "open"][: shown["maxActions"]]
     assert [a["action"] for a in payload["actions"]] == ["accept", "open"]
     assert shown["data"]["url"] == f"/#referrals/{referral_id}"
     # The same code the click runs, with the Accept action: through the outbox, then to the referral.
@@ -190,8 +199,9 @@ STUB_SUBSCRIBE = """(() => {
 })();""".replace("FAKE_ORIGIN", FAKE_PUSH_ORIGIN)
 
 
-def test_turning_notifications_on_saves_the_subscription_and_the_test_is_queued(live_server, new_context, sign_in,
-                                                                                fake_push_allowed):
+def test_turning_notifications_on_saves_the_subscription_and_the_test_is_queued(
+    live_server, new_context, sign_in, fake_push_allowed
+):
     user_id, username, password = add_staff(live_server, "lobby_manager", "孙丽")
     context = new_context()
     context.grant_permissions(["notifications"])
@@ -203,7 +213,9 @@ def test_turning_notifications_on_saves_the_subscription_and_the_test_is_queued(
     page.click("[data-push-enable]")
     expect(page.locator("[data-push-state]")).to_have_text("On: this phone gets notifications.")
     with live_server.app.app_context():
-        endpoints = db.session.scalars(select(PushSubscription.endpoint).where(PushSubscription.user_id == user_id)).all()
+        endpoints = db.session.scalars(
+            select(PushSubscription.endpoint).where(PushSubscription.user_id == user_id)
+        ).all()
     assert endpoints == [f"{FAKE_PUSH_ORIGIN}/send/device-1"]
     page.click("[data-push-test]")
     expect(page.locator("#toast")).to_have_text("Test notification sent to 1 devices")
@@ -220,8 +232,12 @@ def receive_cards(page, prefix: str, last: int) -> None:
     """Record a batch of VIP experience cards (prefix + 0001 … last) in More → Card stock."""
     page.click("[data-tab=more]")
     page.click("[data-card-stock] summary")
-    for field, value in (("#batch-prefix", prefix), ("#batch-first", "1"), ("#batch-last", str(last)),
-                         ("#batch-width", "4")):
+    for field, value in (
+        ("#batch-prefix", prefix),
+        ("#batch-first", "1"),
+        ("#batch-last", str(last)),
+        ("#batch-width", "4"),
+    ):
         page.fill(field, value)
     page.click("[data-batch-form] button[type=submit]")
 
@@ -268,6 +284,7 @@ def test_no_time_hands_out_a_numbered_card_and_the_stock_counts_it(live_server, 
 
 def referral_handouts(live_server, referral_id: str):
     from server.cards.models import CardHandout
+
     with live_server.app.app_context():
         return list(db.session.scalars(select(CardHandout).where(CardHandout.referral_id == referral_id)))
 
@@ -301,8 +318,9 @@ def test_a_referral_made_offline_is_sent_once_when_back_online(live_server, new_
         assert len(db.session.scalars(select(Referral.id).where(Referral.customer_id == customer_id)).all()) == 1
 
 
-def test_a_card_handed_out_offline_whose_serial_was_taken_meanwhile_is_fixed_and_sent(live_server, new_context,
-                                                                                     sign_in):
+def test_a_card_handed_out_offline_whose_serial_was_taken_meanwhile_is_fixed_and_sent(
+    live_server, new_context, sign_in
+):
     manager_id, _, _ = add_staff(live_server, "account_manager", "孙丽", on_duty=False)
     _, username, password = add_staff(live_server, "lobby_manager", "吕方")
     first, second = (add_customer(live_server, "冯", name, salutation="ms") for name in ("一", "二"))
@@ -323,10 +341,18 @@ def test_a_card_handed_out_offline_whose_serial_was_taken_meanwhile_is_fixed_and
         from server.cards.schemas import CardIn
         from server.referrals.schemas import ReferralIn
         from server.referrals.service import create_referral
+
         colleague = db.session.scalar(select(User).where(User.username == username))
-        create_referral(colleague, ReferralIn(customer_id=first, reason="Funds", urgency="follow_up",
-                                              account_manager_id=manager_id,
-                                              card=CardIn(card_type="vip_experience", serial=f"{prefix}0003")))
+        create_referral(
+            colleague,
+            ReferralIn(
+                customer_id=first,
+                reason="Funds",
+                urgency="follow_up",
+                account_manager_id=manager_id,
+                card=CardIn(card_type="vip_experience", serial=f"{prefix}0003"),
+            ),
+        )
         db.session.commit()
 
     page.context.set_offline(False)

@@ -22,8 +22,9 @@ def ctx(app):
 
 def test_passwords_are_stored_as_argon2id(ctx):
     branch = branches.create_branch("H1", "Hash branch")
-    user = accounts.create_user(username="lili", display_name="", role="lobby_manager", branch=branch,
-                                password="long-enough-pw")
+    user = accounts.create_user(
+        username="lili", display_name="", role="lobby_manager", branch=branch, password="long-enough-pw"
+    )
     assert user.password_hash.startswith("$argon2id$")
     assert "long-enough-pw" not in user.password_hash
     assert accounts.authenticate("lili", "long-enough-pw").id == user.id
@@ -37,29 +38,33 @@ def test_create_user_reports_every_bad_field(ctx):
 
 def test_staff_need_a_branch_but_admins_do_not(ctx):
     with pytest.raises(ValidationFailed) as caught:
-        accounts.create_user(username="nobranch", display_name="", role="supervisor", branch=None,
-                             password="long-enough-pw")
+        accounts.create_user(
+            username="nobranch", display_name="", role="supervisor", branch=None, password="long-enough-pw"
+        )
     assert set(caught.value.fields) == {"branch"}
-    admin = accounts.create_user(username="root1", display_name="", role="admin", branch=None,
-                                 password="long-enough-pw")
+    admin = accounts.create_user(
+        username="root1", display_name="", role="admin", branch=None, password="long-enough-pw"
+    )
     assert admin.is_admin and admin.branch_id is None
 
 
 def test_usernames_are_unique_case_insensitively(ctx):
     branch = branches.create_branch("U1", "Unique")
-    accounts.create_user(username="zhang", display_name="", role="lobby_manager", branch=branch,
-                         password="long-enough-pw")
+    accounts.create_user(
+        username="zhang", display_name="", role="lobby_manager", branch=branch, password="long-enough-pw"
+    )
     with pytest.raises(Conflict):
-        accounts.create_user(username="ZHANG", display_name="", role="lobby_manager", branch=branch,
-                             password="long-enough-pw")
+        accounts.create_user(
+            username="ZHANG", display_name="", role="lobby_manager", branch=branch, password="long-enough-pw"
+        )
 
 
 def test_session_token_is_rotated_on_deactivation(ctx):
-    admin = accounts.create_user(username="boss", display_name="", role="admin", branch=None,
-                                 password="long-enough-pw")
+    admin = accounts.create_user(username="boss", display_name="", role="admin", branch=None, password="long-enough-pw")
     branch = branches.create_branch("S1", "Session")
-    user = accounts.create_user(username="wang", display_name="", role="lobby_manager", branch=branch,
-                                password="long-enough-pw")
+    user = accounts.create_user(
+        username="wang", display_name="", role="lobby_manager", branch=branch, password="long-enough-pw"
+    )
     session_id = user.get_id()
     assert accounts.load_session_user(session_id) is user
     accounts.set_active(user, False, actor=admin)
@@ -70,8 +75,7 @@ def test_session_token_is_rotated_on_deactivation(ctx):
 
 
 def test_admin_cannot_deactivate_themselves(ctx):
-    admin = accounts.create_user(username="self", display_name="", role="admin", branch=None,
-                                 password="long-enough-pw")
+    admin = accounts.create_user(username="self", display_name="", role="admin", branch=None, password="long-enough-pw")
     with pytest.raises(DomainError) as caught:
         accounts.set_active(admin, False, actor=admin)
     assert caught.value.code == "cannot_deactivate_self"

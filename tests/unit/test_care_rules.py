@@ -28,9 +28,16 @@ SEC = timedelta(seconds=1)
 @pytest.fixture
 def lobby(app, make_user):
     """A branch with two lobby managers (one on duty, English), one off duty, a supervisor and an account manager."""
-    people = {name: make_user(role, username=name) for name, role in (
-        ("onduty", "lobby_manager"), ("onduty.en", "lobby_manager"), ("offduty", "lobby_manager"),
-        ("boss", "supervisor"), ("manager", "account_manager"))}
+    people = {
+        name: make_user(role, username=name)
+        for name, role in (
+            ("onduty", "lobby_manager"),
+            ("onduty.en", "lobby_manager"),
+            ("offduty", "lobby_manager"),
+            ("boss", "supervisor"),
+            ("manager", "account_manager"),
+        )
+    }
     with app.app_context():
         for name in ("onduty", "onduty.en", "manager"):
             db.session.get(User, people[name].id).on_duty = True
@@ -52,12 +59,19 @@ class Lobby:
     def branch(self) -> Branch:
         return db.session.get(Branch, db.session.get(User, self.people["boss"].id).branch_id)
 
-    def arrive(self, after=timedelta(0), *, business=BusinessType.DEPOSIT, amount=None, tier=Tier.ORDINARY,
-               flags=()):
+    def arrive(self, after=timedelta(0), *, business=BusinessType.DEPOSIT, amount=None, tier=Tier.ORDINARY, flags=()):
         at = self.t0 + after
-        visit, _triage = floor.new_visit(self.branch, ticket=f"A{next(self.tickets):03d}", business=business,
-                                         amount=amount, customer=None, flags=[Flag(f) for f in flags], arrived_at=at,
-                                         source=VisitSource.MANUAL, actor=None)
+        visit, _triage = floor.new_visit(
+            self.branch,
+            ticket=f"A{next(self.tickets):03d}",
+            business=business,
+            amount=amount,
+            customer=None,
+            flags=[Flag(f) for f in flags],
+            arrived_at=at,
+            source=VisitSource.MANUAL,
+            actor=None,
+        )
         visit.id, visit.payload_hash, visit.tier = new_id(), "test", tier
         db.session.add(visit)
         db.session.flush()
@@ -121,10 +135,16 @@ def test_the_branch_group_reads_chinese_and_only_branches_with_a_group_word_it(a
     branches.set_wecom_webhook(lobby.branch, "https://robot.test/cgi-bin/webhook/send?key=k")
     lobby.settings(notification_channels=["webpush", "live", "wecom"])
     lobby.sweep(25 * MIN)  # the first reminder
-    texts = sorted(n.group_text for n in db.session.scalars(
-        select(Notification).where(Notification.kind == "wait.care", Notification.group_text.is_not(None))))
-    assert [t.split("\n")[0] for t in texts] == ["onduty.en：仍在等待：A001 存款 已等 25 分钟，前面 0 位",
-                                                  "onduty：仍在等待：A001 存款 已等 25 分钟，前面 0 位"]
+    texts = sorted(
+        n.group_text
+        for n in db.session.scalars(
+            select(Notification).where(Notification.kind == "wait.care", Notification.group_text.is_not(None))
+        )
+    )
+    assert [t.split("\n")[0] for t in texts] == [
+        "onduty.en：仍在等待：A001 存款 已等 25 分钟，前面 0 位",
+        "onduty：仍在等待：A001 存款 已等 25 分钟，前面 0 位",
+    ]
 
 
 def test_people_ahead_in_the_same_channel_are_counted(lobby):
@@ -201,7 +221,11 @@ def test_an_open_task_is_withdrawn_when_the_customer_is_called(lobby):
     lobby.step(visit, EventType.CALLED, 16 * MIN)
     task = lobby.tasks(visit)[0]
     assert (task.status, task.skip_reason, task.next_reminder_at, task.alert_at) == (
-        CareStatus.SKIPPED, SkipReason.VISIT_MOVED_ON, None, None)
+        CareStatus.SKIPPED,
+        SkipReason.VISIT_MOVED_ON,
+        None,
+        None,
+    )
     assert lobby.sweep(45 * MIN) == 0 and lobby.told("wait.long") == []
 
 
@@ -225,7 +249,8 @@ def test_the_lounge_after_a_set_time_unless_served_first(lobby):
 def test_green_channel_flags_mean_accompany_now(lobby):
     elderly, pregnant = lobby.arrive(flags=("elderly",)), lobby.arrive(flags=("pregnant",))
     assert [(t.kind, t.status) for t in lobby.tasks(elderly) if t.kind != CareKind.WAIT_CARE] == [
-        (CareKind.GREEN_CHANNEL, CareStatus.OPEN)]
+        (CareKind.GREEN_CHANNEL, CareStatus.OPEN)
+    ]
     assert [t.kind for t in lobby.tasks(pregnant)] == [CareKind.WAIT_CARE]  # not a green-channel flag by default
     assert ("onduty.en", "Green channel: A001 (Elderly) — accompany now") in lobby.told("care.accompany")
 
@@ -264,12 +289,15 @@ def test_a_vip_served_step_that_arrives_after_the_escort_out_raises_no_see_off(l
     assert [title for _who, title in lobby.told("care.accompany") if "送别" in title or "See off" in title] == []
 
 
-@pytest.mark.parametrize(("business", "amount", "escort"), [
-    (BusinessType.WITHDRAWAL, Decimal(50000), True),
-    (BusinessType.WITHDRAWAL, Decimal("49999.99"), False),
-    (BusinessType.DEPOSIT, Decimal(80000), False),
-    (BusinessType.WITHDRAWAL, None, False),
-])
+@pytest.mark.parametrize(
+    ("business", "amount", "escort"),
+    [
+        (BusinessType.WITHDRAWAL, Decimal(50000), True),
+        (BusinessType.WITHDRAWAL, Decimal("49999.99"), False),
+        (BusinessType.DEPOSIT, Decimal(80000), False),
+        (BusinessType.WITHDRAWAL, None, False),
+    ],
+)
 def test_a_large_withdrawal_served_needs_an_escort(lobby, business, amount, escort):
     visit = lobby.arrive(business=business, amount=amount)
     lobby.step(visit, EventType.SERVED, 6 * MIN)

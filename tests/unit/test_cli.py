@@ -18,20 +18,37 @@ def test_create_branch_and_user_from_the_command_line(app):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["create-branch", "--code", "gz-02", "--name", "广州二支行"])
     assert result.exit_code == 0 and "GZ-02" in result.output
-    result = runner.invoke(args=["create-user", "--username", "chen", "--role", "account_manager",
-                                 "--branch", "GZ-02", "--password-stdin"], input="a-long-password\n")
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "--username",
+            "chen",
+            "--role",
+            "account_manager",
+            "--branch",
+            "GZ-02",
+            "--password-stdin",
+        ],
+        input="a-long-password\n",
+    )
     assert result.exit_code == 0, result.output
     with app.app_context():
         user = db.session.scalar(select(User).where(User.username == "chen"))
         assert user.branch.code == "GZ-02"
-    assert app.test_client().post("/api/v1/auth/login", json={
-        "username": "chen", "password": "a-long-password"}).status_code == 200
+    assert (
+        app.test_client()
+        .post("/api/v1/auth/login", json={"username": "chen", "password": "a-long-password"})
+        .status_code
+        == 200
+    )
 
 
 def test_create_user_reports_bad_input_without_a_traceback(app):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["create-user", "--username", "x", "--role", "supervisor", "--branch", "NOPE",
-                                 "--password-stdin"], input="short\n")
+    result = runner.invoke(
+        args=["create-user", "--username", "x", "--role", "supervisor", "--branch", "NOPE", "--password-stdin"],
+        input="short\n",
+    )
     assert result.exit_code != 0
     assert "NOPE" in result.output and "Traceback" not in result.output
 
@@ -54,7 +71,9 @@ def test_seed_demo_prints_logins_and_is_idempotent(app):
         customer = db.session.scalars(select(Customer).limit(1)).one()
         assert "****" in customer.phone_masked and customer.phone_cipher.startswith("v1.")
     client = app.test_client()
-    assert client.post("/api/v1/auth/login", json={"username": "lobby", "password": "lobby-demo-2026"}).status_code == 200
+    assert (
+        client.post("/api/v1/auth/login", json={"username": "lobby", "password": "lobby-demo-2026"}).status_code == 200
+    )
 
 
 def test_seed_demo_is_refused_in_production(monkeypatch, tmp_path):

@@ -21,8 +21,9 @@ from server.worklog.models import WorkLogEntry
 def author(app):
     with app.app_context():
         branch = branches.create_branch("I1", "Idem")
-        user = accounts.create_user(username="idem", display_name="", role="lobby_manager", branch=branch,
-                                    password="long-enough-pw")
+        user = accounts.create_user(
+            username="idem", display_name="", role="lobby_manager", branch=branch, password="long-enough-pw"
+        )
         db.session.commit()
         return user.id
 
@@ -52,10 +53,17 @@ def test_a_concurrent_insert_of_the_same_id_is_resolved(app, author, their_body,
 
         def build_after_the_other_writer_committed():
             with db.engine.begin() as conn:  # a second connection: the other request
-                conn.execute(WorkLogEntry.__table__.insert().values(
-                    id=entry_id, branch_id=user.branch_id, author_id=user.id, body=their_body,
-                    payload_hash=fingerprint(author=user.id, body=their_body, occurred_at=None),
-                    occurred_at=utcnow(), received_at=utcnow()))
+                conn.execute(
+                    WorkLogEntry.__table__.insert().values(
+                        id=entry_id,
+                        branch_id=user.branch_id,
+                        author_id=user.id,
+                        body=their_body,
+                        payload_hash=fingerprint(author=user.id, body=their_body, occurred_at=None),
+                        occurred_at=utcnow(),
+                        received_at=utcnow(),
+                    )
+                )
             return WorkLogEntry(branch_id=user.branch_id, author_id=user.id, body="note", occurred_at=utcnow())
 
         if outcome == "same":

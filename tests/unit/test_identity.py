@@ -54,15 +54,18 @@ def test_vault_round_trip_binds_the_field_and_hides_the_value():
     assert vault.blind_index("phone", "1") != vault.blind_index("card", "1")
 
 
-@pytest.mark.parametrize("family, given, full, initials", [
-    ("李", "小山", "lixiaoshan", "lxs"),
-    ("曾", "国藩", "zengguofan", "zgf"),  # surname reading, not céng
-    ("单", "田芳", "shantianfang", "stf"),
-    ("欧阳", "娜娜", "ouyangnana", "oynn"),
-    ("吕", "布", "lvbu", "lb"),
-    ("王", "", "wang", "w"),
-    ("Smith", "John", "smithjohn", "sj"),
-])
+@pytest.mark.parametrize(
+    "family, given, full, initials",
+    [
+        ("李", "小山", "lixiaoshan", "lxs"),
+        ("曾", "国藩", "zengguofan", "zgf"),  # surname reading, not céng
+        ("单", "田芳", "shantianfang", "stf"),
+        ("欧阳", "娜娜", "ouyangnana", "oynn"),
+        ("吕", "布", "lvbu", "lb"),
+        ("王", "", "wang", "w"),
+        ("Smith", "John", "smithjohn", "sj"),
+    ],
+)
 def test_search_keys(family, given, full, initials):
     assert search_keys(family, given) == (full, initials)
 

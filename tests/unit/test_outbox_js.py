@@ -21,7 +21,12 @@ def test_outbox_rules_in_node():
         if os.environ.get("CI") == "true":
             pytest.fail("Node.js is missing: apt-get install nodejs")
         pytest.skip("Node.js is not installed (apt-get install nodejs)")
-    result = subprocess.run([node, "--test", *sorted(str(p) for p in JS_TESTS.glob("*.test.mjs"))],
-                            capture_output=True, text=True, timeout=120, check=False)
+    result = subprocess.run(
+        [node, "--test", *sorted(str(p) for p in JS_TESTS.glob("*.test.mjs"))],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert "# fail 0" in result.stdout and "# pass 0" not in result.stdout

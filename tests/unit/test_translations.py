@@ -16,8 +16,9 @@ def test_every_message_in_the_code_is_translated_to_chinese():
     with CATALOG.open("rb") as f:
         catalog = read_po(f)
     translated = {m.id for m in catalog if m.id and m.string and not m.fuzzy}
-    in_code = {msg[2] for msg in extract_from_dir(str(PROJECT_ROOT), METHODS, keywords=KEYWORDS)
-               if isinstance(msg[2], str)}
+    in_code = {
+        msg[2] for msg in extract_from_dir(str(PROJECT_ROOT), METHODS, keywords=KEYWORDS) if isinstance(msg[2], str)
+    }
     assert in_code, "extraction found nothing: the test itself is broken"
     missing = sorted(in_code - translated)
     assert missing == [], "run `make i18n-update` and translate these in messages.po"

@@ -58,10 +58,15 @@ def test_triage_table(business, amount, tier, flags, channel, rule):
     assert (result.channel, result.rule) == (channel, rule)
 
 
-@pytest.mark.parametrize("limit, amount, channel", [
-    (5000, "4999", C.SELF_SERVICE), (5000, "5000", C.COUNTER), (5000, "5001", C.COUNTER),
-    (0, "1", C.COUNTER),
-])
+@pytest.mark.parametrize(
+    "limit, amount, channel",
+    [
+        (5000, "4999", C.SELF_SERVICE),
+        (5000, "5000", C.COUNTER),
+        (5000, "5001", C.COUNTER),
+        (0, "1", C.COUNTER),
+    ],
+)
 def test_every_limit_is_the_branch_setting(limit, amount, channel):
     settings = DEFAULT.updated({"self_service_withdrawal_limit": limit})
     assert triage(B.WITHDRAWAL, Decimal(amount), O, [], settings).channel == channel
@@ -79,8 +84,10 @@ def test_reasons_read_naturally_in_both_languages(app):
     with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
         assert explain(result.rule, result.params, result.channel) == "取款 8,000 元，低于自助限额 20,000 元 → 自助设备"
         assert explain(elderly.rule, elderly.params, elderly.channel) == "老年、紧急：优先办理，全程陪同 → 绿色通道"
-        assert explain("under_limit", {"business": "deposit", "amount": "19999.99", "limit": 100000}, C.SELF_SERVICE) == (
-            "存款 19,999.99 元，低于自助限额 100,000 元 → 自助设备")
+        assert explain(
+            "under_limit", {"business": "deposit", "amount": "19999.99", "limit": 100000}, C.SELF_SERVICE
+        ) == ("存款 19,999.99 元，低于自助限额 100,000 元 → 自助设备")
     with app.test_request_context(headers={"Accept-Language": "en"}):
         assert explain(result.rule, result.params, result.channel) == (
-            "Withdrawal CNY 8,000, under the self-service limit of CNY 20,000 → Self-service")
+            "Withdrawal CNY 8,000, under the self-service limit of CNY 20,000 → Self-service"
+        )

@@ -17,8 +17,10 @@ def csrf_of(html: str) -> str:
 
 def form_login(client, staff, password=None, next_url=""):
     page = client.get("/login" + (f"?next={next_url}" if next_url else "")).get_data(as_text=True)
-    return client.post("/login" + (f"?next={next_url}" if next_url else ""), data={
-        "csrf_token": csrf_of(page), "username": staff.username, "password": password or staff.password})
+    return client.post(
+        "/login" + (f"?next={next_url}" if next_url else ""),
+        data={"csrf_token": csrf_of(page), "username": staff.username, "password": password or staff.password},
+    )
 
 
 def test_signed_out_user_is_sent_to_login(client):
@@ -42,11 +44,14 @@ def test_form_login_then_the_lobby_managers_tab_bar(client, make_user):
     assert tabs == ["floor", "customers", "refer", "tasks", "more"]
 
 
-@pytest.mark.parametrize("role, tabs", [
-    ("account_manager", ["inbox", "customers", "more"]),
-    ("supervisor", ["dashboard", "floor", "referrals", "customers", "more"]),
-    ("admin", ["admin", "more"]),
-])
+@pytest.mark.parametrize(
+    "role, tabs",
+    [
+        ("account_manager", ["inbox", "customers", "more"]),
+        ("supervisor", ["dashboard", "floor", "referrals", "customers", "more"]),
+        ("admin", ["admin", "more"]),
+    ],
+)
 def test_each_role_gets_its_own_home(client, make_user, role, tabs):
     form_login(client, make_user(role, branch_code=None if role == "admin" else "A001"))
     assert re.findall(r'data-tab="(\w+)"', client.get("/").get_data(as_text=True)) == tabs
@@ -80,9 +85,15 @@ def test_form_login_without_csrf_is_refused(client, make_user):
     assert client.get("/").status_code == 302
 
 
-@pytest.mark.parametrize("next_url, location", [
-    ("https://evil.example/", "/"), ("//evil.example", "/"), ("/\\evil.example", "/"), ("/admin/", "/admin/"),
-])
+@pytest.mark.parametrize(
+    "next_url, location",
+    [
+        ("https://evil.example/", "/"),
+        ("//evil.example", "/"),
+        ("/\\evil.example", "/"),
+        ("/admin/", "/admin/"),
+    ],
+)
 def test_next_only_follows_same_site_paths(client, make_user, next_url, location):
     assert form_login(client, make_user(), next_url=next_url).headers["Location"] == location
 
@@ -116,11 +127,21 @@ def test_admin_pages_are_for_admins_only(client, make_user):
 def test_admin_creates_branch_and_user_and_deactivates(app, client, make_user):
     form_login(client, make_user("admin", branch_code=None))
     token = csrf_of(client.get("/admin/").get_data(as_text=True))
-    page = client.post("/admin/branches", data={"csrf_token": token, "code": "sh-01", "name": "上海一支行"},
-                       follow_redirects=True).get_data(as_text=True)
+    page = client.post(
+        "/admin/branches", data={"csrf_token": token, "code": "sh-01", "name": "上海一支行"}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "SH-01" in page and "上海一支行" in page
-    client.post("/admin/users", data={"csrf_token": token, "username": "newbie", "display_name": "新人",
-                                      "role": "lobby_manager", "branch": "SH-01", "password": "long-enough-pw"})
+    client.post(
+        "/admin/users",
+        data={
+            "csrf_token": token,
+            "username": "newbie",
+            "display_name": "新人",
+            "role": "lobby_manager",
+            "branch": "SH-01",
+            "password": "long-enough-pw",
+        },
+    )
     with app.app_context():
         user = db.session.scalar(select(User).where(User.username == "newbie"))
         assert user.branch.code == "SH-01" and user.role.value == "lobby_manager"
@@ -133,9 +154,11 @@ def test_admin_creates_branch_and_user_and_deactivates(app, client, make_user):
 def test_admin_form_errors_are_shown_field_by_field(client, make_user):
     form_login(client, make_user("admin", branch_code=None))
     token = csrf_of(client.get("/admin/").get_data(as_text=True))
-    response = client.post("/admin/users", data={"csrf_token": token, "username": "A!", "role": "supervisor",
-                                                 "branch": "", "password": "short"},
-                           headers={"Accept-Language": "en"})
+    response = client.post(
+        "/admin/users",
+        data={"csrf_token": token, "username": "A!", "role": "supervisor", "branch": "", "password": "short"},
+        headers={"Accept-Language": "en"},
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     for field in ("username", "branch", "password"):
