@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app server
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run install test test-fast translations i18n-update clean
+.PHONY: run install test test-fast lint stress translations i18n-update clean
 
 $(BIN)/activate:
 	$(PY) -m venv $(VENV)
@@ -34,6 +34,17 @@ run: install
 # Every test: unit and API on SQLite and PostgreSQL, pages, and the browser tests on Debian's Chromium.
 test: install
 	$(BIN)/pytest -n 2 --dist loadgroup
+
+# What CI checks before the tests: lint, one format, and the type check of server/.
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+# The whole suite RUNS times under CPU load (scripts/stress-tests): a race a quiet machine hides shows here.
+RUNS ?= 3
+stress: install
+	scripts/stress-tests -n $(RUNS)
 
 test-fast: install
 	$(BIN)/pytest -m "not slow" -n 2

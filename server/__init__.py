@@ -23,7 +23,7 @@ from server.common.errors import register_error_handlers
 from server.common.security import content_security_policy, register_security
 from server.common.types import render_alembic_item
 from server.common.vault import Vault
-from server.config import load_config
+from server.config import Config, load_config
 from server.customers.api import bp as customers_api
 from server.database import register_database
 from server.floor import subscribers as floor_subscribers
@@ -57,7 +57,7 @@ BLUEPRINTS = (
 )
 
 
-def create_app(config: object | None = None) -> Flask:
+def create_app(config: Config | None = None) -> Flask:
     """Assemble the app: config, extensions, blueprints, error handlers, commands."""
     config = load_config(config)
     app = Flask(
@@ -68,7 +68,8 @@ def create_app(config: object | None = None) -> Flask:
     )
     app.config.from_object(config)
     if app.config["PROXY_HOPS"]:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_HOPS"], x_proto=app.config["PROXY_HOPS"])
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     register_extensions(app)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)

@@ -213,4 +213,5 @@ def register_cli(app: Flask) -> None:
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: stop.set())
         gc.freeze()  # the app's own objects live as long as the worker: its collections need not walk them
-        run_forever(current_app._get_current_object(), stop)
+        app = current_app._get_current_object()  # type: ignore[attr-defined]  # the app behind the proxy
+        run_forever(app, stop)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import overload
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,6 +26,10 @@ def _origins(value: str | None, default: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(o.strip().rstrip("/") for o in value.split(",") if o.strip()) if value else default
 
 
+@overload
+def env(name: str, default: str) -> str: ...
+@overload
+def env(name: str, default: None = None) -> str | None: ...
 def env(name: str, default: str | None = None) -> str | None:
     """The one way settings are read: `LOBBYPAD_<NAME>` (or a bare name such as DATABASE_URL)."""
     value = os.environ.get(f"LOBBYPAD_{name}")
@@ -156,7 +161,7 @@ class TestConfig(Config):
 CONFIGS = {"development": Config, "production": ProductionConfig}
 
 
-def load_config(config: object | None) -> object:
+def load_config(config: Config | None) -> Config:
     """The config object create_app uses: the one given, else the one LOBBYPAD_ENV names."""
     if config is not None:
         return config

@@ -108,7 +108,9 @@ def customer_rows(
     """Rows for a bulk insert into customers; phones and ID numbers are unique within the batch."""
     secret = vault()
     now = utcnow()
-    rows, phones, id_numbers = [], set(), set()
+    rows: list[dict] = []
+    phones: set[str] = set()
+    id_numbers: set[str] = set()
     while len(rows) < count:
         family, given = _name(rng)
         phone = protect_phone(_phone(rng))

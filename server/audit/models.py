@@ -9,10 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from server.common.clock import utcnow
 from server.common.types import IdString, UTCDateTime, new_id
-from server.extensions import db
+from server.extensions import Model
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     __tablename__ = "audit_events"
     __table_args__ = (Index("ix_audit_events_branch_at", "branch_id", "at"),)
 

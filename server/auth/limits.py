@@ -1,5 +1,7 @@
 """Sign-in rate limits, per username and per client address; only failed attempts count."""
 
+from collections.abc import Mapping
+
 from flask import current_app, request
 from flask_limiter.util import get_remote_address
 
@@ -9,7 +11,7 @@ from server.extensions import limiter
 
 def _username_key() -> str:
     data = request.get_json(silent=True) if request.is_json else request.form
-    name = data.get("username") if isinstance(data, dict) or hasattr(data, "get") else None
+    name = data.get("username") if isinstance(data, Mapping) else None
     return "user:" + normalise_username(name if isinstance(name, str) else "")[:64]
 
 

@@ -13,14 +13,14 @@ from server.branches.models import Branch
 from server.common.clock import utcnow
 from server.common.roles import Role
 from server.common.types import IdString, UTCDateTime, new_id
-from server.extensions import db
+from server.extensions import Model
 
 
 def new_session_token() -> str:
     return secrets.token_urlsafe(16)
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
     __table_args__ = (CheckConstraint("role = 'admin' OR branch_id IS NOT NULL", name="staff_have_branch"),)
 
@@ -50,6 +50,14 @@ class User(UserMixin, db.Model):
     on_duty_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     branch: Mapped[Branch | None] = relationship()
+
+    @property
+    def home_branch(self) -> Branch:
+        """The branch of a staff member: every role but admin has one (the staff_have_branch constraint);
+        the admin never reaches a branch's screens."""
+        if self.branch is None:
+            raise LookupError("an administrator has no branch")
+        return self.branch
 
     @property
     def is_active(self) -> bool:

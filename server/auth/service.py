@@ -32,7 +32,7 @@ def normalise_username(username: str) -> str:
 def authenticate(username: str, password: str) -> User:
     """The active user with these credentials, else InvalidCredentials (same answer for unknown users)."""
     user = db.session.scalar(select(User).where(User.username == normalise_username(username)))
-    if not verify_password(user.password_hash if user else None, password):
+    if not verify_password(user.password_hash if user else None, password) or user is None:
         raise InvalidCredentials(_("Wrong username or password."))
     if not user.active:
         raise InvalidCredentials(_("This account is deactivated. Ask your administrator."), code="account_deactivated")

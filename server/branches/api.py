@@ -8,10 +8,11 @@ from flask_login import current_user
 
 from server.branches import service
 from server.branches.models import Branch
-from server.common.errors import DomainError, ValidationFailed
+from server.common.errors import DomainError, NotFound, ValidationFailed
 from server.common.http import transactional
-from server.common.policy import can_manage_settings, get_scoped_or_404, require_login, require_roles
+from server.common.policy import can_manage_settings, require_login, require_roles
 from server.common.roles import Role
+from server.extensions import db
 
 bp = Blueprint("branches_api", __name__, url_prefix="/api/v1")
 
@@ -22,7 +23,10 @@ def _branch_in_scope() -> Branch:
         branch_id = request.args.get("branch_id")
         if not branch_id:
             raise ValidationFailed(fields={"branch_id": _("Administrators choose a branch.")})
-        return get_scoped_or_404(Branch, branch_id, current_user)
+        branch = db.session.get(Branch, branch_id)
+        if branch is None:
+            raise NotFound()
+        return branch
     return current_user.branch
 
 

@@ -10,10 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from server.branches.settings import BranchSettings
 from server.common.clock import utcnow
 from server.common.types import IdString, UTCDateTime, new_id
-from server.extensions import db
+from server.extensions import Model, db
 
 
-class Branch(db.Model):
+class Branch(Model):
     __tablename__ = "branches"
 
     id: Mapped[str] = mapped_column(IdString, primary_key=True, default=new_id)

@@ -13,7 +13,7 @@ from server.common.clock import utcnow
 from server.common.idempotency import ClientCreated
 from server.common.types import IdString, UTCDateTime, code_enum, new_id
 from server.customers.models import Customer
-from server.extensions import db
+from server.extensions import Model
 
 
 class CardType(StrEnum):
@@ -26,7 +26,7 @@ class CardType(StrEnum):
 SERIALIZED = (CardType.VIP_EXPERIENCE,)
 
 
-class CardBatch(ClientCreated, db.Model):
+class CardBatch(ClientCreated, Model):
     """Serials `prefix` + first…last (zero-padded to `width` digits) received by the branch."""
 
     __tablename__ = "card_batches"
@@ -47,7 +47,7 @@ class CardBatch(ClientCreated, db.Model):
         return f"{self.prefix}{number:0{self.width}d}"
 
 
-class CardHandout(db.Model):
+class CardHandout(Model):
     __tablename__ = "card_handouts"
     __table_args__ = (
         # A numbered card goes to one customer: the second handout of a serial is refused.

@@ -67,7 +67,7 @@ def hand_out(actor: User, customer: Customer, card: CardIn, referral) -> CardHan
     """Record the card given with a follow-up referral. Saved with the referral (it hangs on
     `referral.handouts`): a serial taken by another phone at the same moment fails the whole insert
     (409, nothing half-saved)."""
-    batch = _batch_of(actor.branch_id, card) if card.serial else None
+    batch = _batch_of(actor.home_branch.id, card) if card.serial else None
     if card.serial and db.session.scalar(
         select(CardHandout.id).where(CardHandout.branch_id == actor.branch_id, CardHandout.serial == card.serial)
     ):
@@ -103,7 +103,7 @@ def _already_handed_out() -> Conflict:
 
 
 def _batch_of(branch_id: str, card: CardIn) -> CardBatch:
-    match = SERIAL.match(card.serial)
+    match = SERIAL.match(card.serial or "")
     batch = None
     if match:
         prefix, number = match.group(1), int(match.group(2))

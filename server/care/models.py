@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from server.auth.models import User
 from server.common.clock import utcnow
 from server.common.types import IdString, UTCDateTime, code_enum, new_id
-from server.extensions import db
+from server.extensions import Model
 from server.floor.models import Visit
 
 
@@ -74,7 +74,7 @@ class SkipReason(StrEnum):
     VISIT_MOVED_ON = "visit_moved_on"  # the system: the customer was called or left before anyone came
 
 
-class CareTask(db.Model):
+class CareTask(Model):
     __tablename__ = "care_tasks"
     __table_args__ = (
         # A task (and each waiting-care round) exists once, however many workers sweep at once.

@@ -329,7 +329,8 @@ def floor_staff(branch_ids: set[str]) -> dict[str, list[User]]:
         )
         .order_by(User.display_name)
     ):
-        staff[user.branch_id].append(user)
+        if user.branch_id:  # always, by the query
+            staff[user.branch_id].append(user)
     for branch_id in [b for b, users in staff.items() if not users]:
         staff[branch_id] = supervisors(branch_id)
     return staff

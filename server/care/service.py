@@ -108,7 +108,7 @@ def take(actor: User, task_id: str) -> CareTask:
         raise _closed(task)
     if task.assignee_id not in (None, actor.id):
         raise Conflict(
-            _("%(name)s is already on it.", name=task.assignee.display_name),
+            _("%(name)s is already on it.", name=task.assignee.display_name if task.assignee else ""),
             code="task_taken",
             details={"assignee_id": task.assignee_id},
         )
@@ -134,7 +134,7 @@ def _action_line(data: DoneIn) -> str:
 
 def list_tasks(actor: User, state: str, now: datetime) -> list[CareTask]:
     """Today's open tasks, earliest due first; or today's closed ones, latest first."""
-    day_start = local_day_start(actor.branch.timezone, now)
+    day_start = local_day_start(actor.home_branch.timezone, now)
     stmt = (
         select(CareTask)
         .options(
@@ -174,7 +174,7 @@ def open_by_visit(branch_id: str) -> dict[str, list[dict]]:
 def today_stats(actor: User, now: datetime) -> dict:
     """The supervisor's view of today's care: time from due to done (median, worst, per kind), what is
     still open, and the customers who waited past the tolerance without anyone caring for them."""
-    branch = actor.branch
+    branch = actor.home_branch
     settings = branch.settings
     day_start = local_day_start(branch.timezone, now)
     tasks = list(
@@ -187,7 +187,7 @@ def today_stats(actor: User, now: datetime) -> dict:
     done = [t for t in tasks if t.status == CareStatus.DONE and t.done_at is not None]
 
     def timing(items: list[CareTask]) -> dict:
-        seconds = [max(0.0, (t.done_at - t.due_at).total_seconds()) for t in items]
+        seconds = [max(0.0, (t.done_at - t.due_at).total_seconds()) for t in items if t.done_at]
         return {
             "done": len(seconds),
             "median_seconds": statistics.median(seconds) if seconds else None,

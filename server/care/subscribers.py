@@ -25,7 +25,7 @@ def subscribe() -> None:
 
 
 def _settings_of(visit: Visit) -> BranchSettings:
-    return db.session.get(Branch, visit.branch_id).settings
+    return db.session.get_one(Branch, visit.branch_id).settings
 
 
 def _visit_arrived(visit: Visit) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import Any
 
 from flask import Flask, Response, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -73,7 +74,7 @@ def error_response(
 ) -> Response:
     """The error envelope of the API contract, or an HTML page for people."""
     if wants_json():
-        body = {"error": {"code": code, "message": message}}
+        body: dict[str, dict[str, Any]] = {"error": {"code": code, "message": message}}
         if fields:
             body["error"]["fields"] = fields
         if details:

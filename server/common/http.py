@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import wraps
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from flask import request
 from flask_babel import gettext as _
@@ -32,7 +32,7 @@ def validate(schema: type[M], data: dict) -> M:
         raise ValidationFailed(fields=fields) from None
 
 
-def field_message(error: dict) -> str:
+def field_message(error: Mapping[str, Any]) -> str:
     """The user's language for pydantic's common errors (its own text is English and names regexes);
     our validators' messages are translated where they are raised."""
     ctx = error.get("ctx") or {}

@@ -9,7 +9,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from datetime import datetime
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from flask_babel import gettext as _
 from sqlalchemy import String
@@ -21,7 +21,21 @@ from server.common.errors import Conflict
 from server.common.types import UTCDateTime
 from server.extensions import db
 
-T = TypeVar("T")
+
+class ClientRecord(Protocol):
+    """A record made on a device, saved under the id the device gave it."""
+
+    @property
+    def id(self) -> str: ...
+    @id.setter
+    def id(self, value: str) -> None: ...
+    @property
+    def payload_hash(self) -> str: ...
+    @payload_hash.setter
+    def payload_hash(self, value: str) -> None: ...
+
+
+T = TypeVar("T", bound=ClientRecord)
 
 
 class ClientCreated:

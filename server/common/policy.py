@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import wraps
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from flask_login import current_user
 from sqlalchemy import Select
@@ -12,7 +12,15 @@ from server.common.errors import NotFound, PermissionDenied, Unauthenticated
 from server.common.roles import Role
 from server.extensions import db
 
-T = TypeVar("T")
+
+class BranchRecord(Protocol):
+    """A record that belongs to one branch."""
+
+    @property
+    def branch_id(self) -> str | None: ...
+
+
+T = TypeVar("T", bound=BranchRecord)
 
 
 def require_roles(*roles: Role):

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from server.auth.models import User
 from server.common.idempotency import ClientCreated
 from server.common.types import IdString, UTCDateTime, code_enum
-from server.extensions import db
+from server.extensions import Model
 
 
 class Tier(StrEnum):
@@ -39,7 +39,7 @@ def _given_only(column: str) -> Index:
     return Index(f"ix_customers_branch_{column}", "branch_id", column, sqlite_where=given, postgresql_where=given)
 
 
-class Customer(ClientCreated, db.Model):
+class Customer(ClientCreated, Model):
     __tablename__ = "customers"
     __table_args__ = (
         UniqueConstraint("branch_id", "phone_index", name="uq_customers_branch_phone"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Literal, Protocol
 
 from flask_babel import lazy_gettext as _l
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, field_validator
@@ -73,7 +73,20 @@ class RevealIn(BaseModel):
 ADDRESS = {Salutation.MR: _l("Mr %(family)s"), Salutation.MS: _l("Ms %(family)s")}
 
 
-def greeting_name(customer: Customer) -> str:
+class Addressee(Protocol):
+    """What greeting a customer needs: a Customer, or the floor board's light copy of one."""
+
+    @property
+    def family_name(self) -> str: ...
+    @property
+    def full_name(self) -> str: ...
+    @property
+    def salutation(self) -> Salutation: ...
+    @property
+    def honorific(self) -> str | None: ...
+
+
+def greeting_name(customer: Addressee) -> str:
     """How to address the customer in the current language: 李先生 / Mr Li, 张总, or the full name."""
     address = resolved(ADDRESS)
     chinese = request_language() == "zh"

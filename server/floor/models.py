@@ -13,11 +13,11 @@ from server.common.clock import utcnow
 from server.common.idempotency import ClientCreated
 from server.common.types import IdString, UTCDateTime, code_enum, new_id
 from server.customers.models import Customer, Tier
-from server.extensions import db
+from server.extensions import Model
 from server.floor.codes import BusinessType, Channel, EventType, VisitSource, VisitStatus
 
 
-class Visit(ClientCreated, db.Model):
+class Visit(ClientCreated, Model):
     __tablename__ = "visits"
     __table_args__ = (
         Index("ix_visits_branch_status_arrived", "branch_id", "status", "arrived_at"),
@@ -51,7 +51,7 @@ class Visit(ClientCreated, db.Model):
     logged_by: Mapped[User | None] = relationship()
 
 
-class VisitEvent(ClientCreated, db.Model):
+class VisitEvent(ClientCreated, Model):
     """One step of a visit's path, as it happened on the floor (or at the queue machine)."""
 
     __tablename__ = "visit_events"
@@ -70,7 +70,7 @@ class VisitEvent(ClientCreated, db.Model):
     actor: Mapped[User | None] = relationship()
 
 
-class QueueDelivery(db.Model):
+class QueueDelivery(Model):
     """A webhook call of a branch's queue-ticket machine, kept so that a repeated delivery does nothing twice."""
 
     __tablename__ = "queue_deliveries"

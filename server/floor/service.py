@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
@@ -17,7 +18,7 @@ from server.common.idempotency import create_once, fingerprint
 from server.common.policy import get_scoped_or_404
 from server.common.types import new_id
 from server.customers import service as customers
-from server.customers.models import Customer, Tier
+from server.customers.models import Customer, Salutation, Tier
 from server.extensions import db
 from server.floor.codes import OPEN_STATUSES, Channel, EventType, VisitSource, VisitStatus
 from server.floor.events import visit_arrived, visit_changed
@@ -47,7 +48,7 @@ def log_arrival(actor: User, data: VisitIn) -> tuple[Visit, Triage, bool]:
     def build() -> Visit:
         customer = customers.get_customer(actor, data.customer_id) if data.customer_id else None
         visit, suggestion = new_visit(
-            actor.branch,
+            actor.home_branch,
             ticket=data.ticket,
             business=data.business_type,
             amount=data.amount,
@@ -234,7 +235,7 @@ def _replay(visit: Visit, history: list[VisitEvent], new: VisitEvent) -> None:
             visit.finished_at = event.occurred_at
         elif event.type == EventType.CARE:
             visit.care_given_at = event.occurred_at
-        elif event.type == EventType.REROUTED:
+        elif event.type == EventType.REROUTED and event.channel is not None:
             visit.channel = event.channel
     visit.status = status
 
@@ -270,7 +271,7 @@ def moved_on(visit: Visit, event: VisitEvent) -> str | None:
 
 def _clock_times(visit: Visit, *events: VisitEvent) -> list[str]:
     """When the events happened, as the branch's wall clock reads ("10:40")."""
-    tz = ZoneInfo(db.session.get(Branch, visit.branch_id).timezone)
+    tz = ZoneInfo(db.session.get_one(Branch, visit.branch_id).timezone)
     return [e.occurred_at.astimezone(tz).strftime("%H:%M") for e in events]
 
 
@@ -330,7 +331,7 @@ def apply(
         visit.finished_at = when
     elif kind == EventType.CARE:
         visit.care_given_at = when
-    elif kind == EventType.REROUTED:
+    elif kind == EventType.REROUTED and channel is not None:
         visit.channel = channel
     visit_changed.send(visit, kind=kind, when=when, actor=actor, note=note)
     return VisitEvent(
@@ -399,14 +400,14 @@ class BoardCustomer:
     id: str
     family_name: str
     full_name: str
-    salutation: object
+    salutation: Salutation
     honorific: str | None
     tier: Tier
 
 
 @dataclass(frozen=True)
 class BoardRow:
-    visit: object  # a row with the columns of BOARD_VISIT_COLUMNS, read like a Visit
+    visit: Any  # a Row of BOARD_VISIT_COLUMNS, read like a Visit
     customer: BoardCustomer | None
     waited_minutes: int
     ahead: int

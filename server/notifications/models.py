@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.common.clock import utcnow
 from server.common.types import IdString, UTCDateTime, code_enum, new_id
-from server.extensions import db
+from server.extensions import Model
 
 
 class Channel(StrEnum):
@@ -27,7 +27,7 @@ class DeliveryStatus(StrEnum):
     FAILED = "failed"  # gave up after the last retry: the sender is told the recipient was not reached
 
 
-class Notification(db.Model):
+class Notification(Model):
     __tablename__ = "notifications"
 
     id: Mapped[str] = mapped_column(IdString, primary_key=True, default=new_id)
@@ -54,7 +54,7 @@ class Notification(db.Model):
     )
 
 
-class Delivery(db.Model):
+class Delivery(Model):
     __tablename__ = "notification_deliveries"
 
     id: Mapped[str] = mapped_column(IdString, primary_key=True, default=new_id)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 from itertools import repeat
+from typing import Any
 
 import httpx
 from flask import current_app
@@ -251,7 +252,7 @@ def _record(outcomes: list[Outcome], now: datetime) -> None:
         status = outcome.status
         if status == DeliveryStatus.PENDING and attempts[outcome.delivery_id] >= MAX_ATTEMPTS:
             status = DeliveryStatus.FAILED
-        change = {
+        change: dict[str, Any] = {
             "id": outcome.delivery_id,
             "status": status,
             "response_status": outcome.response_status,

@@ -137,7 +137,7 @@ def notify_many(messages: list[Message]) -> list[Notification]:
     for message in messages:
         if message.dedupe_key not in known:
             known[message.dedupe_key] = _queue(
-                message, branches.get(message.recipient.branch_id), devices.get(message.recipient.id, [])
+                message, branches.get(message.recipient.branch_id or ""), devices.get(message.recipient.id, [])
             )
         raised.append(known[message.dedupe_key])
     db.session.flush()
@@ -160,7 +160,7 @@ def _queue(message: Message, branch: Branch | None, subscription_ids: list[str])
         "actions": message.actions or [],
     }
     channels = branch.settings.notification_channels if branch else ("webpush", "live")
-    to_group = bool(Channel.WECOM in channels and message.group_text and branch.wecom_webhook_cipher)
+    to_group = bool(branch and Channel.WECOM in channels and message.group_text and branch.wecom_webhook_cipher)
     group_text = None
     if to_group:
         group_text = message.group_text() if callable(message.group_text) else message.group_text

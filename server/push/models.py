@@ -9,10 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from server.common.clock import utcnow
 from server.common.types import IdString, UTCDateTime, new_id
-from server.extensions import db
+from server.extensions import Model
 
 
-class PushSubscription(db.Model):
+class PushSubscription(Model):
     __tablename__ = "push_subscriptions"
 
     id: Mapped[str] = mapped_column(IdString, primary_key=True, default=new_id)

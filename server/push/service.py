@@ -24,7 +24,7 @@ def subscribe(user: User, data: SubscriptionIn, user_agent: str | None) -> tuple
         )
     found = db.session.scalar(select(PushSubscription).where(PushSubscription.endpoint == data.endpoint))
     created = found is None
-    if created:
+    if found is None:
         found = PushSubscription(endpoint=data.endpoint)
         db.session.add(found)
     # A device signed in by someone else now belongs to them; keys change when the browser renews them.
@@ -41,4 +41,4 @@ def unsubscribe(user: User, endpoint: str) -> None:
 
 
 def devices(user: User) -> int:
-    return db.session.scalar(select(func.count(PushSubscription.id)).where(PushSubscription.user_id == user.id))
+    return db.session.scalar(select(func.count(PushSubscription.id)).where(PushSubscription.user_id == user.id)) or 0

@@ -18,7 +18,7 @@ def shell_assets() -> ShellAssets:
     if cached is None or current_app.debug:
         root = Path(current_app.root_path)
         cached = build_shell_assets(
-            Path(current_app.static_folder),
+            Path(current_app.config["STATIC_FOLDER"]),
             current_app.config["SERVICE_WORKER_FILE"],
             root / "templates",
             root / "translations",
@@ -45,7 +45,7 @@ def service_worker():
 def manifest():
     """The web app manifest."""
     response = send_from_directory(
-        current_app.static_folder, "manifest.webmanifest", mimetype="application/manifest+json"
+        current_app.config["STATIC_FOLDER"], "manifest.webmanifest", mimetype="application/manifest+json"
     )
     response.headers["Cache-Control"] = "no-cache"
     return response

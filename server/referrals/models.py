@@ -15,7 +15,7 @@ from server.common.clock import utcnow
 from server.common.idempotency import ClientCreated
 from server.common.types import IdString, UTCDateTime, code_enum, new_id
 from server.customers.models import Customer
-from server.extensions import db
+from server.extensions import Model
 
 
 class Urgency(StrEnum):
@@ -45,7 +45,7 @@ class Outcome(StrEnum):
     UNREACHABLE = "unreachable"
 
 
-class Referral(ClientCreated, db.Model):
+class Referral(ClientCreated, Model):
     __tablename__ = "referrals"
     __table_args__ = (
         Index("ix_referrals_status_answer_by", "status", "answer_by"),
@@ -92,7 +92,7 @@ class Referral(ClientCreated, db.Model):
     handouts = relationship("CardHandout", back_populates="referral")
 
 
-class ReferralEvent(db.Model):
+class ReferralEvent(Model):
     """One step of a referral's timeline: who did what, to whom, when."""
 
     __tablename__ = "referral_events"

@@ -46,7 +46,7 @@ def open_counts(branch_id: str) -> dict[str, int]:
         .where(Referral.branch_id == branch_id, Referral.status.in_(OPEN))
         .group_by(Referral.to_user_id)
     )
-    return {user_id: count for user_id, count in rows}
+    return {user_id: count for user_id, count in rows if user_id}
 
 
 def account_managers(branch_id: str, *, on_duty_only: bool) -> list[User]:
@@ -92,15 +92,15 @@ def _build(actor: User, data: ReferralIn) -> Referral:
     if data.lead is not None:
         customer, _created = customers.create_customer(actor, data.lead.model_copy(update={"source": "referral"}))
     else:
-        customer = customers.get_customer(actor, data.customer_id)
+        customer = customers.get_customer(actor, data.customer_id or "")  # one or the other (ReferralIn)
     now = utcnow()
-    assignee = choose_account_manager(actor.branch_id, customer, data.urgency, data.account_manager_id)
+    assignee = choose_account_manager(actor.home_branch.id, customer, data.urgency, data.account_manager_id)
     if assignee is None:
         raise Conflict(
             _("No account manager is on duty. Record a follow-up instead, or ask the supervisor."),
             code="no_account_manager_on_duty",
         )
-    settings, tz = actor.branch.settings, actor.branch.timezone
+    settings, tz = actor.home_branch.settings, actor.home_branch.timezone
     referral = Referral(
         id=data.id.lower(),
         branch_id=actor.branch_id,
@@ -230,7 +230,7 @@ def record_outcome(actor: User, referral_id: str, data: OutcomeIn) -> Referral:
     if referral.status == ReferralStatus.OUTCOME_RECORDED and referral.outcome == data.result:
         return referral
     _must_be_assignee(actor, referral)
-    allowed = (ReferralStatus.ACCEPTED, ReferralStatus.MET)
+    allowed: tuple[ReferralStatus, ...] = (ReferralStatus.ACCEPTED, ReferralStatus.MET)
     if referral.urgency == Urgency.FOLLOW_UP:
         allowed = (*AWAITING_ANSWER, *allowed)  # a call-back needs no "accept" first
     _must_be_in(referral, allowed)
@@ -423,9 +423,11 @@ def _line(referral: Referral) -> str:
 
 
 def _tell_assignee(referral: Referral, kind: str, now: datetime) -> None:
-    customer = referral.customer
+    customer, assignee = referral.customer, referral.to_user
+    if assignee is None:  # nobody to tell (the referral waits for the lobby manager to send it elsewhere)
+        return
     _tell(
-        referral.to_user,
+        assignee,
         referral,
         kind,
         lambda: (
@@ -436,7 +438,7 @@ def _tell_assignee(referral: Referral, kind: str, now: datetime) -> None:
             ),
             _line(referral),
         ),
-        f"{kind}:{referral.id}:{referral.to_user.id}:{now.isoformat()}",
+        f"{kind}:{referral.id}:{assignee.id}:{now.isoformat()}",
     )
 
 

@@ -64,7 +64,7 @@ def _dispatch(record: RecordIn, headers: dict) -> dict:
         base_url=request.host_url,
         environ_base={"REMOTE_ADDR": request.remote_addr},
     )
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # the app behind the proxy
     with app.request_context(builder.get_environ()):
         response = app.full_dispatch_request()
     return {"id": record.id, "status": response.status_code, "body": response.get_json(silent=True)}

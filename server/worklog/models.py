@@ -8,10 +8,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from server.auth.models import User
 from server.common.idempotency import ClientCreated
 from server.common.types import IdString
-from server.extensions import db
+from server.extensions import Model
 
 
-class WorkLogEntry(ClientCreated, db.Model):
+class WorkLogEntry(ClientCreated, Model):
     __tablename__ = "work_log_entries"
     __table_args__ = (Index("ix_work_log_entries_branch_occurred", "branch_id", "occurred_at"),)
 
