@@ -55,7 +55,14 @@ self.addEventListener("push", (event) => {
   event.waitUntil(showPayload(payload || { title: "Lobbypad", body: "", url: "/", tag: "lobbypad" }));
 });
 
-function showPayload(payload) {
+/** When the server's own care notification was last shown on this phone, by tag: the reminders the phone
+    raises offline (static/js/care-reminders.js) skip a step the server has already told of. */
+const NOTIFIED = "notified:";
+
+async function showPayload(payload) {
+  if (payload.tag && payload.tag.startsWith("care-") && !payload.offline) {
+    await self.LobbypadDB.put("meta", { key: NOTIFIED + payload.tag, value: Date.now() }).catch(() => {});
+  }
   return self.registration.showNotification(payload.title, {
     body: payload.body,
     tag: payload.tag,  // an update replaces the earlier notification of the same record instead of stacking

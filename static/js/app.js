@@ -1,5 +1,6 @@
 /* Entry of the app shell: device state, tab navigation, the sync indicator and the outbox triggers. */
 import { pruneSnapshots } from "./api.js";
+import { forgetNotified } from "./care-reminders.js";
 import { age, t } from "./i18n.js";
 import { coalesce } from "./timing.js";
 import { notify } from "./toast.js";
@@ -28,6 +29,7 @@ async function rememberSession() {
     // and syncs are not ours (its unsent records stay, hidden, until it signs in again).
     for (const snapshot of await DB.all("snapshots")) await DB.delete("snapshots", snapshot.key);
     for (const key of ["liveCursor", "careReminders", "lastSyncAt", "lastTicket"]) await DB.delete("meta", key);
+    await forgetNotified();
   }
   await DB.put("meta", { key: "userId", value: userId });
   await DB.put("meta", { key: "csrf", value: csrf });
@@ -75,6 +77,7 @@ async function renderStatus() {
 async function main() {
   await rememberSession();
   await pruneSnapshots();
+  await forgetNotified({ olderThan: Date.now() - 12 * 60 * 60 * 1000 });
   // Ask the browser not to evict the outbox under storage pressure (granted silently to installed apps).
   navigator.storage?.persist?.().catch(() => {});
   initTabs();

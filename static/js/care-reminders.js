@@ -1,11 +1,15 @@
 /* Waiting-time reminders the phone raises itself while the server is out of reach. From the last floor
    snapshot and the device clock it knows when each waiting customer passes the tolerance (and each reminder
    interval after care); it shows the notification through the service worker with the tag the server's push
-   uses, so when the push arrives after reconnecting it replaces this one instead of adding a second. */
+   uses, so when the push arrives after reconnecting it replaces this one instead of adding a second.
+   A step that fell due while online is the server's to tell, but only once its notification has been shown
+   here (the service worker notes when, as "notified:<tag>"): the network may drop between the step falling
+   due and the server's push, and then the phone reminds after all. */
 import { t } from "./i18n.js";
 
 const DB = self.LobbypadDB;
 const MINUTE = 60 * 1000;
+const NOTIFIED = "notified:";  // written by the service worker when it shows the server's care notification
 let timer = null;
 let shown = null;  // tag → the step already shown (or already pushed by the server while online)
 
@@ -27,8 +31,8 @@ function stepOf(row, now, tolerance, reminder) {
 }
 
 /**
- * Called with the board's rows whenever it renders. Online, it only notes what the server will push;
- * offline, it shows what falls due and sets a timer for the next one (which renders the board again).
+ * Called with the board's rows whenever it renders. Online, the server tells; offline, it shows what fell
+ * due and was not told yet, and sets a timer for the next one (which renders the board again).
  */
 export async function remindWhileOffline(rows, { tolerance, reminder, offline, rerun }) {
   clearTimeout(timer);
@@ -41,11 +45,13 @@ export async function remindWhileOffline(rows, { tolerance, reminder, offline, r
     const tag = `care-wait_care-${row.id}`;
     const { step, next: upcoming, due: dueAt } = stepOf(row, now, tolerance, reminder);
     next = Math.min(next, upcoming);
-    if (step === null) continue;
+    if (step === null || !offline) continue;
     const key = `${dueAt}:${step}`;
     if (seen.get(tag) === key) continue;
     seen.set(tag, key);
-    if (offline) due.push({ row, tag, minutes: Math.floor((now - Date.parse(row.arrived_at)) / MINUTE) });
+    const notified = await DB.get("meta", NOTIFIED + tag);
+    if (notified && notified.value >= dueAt + step * reminder * MINUTE) continue;  // the server told of this step
+    due.push({ row, tag, minutes: Math.floor((now - Date.parse(row.arrived_at)) / MINUTE) });
   }
   await DB.put("meta", { key: "careReminders", value: Array.from(seen).slice(-500) });
   if (offline && due.length && "Notification" in window && Notification.permission === "granted") {
@@ -59,4 +65,11 @@ export async function remindWhileOffline(rows, { tolerance, reminder, offline, r
     }
   }
   if (offline && next < Infinity) timer = setTimeout(rerun, Math.max(1000, next - now + 500));
+}
+
+/** The notes of the server's care notifications: another account's are not ours, and yesterday's are of no use. */
+export async function forgetNotified({ olderThan = Infinity } = {}) {
+  for (const { key, value } of await DB.all("meta")) {
+    if (key.startsWith(NOTIFIED) && value < olderThan) await DB.delete("meta", key);
+  }
 }

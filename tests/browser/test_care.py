@@ -143,6 +143,36 @@ def test_offline_the_phone_reminds_at_the_tolerance_and_the_push_replaces_it(liv
     assert task_of(live_server, visit_id).status == CareStatus.OPEN
 
 
+def test_a_customer_past_the_tolerance_while_online_is_reminded_offline_unless_the_server_told(
+    live_server, new_context, sign_in, staff
+):
+    """Seen under CPU load: a customer who passed the tolerance while the phone was online counted as the
+    server's to tell, so when the network dropped before the server's push, nobody was reminded. Now the
+    phone skips only a step whose server notification it has shown."""
+    on_duty(live_server, staff[0])
+    context = new_context()
+    context.grant_permissions(["notifications"])
+    page = context.new_page()
+    sign_in(page, *staff)
+    live_cursor_set(page)
+    told_id, told = arrive(live_server, 16)  # due already: the server tells at once (live channel here)
+    untold_id, untold = arrive(live_server, 15 - 5 / 60)  # due in 5 s; no sweep runs to tell of it
+    told_tag, untold_tag = f"care-wait_care-{told_id}", f"care-wait_care-{untold_id}"
+    wait_until(page, f"(await ({NOTIFICATIONS})({json.dumps(told_tag)})).length === 1")
+    due_ms = task_of(live_server, untold_id).due_at.timestamp() * 1000
+    page.wait_for_function(f"() => Date.now() > {due_ms}")
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")  # the board, online, shows it past due
+    page.locator(f".visit:has(.ticket:text-is('{untold}')) .minutes:text-is('15')").wait_for()
+
+    context.set_offline(True)
+    wait_until(page, f"(await ({NOTIFICATIONS})({json.dumps(untold_tag)})).length === 1")
+    [reminded] = page.evaluate(NOTIFICATIONS, untold_tag)
+    assert reminded["offline"] is True and reminded["title"].startswith(f"Offline reminder · {untold} ")
+    [kept] = page.evaluate(NOTIFICATIONS, told_tag)  # not replaced by a reminder of the same step
+    assert kept["offline"] is False and kept["title"].startswith(f"{told} 查询余额 已等 1")
+    assert task_of(live_server, untold_id).status == CareStatus.SCHEDULED
+
+
 def test_the_supervisor_sees_todays_care_and_who_was_missed(live_server, new_context, sign_in):
     _id, username, password = add_staff(live_server, "supervisor", "周主任")
     missed_id, missed = arrive(live_server, 25)
