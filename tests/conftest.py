@@ -16,11 +16,25 @@ from server.branches import service as branches
 from server.common.errors import NotFound
 from server.config import TestConfig
 from server.extensions import db
+from tests import network_guard
 from tests.fake_push import FakePushService
 from tests.helpers import PASSWORD, JsonClient, Staff
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI") == "true"
+
+
+def pytest_configure(config):
+    network_guard.install()
+
+
+@pytest.fixture(autouse=True)
+def only_loopback():
+    """Fails the test that tried to reach beyond this machine, even if the code under test swallowed the error."""
+    before = len(network_guard.attempts)
+    yield
+    if len(network_guard.attempts) > before:
+        pytest.fail(f"the test tried to reach beyond loopback: {network_guard.attempts[before:]}")
 
 
 def _pg_reachable() -> str | None:

@@ -1,8 +1,14 @@
-"""Test helpers: the staff record factories return, a JSON client that signs in, the error-envelope check."""
+"""Test helpers: the staff record factories return, a JSON client that signs in, a signed-in team with phones,
+the worker's delivery, the error-envelope check."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from server.common.clock import utcnow
+from server.notifications import sender
 
 PASSWORD = "correct-horse-battery"
 
@@ -77,3 +83,50 @@ def wait_until(page, condition: str, timeout_ms: int = 15000) -> None:
 
 
 SYNCED = "(await LobbypadOutbox.pending()).length === 0"
+
+
+def make_team(api_factory, make_user, push, members) -> tuple[dict[str, JsonClient], dict[str, Staff]]:
+    """Staff of one branch, each signed in on a phone subscribed to the loopback push service.
+
+    `members`: (name, role, on duty, language or None) each; answers ({name: client}, {name: Staff})."""
+    clients, people = {}, {}
+    for name, role, on_duty, language in members:
+        people[name] = make_user(role, username=f"{name}-{uuid.uuid4().hex[:6]}")
+        client = clients[name] = api_factory()
+        client.login(people[name])
+        response = client.post("/api/v1/push/subscriptions", push.new_device(name).subscription())
+        assert response.status_code == 201, response.get_json()
+        if on_duty:
+            assert client.put("/api/v1/me/duty", {"on_duty": True}).get_json()["user"]["on_duty"] is True
+        if language:
+            assert client.patch("/api/v1/me", {"preferred_locale": language}).status_code == 200
+    return clients, people
+
+
+def deliver(app, now: datetime | None = None) -> int:
+    """One round of the worker's notification delivery (as the running worker would do it)."""
+    with app.app_context():
+        return sender.deliver_due(now)
+
+
+def refer(floor, **fields):
+    body = {
+        "customer_id": floor.customer_id,
+        "reason": "存款 50 万到期，问理财",
+        "location": "贵宾室 2",
+        "urgency": "now",
+        "signals": ["wealth_management", "large_amount"],
+        **fields,
+    }
+    response = floor.lobby.post("/api/v1/referrals", body)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["referral"]
+
+
+def arrive(client, minutes_ago: float | None = None, *, statuses=(200, 201), **fields) -> dict:
+    """Log an arrival through the API (a withdrawal at ticket A001 unless told otherwise, `minutes_ago`
+    when it happened earlier); the answer's body, {visit, triage}. `statuses`: the answers expected."""
+    when = {"arrived_at": (utcnow() - timedelta(minutes=minutes_ago)).isoformat()} if minutes_ago is not None else {}
+    response = client.post("/api/v1/visits", {"ticket": "A001", "business_type": "withdrawal", **when, **fields})
+    assert response.status_code in statuses, response.get_json()
+    return response.get_json()

@@ -13,10 +13,9 @@ from sqlalchemy import func, select
 from server.care.models import CareStatus, CareTask
 from server.common.clock import utcnow
 from server.extensions import db
-from server.notifications import sender
 from server.notifications.models import Channel, Delivery, Notification
 from server.worker import run_sweeps_once
-from tests.helpers import assert_error
+from tests.helpers import arrive, assert_error, deliver, make_team
 
 
 @dataclass
@@ -31,39 +30,25 @@ class Staff:
 def staff(app, api_factory, make_user, push):
     """Two lobby managers on duty (one reads English), one off duty, a supervisor and an account manager on
     duty: each with a phone subscribed to push."""
-    people, clients = {}, {}
-    for name, role, on_duty in (
-        ("lobby", "lobby_manager", True),
-        ("lobby-en", "lobby_manager", True),
-        ("lobby-off", "lobby_manager", False),
-        ("supervisor", "supervisor", False),
-        ("manager", "account_manager", True),
-    ):
-        people[name] = make_user(role, username=f"{name}-{uuid.uuid4().hex[:6]}")
-        client = api_factory()
-        client.login(people[name])
-        assert client.post("/api/v1/push/subscriptions", push.new_device(name).subscription()).status_code == 201
-        if on_duty:
-            assert client.put("/api/v1/me/duty", {"on_duty": True}).status_code == 200
-        if name == "lobby-en":
-            assert client.patch("/api/v1/me", {"preferred_locale": "en"}).status_code == 200
-        clients[name] = client
+    clients, people = make_team(
+        api_factory,
+        make_user,
+        push,
+        [
+            ("lobby", "lobby_manager", True, None),
+            ("lobby-en", "lobby_manager", True, "en"),
+            ("lobby-off", "lobby_manager", False, None),
+            ("supervisor", "supervisor", False, None),
+            ("manager", "account_manager", True, None),
+        ],
+    )
     return Staff(clients["lobby"], clients["lobby-en"], clients["supervisor"], people)
 
 
-def arrive(client, minutes_ago: float, ticket: str = "A023", **fields) -> dict:
-    arrived = (utcnow() - timedelta(minutes=minutes_ago)).isoformat()
-    response = client.post(
-        "/api/v1/visits",
-        {"id": str(uuid.uuid4()), "ticket": ticket, "business_type": "deposit", "arrived_at": arrived, **fields},
-    )
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()["visit"]
-
-
-def deliver(app) -> int:
-    with app.app_context():
-        return sender.deliver_due()
+def waiting(client, minutes_ago: float, ticket: str = "A023") -> dict:
+    """A depositor (no amount) who arrived `minutes_ago`: the visit."""
+    fields = {"id": str(uuid.uuid4()), "ticket": ticket, "business_type": "deposit"}
+    return arrive(client, minutes_ago, statuses=(201,), **fields)["visit"]
 
 
 def open_tasks(client) -> list[dict]:
@@ -73,7 +58,7 @@ def open_tasks(client) -> list[dict]:
 
 
 def test_a_customer_past_the_tolerance_reaches_each_on_duty_lobby_manager_once(app, staff, push):
-    visit = arrive(staff.lobby, 16)
+    visit = waiting(staff.lobby, 16)
     run_sweeps_once(app)
     deliver(app)
     received = push.wait_for(2)
@@ -89,7 +74,7 @@ def test_a_customer_past_the_tolerance_reaches_each_on_duty_lobby_manager_once(a
 
 
 def test_two_workers_sweeping_at_once_open_one_task_and_push_once_per_phone(app, staff, push):
-    visit = arrive(staff.lobby, 14)
+    visit = waiting(staff.lobby, 14)
     later = utcnow() + timedelta(minutes=2)
     start = threading.Barrier(2)
     results = []
@@ -126,7 +111,7 @@ def test_two_workers_sweeping_at_once_open_one_task_and_push_once_per_phone(app,
 
 
 def test_care_given_closes_the_task_on_the_board_and_in_the_list(app, staff):
-    visit = arrive(staff.lobby, 16)
+    visit = waiting(staff.lobby, 16)
     [task] = open_tasks(staff.lobby)
     assert task["kind"] == "wait_care" and task["visit"]["id"] == visit["id"]
     assert task["title"] == "A023 存款 已等 16 分钟，前面 0 位"
@@ -153,7 +138,7 @@ def test_care_given_closes_the_task_on_the_board_and_in_the_list(app, staff):
 
 
 def test_the_lobby_manager_who_takes_a_task_alone_gets_its_reminders(app, staff, push):
-    visit = arrive(staff.lobby, 16)
+    visit = waiting(staff.lobby, 16)
     [task] = open_tasks(staff.lobby)
     deliver(app)
     push.wait_for(2)  # the first push went to both lobby managers on duty
@@ -184,7 +169,7 @@ def test_the_lobby_manager_who_takes_a_task_alone_gets_its_reminders(app, staff,
 
 
 def test_only_lobby_managers_take_tasks_and_not_closed_ones(app, staff):
-    arrive(staff.lobby, 16)
+    waiting(staff.lobby, 16)
     [task] = open_tasks(staff.lobby)
     assert_error(staff.supervisor.post(f"/api/v1/care-tasks/{task['id']}/take", {}), 403, "forbidden")
     staff.lobby.post(f"/api/v1/care-tasks/{task['id']}/done", {"actions": ["water"]})
@@ -192,7 +177,7 @@ def test_only_lobby_managers_take_tasks_and_not_closed_ones(app, staff):
 
 
 def test_second_triage_from_the_task_moves_the_customer(app, staff):
-    visit = arrive(staff.lobby, 16)
+    visit = waiting(staff.lobby, 16)
     [task] = open_tasks(staff.lobby)
     assert visit["channel"] == "self_service"  # a deposit without an amount: the machine
     response = staff.lobby.post(
@@ -206,7 +191,7 @@ def test_second_triage_from_the_task_moves_the_customer(app, staff):
 
 
 def test_bad_answers_are_refused_with_the_field(app, staff):
-    arrive(staff.lobby, 16)
+    waiting(staff.lobby, 16)
     [task] = open_tasks(staff.lobby)
     url = f"/api/v1/care-tasks/{task['id']}"
     assert (
@@ -228,7 +213,7 @@ def test_bad_answers_are_refused_with_the_field(app, staff):
 
 
 def test_skipped_with_a_reason(app, staff):
-    arrive(staff.lobby, 16)
+    waiting(staff.lobby, 16)
     [task] = open_tasks(staff.lobby)
     response = staff.lobby.post(f"/api/v1/care-tasks/{task['id']}/skip", {"reason": "declined", "note": "在打电话"})
     skipped = response.get_json()["task"]
@@ -239,7 +224,7 @@ def test_skipped_with_a_reason(app, staff):
 
 
 def test_care_given_offline_after_the_customer_was_called_still_counts(app, staff):
-    visit = arrive(staff.lobby, 16)
+    visit = waiting(staff.lobby, 16)
     [task] = open_tasks(staff.lobby)
     staff.lobby.post(f"/api/v1/visits/{visit['id']}/events", {"id": str(uuid.uuid4()), "type": "called"})
     withdrawn = staff.lobby.get(f"/api/v1/care-tasks/{task['id']}").get_json()["task"]
@@ -252,7 +237,7 @@ def test_care_given_offline_after_the_customer_was_called_still_counts(app, staf
 
 
 def test_tasks_stay_in_their_branch_and_with_floor_staff(app, staff, api_factory, make_user):
-    arrive(staff.lobby, 16)
+    waiting(staff.lobby, 16)
     [task] = open_tasks(staff.lobby)
     other = api_factory()
     other.login(make_user("lobby_manager", branch_code="B002"))
@@ -264,12 +249,12 @@ def test_tasks_stay_in_their_branch_and_with_floor_staff(app, staff, api_factory
 
 
 def test_the_supervisor_sees_todays_timing_and_who_waited_uncared(app, staff):
-    cared = arrive(staff.lobby, 16, ticket="A001")
+    cared = waiting(staff.lobby, 16, ticket="A001")
     [task] = open_tasks(staff.lobby)
     staff.lobby.post(f"/api/v1/care-tasks/{task['id']}/done", {"actions": ["newspaper"]})
-    uncared = arrive(staff.lobby, 20, ticket="A002")
+    uncared = waiting(staff.lobby, 20, ticket="A002")
     staff.lobby.post(f"/api/v1/visits/{uncared['id']}/events", {"id": str(uuid.uuid4()), "type": "served"})
-    arrive(staff.lobby, 5, ticket="A003")  # not past the tolerance yet
+    waiting(staff.lobby, 5, ticket="A003")  # not past the tolerance yet
     stats = staff.supervisor.get("/api/v1/care-tasks/today").get_json()
     assert stats["done"] == 1 and stats["wait_tolerance_minutes"] == 15
     assert 55 <= stats["median_seconds"] == stats["worst_seconds"] < 120  # due 15 min after arrival, done at 16

@@ -30,12 +30,6 @@ def new_customer(api, **fields):
     return response.get_json()["customer"]
 
 
-@pytest.fixture
-def lobby(api, make_user):
-    api.login(make_user("lobby_manager"))
-    return api
-
-
 def test_created_customer_is_masked_everywhere_and_encrypted_at_rest(app, lobby):
     customer = new_customer(lobby, phone=PHONE, id_number=ID_NUMBER, card_number=CARD)
     assert customer["phone_masked"] == "138****5678"

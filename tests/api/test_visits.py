@@ -11,25 +11,13 @@ from sqlalchemy import func, select
 
 from server.extensions import db
 from server.floor.models import Visit, VisitEvent
-from tests.helpers import assert_error
+from tests.helpers import arrive, assert_error
 
 VISITS = "/api/v1/visits"
 
 
 def ago(minutes: float) -> str:
     return (datetime.now(UTC) - timedelta(minutes=minutes)).isoformat()
-
-
-@pytest.fixture
-def lobby(api, make_user):
-    api.login(make_user("lobby_manager"))
-    return api
-
-
-def arrive(api, **fields):
-    response = api.post(VISITS, {"ticket": "A001", "business_type": "withdrawal", **fields})
-    assert response.status_code in (200, 201), response.get_json()
-    return response.get_json()
 
 
 def test_arrival_answers_with_the_triage_and_its_reason(lobby):
