@@ -9,9 +9,9 @@ from flask_login import current_user
 from server.auth import service as accounts
 from server.branches import service as branches
 from server.common.errors import DomainError
+from server.common.http import transactional
 from server.common.policy import require_roles
 from server.common.roles import Role
-from server.extensions import db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -25,16 +25,11 @@ def only_admins():
 @bp.get("/")
 def index():
     """Branches and staff."""
-    return render_template(
-        "admin/index.html",
-        branches=branches.list_branches(),
-        users=accounts.list_users(),
-        roles=list(Role),
-        me=current_user,
-    )
+    return _admin_page()
 
 
 @bp.post("/branches")
+@transactional
 def create_branch():
     """Create a branch."""
     form = request.form
@@ -43,14 +38,13 @@ def create_branch():
             form.get("code", ""), form.get("name", ""), form.get("timezone") or "Asia/Shanghai", actor=current_user
         )
     except DomainError as e:
-        db.session.rollback()
         return _form_error("branch", e)
-    db.session.commit()
     flash(_("Branch %(code)s created.", code=branch.code), "success")
     return redirect(url_for("admin.index"))
 
 
 @bp.post("/users")
+@transactional
 def create_user():
     """Create a staff account."""
     form = request.form
@@ -65,14 +59,13 @@ def create_user():
             actor=current_user,
         )
     except DomainError as e:
-        db.session.rollback()
         return _form_error("user", e)
-    db.session.commit()
     flash(_("Account %(name)s created.", name=user.username), "success")
     return redirect(url_for("admin.index"))
 
 
 @bp.post("/users/<user_id>/active")
+@transactional
 def set_active(user_id: str):
     """Deactivate or reactivate an account; deactivation ends its sessions at once."""
     active = request.form.get("active") == "1"
@@ -82,6 +75,7 @@ def set_active(user_id: str):
 
 
 @bp.post("/users/<user_id>/password")
+@transactional
 def reset_password(user_id: str):
     """Set a new password; the account's sessions end."""
     password = request.form.get("password", "")
@@ -93,27 +87,29 @@ def reset_password(user_id: str):
 
 
 def _act_on_user(user_id: str, action, done_message: str):
-    """Run one account action, commit it, and say on the admin page what happened."""
+    """Run one account action and say on the admin page what happened (a refusal is an error answer, so
+    nothing of it is committed)."""
     user = accounts.get_user(user_id)
     try:
         action(user)
     except DomainError as e:
-        db.session.rollback()
         flash(_("Not changed: %(why)s", why="; ".join(e.fields.values()) or e.message), "error")
-        return redirect(url_for("admin.index"))
-    db.session.commit()
+        return _admin_page(e.status)
     flash(done_message % {"name": user.username}, "success")
     return redirect(url_for("admin.index"))
 
 
 def _form_error(form_name: str, error: DomainError):
-    return render_template(
+    return _admin_page(error.status, form_name=form_name, error=error, values=request.form)
+
+
+def _admin_page(status: int = 200, **form):
+    page = render_template(
         "admin/index.html",
         branches=branches.list_branches(),
         users=accounts.list_users(),
         roles=list(Role),
         me=current_user,
-        form_name=form_name,
-        error=error,
-        values=request.form,
-    ), error.status
+        **form,
+    )
+    return page, status

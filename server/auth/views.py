@@ -13,7 +13,7 @@ from server.auth import limits, service
 from server.auth.api import start_session
 from server.auth.locale import LOCALE_COOKIE, remember_locale
 from server.common.errors import DomainError, retry_after_seconds
-from server.extensions import db
+from server.common.http import transactional
 
 bp = Blueprint("auth", __name__)
 
@@ -54,6 +54,7 @@ def too_many_attempts(e):
 @bp.route("/login", methods=["GET", "POST"])
 @limits.per_address
 @limits.per_username
+@transactional
 def login():
     """Sign-in form."""
     if request.method == "GET":
@@ -64,11 +65,9 @@ def login():
     try:
         user = service.authenticate(username, request.form.get("password", ""))
     except DomainError as e:
-        db.session.rollback()
         return render_login(e.message, 401, username=username)
     if not user.preferred_locale and request.cookies.get(LOCALE_COOKIE) in service.LOCALES:
         user.preferred_locale = request.cookies[LOCALE_COOKIE]
-    db.session.commit()
     start_session(user)
     return redirect(safe_next(request.args.get("next")))
 
@@ -81,6 +80,7 @@ def logout():
 
 
 @bp.post("/locale")
+@transactional
 def set_locale():
     """Switch the interface language; remembered in a cookie and, when signed in, on the account."""
     locale = request.form.get("locale", "")
@@ -88,5 +88,4 @@ def set_locale():
         raise DomainError(_("Choose Chinese or English."), code="invalid_locale")
     if current_user.is_authenticated:
         service.set_locale(current_user, locale)
-        db.session.commit()
     return remember_locale(redirect(safe_next(request.form.get("next"))), locale)

@@ -6,16 +6,16 @@ from flask import Blueprint, jsonify
 from flask_login import current_user
 
 from server.cards import service
+from server.cards.policy import RECEIVERS, STOCK_READERS
 from server.cards.schemas import BatchIn, batch_out, handout_out
 from server.common.http import parse_json, transactional
 from server.common.policy import require_roles
-from server.common.roles import Role
 
 bp = Blueprint("cards_api", __name__, url_prefix="/api/v1/cards")
 
 
 @bp.get("/stock")
-@require_roles(Role.LOBBY_MANAGER, Role.ACCOUNT_MANAGER, Role.SUPERVISOR)
+@require_roles(*STOCK_READERS)
 def stock():
     return jsonify(
         batches=[batch_out(b, n) for b, n in service.stock(current_user.branch_id)],
@@ -24,7 +24,7 @@ def stock():
 
 
 @bp.post("/batches")
-@require_roles(Role.LOBBY_MANAGER, Role.SUPERVISOR)
+@require_roles(*RECEIVERS)
 @transactional
 def receive():
     batch, created = service.receive_batch(current_user, parse_json(BatchIn))

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from server.care import service
+from server.care.policy import FLOOR_STAFF, TAKERS
 from server.care.schemas import DoneIn, SkipIn, skip_choices, tasks_out
 from server.common.clock import utcnow
 from server.common.errors import ValidationFailed
@@ -15,7 +16,6 @@ from server.common.policy import require_roles
 from server.common.roles import Role
 
 bp = Blueprint("care_api", __name__, url_prefix="/api/v1/care-tasks")
-FLOOR_STAFF = (Role.LOBBY_MANAGER, Role.SUPERVISOR)
 STATES = ("open", "closed")
 
 
@@ -28,7 +28,9 @@ def index():
         raise ValidationFailed(fields={"state": _("One of: %(boxes)s.", boxes=", ".join(STATES))})
     now = utcnow()
     tasks = service.list_tasks(current_user, state, now)
-    return jsonify(tasks=tasks_out(tasks, now, service.people_ahead(tasks)), state=state, skip_reasons=skip_choices())
+    return jsonify(
+        tasks=tasks_out(tasks, current_user, now, service.people_ahead(tasks)), state=state, skip_reasons=skip_choices()
+    )
 
 
 @bp.get("/<task_id>")
@@ -54,7 +56,7 @@ def skip(task_id: str):
 
 
 @bp.post("/<task_id>/take")
-@require_roles(Role.LOBBY_MANAGER)
+@require_roles(*TAKERS)
 @transactional
 def take(task_id: str):
     """ "I'll take it": the task becomes mine (409 task_taken when a colleague already has it)."""
@@ -69,5 +71,5 @@ def today():
 
 
 def _one(task):
-    [out] = tasks_out([task], utcnow(), service.people_ahead([task]))
+    [out] = tasks_out([task], current_user, utcnow(), service.people_ahead([task]))
     return jsonify(task=out)

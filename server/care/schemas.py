@@ -7,8 +7,10 @@ from datetime import datetime
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from server.auth.models import User
 from server.care.labels import ACTION_NAMES, KIND_NAMES, SKIP_NAMES, STATUS_NAMES
 from server.care.models import ACTIONS_BY_KIND, CareAction, CareTask, SkipReason
+from server.care.policy import task_actions
 from server.care.wording import wording
 from server.common.i18n import resolved
 from server.customers.schemas import greeting_name
@@ -70,12 +72,12 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def tasks_out(tasks: list[CareTask], now: datetime, ahead: dict[str, int]) -> list[dict]:
-    """`ahead`: visit id → people ahead (scheduling.ahead_counts, one query for the whole list)."""
-    return [task_out(task, now, ahead[task.visit_id]) for task in tasks]
+def tasks_out(tasks: list[CareTask], reader: User, now: datetime, ahead: dict[str, int]) -> list[dict]:
+    """The tasks as `reader` sees them; `ahead`: visit id → people ahead (one query for the whole list)."""
+    return [task_out(task, reader, now, ahead[task.visit_id]) for task in tasks]
 
 
-def task_out(task: CareTask, now: datetime, ahead: int) -> dict:
+def task_out(task: CareTask, reader: User, now: datetime, ahead: int) -> dict:
     visit = task.visit
     actions, kinds = resolved(ACTION_NAMES), resolved(KIND_NAMES)
     title, body = wording(task, now, ahead)
@@ -101,6 +103,7 @@ def task_out(task: CareTask, now: datetime, ahead: int) -> dict:
         "skip_reason": task.skip_reason.value if task.skip_reason else None,
         "skip_reason_name": resolved(SKIP_NAMES)[task.skip_reason] if task.skip_reason else None,
         "note": task.note,
+        "allowed_actions": task_actions(reader, task),
         "choices": [{"code": a.value, "name": actions[a]} for a in ACTIONS_BY_KIND[task.kind]],
         "visit": {
             "id": visit.id,

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import request
+from flask import make_response, request
 from flask_babel import gettext as _
 from pydantic import BaseModel, ValidationError
 
@@ -78,16 +78,21 @@ _FIELD_MESSAGES: list[tuple[tuple[str, ...], Callable[[dict], str]]] = [
 
 
 def transactional(view):
-    """One commit per request, after the view succeeded; any error rolls back (Indico's lifecycle)."""
+    """The one transaction convention of the API and the pages (Indico's lifecycle): one commit per request,
+    once the view has answered with success; an exception, or an error answer (a form shown again with its
+    errors, status 400 and above), rolls back whatever the failed action had flushed."""
 
     @wraps(view)
     def wrapper(*args, **kwargs):
         try:
-            result = view(*args, **kwargs)
+            response = make_response(view(*args, **kwargs))
         except Exception:
             db.session.rollback()
             raise
-        db.session.commit()
-        return result
+        if response.status_code >= 400:
+            db.session.rollback()
+        else:
+            db.session.commit()
+        return response
 
     return wrapper

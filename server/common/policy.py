@@ -58,5 +58,10 @@ def get_scoped_or_404(model: type[T], record_id: str, user) -> T:
     return record
 
 
+def can_reveal(user) -> bool:
+    """May see a customer's full phone or ID number: the roles the user's branch allows (reveal_roles)."""
+    return user.branch is not None and user.role in user.branch.settings.reveal_roles
+
+
 def can_manage_settings(user) -> bool:
     return user.role in (Role.SUPERVISOR, Role.ADMIN)

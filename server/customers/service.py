@@ -15,7 +15,7 @@ from server.common.clock import utcnow
 from server.common.errors import Conflict, PermissionDenied, ValidationFailed
 from server.common.events import contributions
 from server.common.idempotency import create_once, fingerprint
-from server.common.policy import get_scoped_or_404
+from server.common.policy import can_reveal, get_scoped_or_404
 from server.common.roles import Role
 from server.common.vault import vault
 from server.customers.events import search_matches
@@ -192,8 +192,7 @@ def _prefix(column, prefix: str):
 def reveal(actor: User, customer_id: str, field: str, reason: str) -> str:
     """The full phone or ID number, for roles the branch allows; every reveal is audited with its reason."""
     customer = get_customer(actor, customer_id)
-    allowed = actor.branch.settings.reveal_roles if actor.branch else ()
-    if actor.role not in allowed:
+    if not can_reveal(actor):
         raise PermissionDenied(_("Your role may not see full numbers at this branch."), code="reveal_not_allowed")
     cipher = getattr(customer, f"{field}_cipher")
     if cipher is None:

@@ -33,7 +33,7 @@ BOXES = ("inbox", "sent", "branch")
 @transactional
 def create():
     referral, created = service.create_referral(current_user, parse_json(ReferralIn))
-    return jsonify(referral=referral_out(referral)), 201 if created else 200
+    return jsonify(referral=referral_out(referral, current_user)), 201 if created else 200
 
 
 @bp.get("")
@@ -44,7 +44,9 @@ def index():
     box = request.args.get("box", default)
     if box not in BOXES:
         raise ValidationFailed(fields={"box": _("One of: %(boxes)s.", boxes=", ".join(BOXES))})
-    return jsonify(referrals=[referral_out(r) for r in service.list_referrals(current_user, box)], box=box)
+    return jsonify(
+        referrals=[referral_out(r, current_user) for r in service.list_referrals(current_user, box)], box=box
+    )
 
 
 @bp.get("/account-managers")
@@ -73,7 +75,7 @@ def account_managers():
 @require_roles(*BRANCH_STAFF)
 def show(referral_id: str):
     referral = service.get_referral(current_user, referral_id)
-    return jsonify(referral=referral_out(referral, timeline=True, reach=reach("referral", referral.id)))
+    return jsonify(referral=referral_out(referral, current_user, timeline=True, reach=reach("referral", referral.id)))
 
 
 @bp.post("/<referral_id>/accept")
@@ -119,4 +121,4 @@ def cancel(referral_id: str):
 
 
 def _answer(referral):
-    return jsonify(referral=referral_out(referral, timeline=True))
+    return jsonify(referral=referral_out(referral, current_user, timeline=True))

@@ -9,10 +9,12 @@ from flask_babel import gettext as _
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
+from server.auth.models import User
 from server.cards.schemas import CardIn
 from server.common.types import new_id
 from server.customers.schemas import UUID_PATTERN, CustomerIn, customer_out
 from server.referrals.models import Outcome, Referral, Urgency
+from server.referrals.policy import referral_steps
 
 Signal = Literal[
     "large_amount",
@@ -113,7 +115,8 @@ def referral_brief(referral: Referral) -> dict:
     }
 
 
-def referral_out(referral: Referral, *, timeline: bool = False, reach: list | None = None) -> dict:
+def referral_out(referral: Referral, reader: User, *, timeline: bool = False, reach: list | None = None) -> dict:
+    """The referral as `reader` sees it, with the steps they may take now (`allowed_actions`)."""
     out = {
         "id": referral.id,
         "customer": customer_out(referral.customer),
@@ -136,6 +139,7 @@ def referral_out(referral: Referral, *, timeline: bool = False, reach: list | No
         "outcome_note": referral.outcome_note,
         "created_at": referral.created_at.isoformat(),
         "accepted_at": referral.accepted_at.isoformat() if referral.accepted_at else None,
+        "allowed_actions": referral_steps(reader, referral),
     }
     if timeline:
         out["timeline"] = [

@@ -21,7 +21,6 @@ from server.customers import service as customers
 from server.customers.models import Customer, Tier
 from server.extensions import db
 from server.notifications.service import Wording, notify_many, worded
-from server.referrals.labels import STATUS_NAMES
 from server.referrals.models import (
     AWAITING_ANSWER,
     OPEN,
@@ -31,6 +30,7 @@ from server.referrals.models import (
     ReferralStatus,
     Urgency,
 )
+from server.referrals.policy import check_step
 from server.referrals.schemas import OutcomeIn, ReferralIn
 
 LIST_LIMIT = 100
@@ -149,8 +149,7 @@ def accept(actor: User, referral_id: str, eta_minutes: int | None) -> Referral:
     referral = _for_step(actor, referral_id)
     if referral.status == ReferralStatus.ACCEPTED and referral.to_user_id == actor.id:
         return referral  # the outbox (or the notification's Accept) sent it again
-    _must_be_assignee(actor, referral)
-    _must_be_in(referral, AWAITING_ANSWER)
+    check_step(actor, referral, "accept")
     now = utcnow()
     referral.status, referral.accepted_at, referral.eta_minutes = ReferralStatus.ACCEPTED, now, eta_minutes
     _event(referral, "accepted", actor, None, now, note=None if eta_minutes is None else str(eta_minutes))
@@ -173,8 +172,7 @@ def decline(actor: User, referral_id: str, reason: str) -> Referral:
     referral = _for_step(actor, referral_id)
     if referral.status == ReferralStatus.DECLINED and referral.decline_reason == reason:
         return referral
-    _must_be_assignee(actor, referral)
-    _must_be_in(referral, (*AWAITING_ANSWER, ReferralStatus.ACCEPTED))
+    check_step(actor, referral, "decline")
     now = utcnow()
     referral.status, referral.declined_at, referral.decline_reason = ReferralStatus.DECLINED, now, reason
     referral.answer_by = None
@@ -195,9 +193,7 @@ def decline(actor: User, referral_id: str, reason: str) -> Referral:
 def reassign(actor: User, referral_id: str, account_manager_id: str | None) -> Referral:
     """After a decline (or while waiting), the lobby manager sends it to someone else."""
     referral = _for_step(actor, referral_id)
-    if actor.id != referral.from_user_id and actor.role != Role.SUPERVISOR:
-        raise PermissionDenied(_("Only who referred the customer, or a supervisor, may send it to someone else."))
-    _must_be_in(referral, (*AWAITING_ANSWER, ReferralStatus.DECLINED))
+    check_step(actor, referral, "reassign")
     tried = frozenset(e.to_user_id for e in referral.events if e.to_user_id)
     assignee = choose_account_manager(
         referral.branch_id, referral.customer, referral.urgency, account_manager_id, exclude=tried
@@ -217,8 +213,7 @@ def met(actor: User, referral_id: str) -> Referral:
     referral = _for_step(actor, referral_id)
     if referral.status == ReferralStatus.MET:
         return referral
-    _must_be_assignee(actor, referral)
-    _must_be_in(referral, (ReferralStatus.ACCEPTED,))
+    check_step(actor, referral, "met")
     now = utcnow()
     referral.status, referral.met_at = ReferralStatus.MET, now
     _event(referral, "met", actor, None, now)
@@ -229,11 +224,7 @@ def record_outcome(actor: User, referral_id: str, data: OutcomeIn) -> Referral:
     referral = _for_step(actor, referral_id)
     if referral.status == ReferralStatus.OUTCOME_RECORDED and referral.outcome == data.result:
         return referral
-    _must_be_assignee(actor, referral)
-    allowed: tuple[ReferralStatus, ...] = (ReferralStatus.ACCEPTED, ReferralStatus.MET)
-    if referral.urgency == Urgency.FOLLOW_UP:
-        allowed = (*AWAITING_ANSWER, *allowed)  # a call-back needs no "accept" first
-    _must_be_in(referral, allowed)
+    check_step(actor, referral, "outcome")
     now = utcnow()
     referral.status, referral.closed_at = ReferralStatus.OUTCOME_RECORDED, now
     referral.outcome, referral.product, referral.amount, referral.outcome_note = (
@@ -260,9 +251,7 @@ def cancel(actor: User, referral_id: str, note: str | None) -> Referral:
     referral = _for_step(actor, referral_id)
     if referral.status == ReferralStatus.CANCELLED:
         return referral
-    if actor.id != referral.from_user_id and actor.role != Role.SUPERVISOR:
-        raise PermissionDenied(_("Only who referred the customer, or a supervisor, may cancel."))
-    _must_be_in(referral, (*OPEN, ReferralStatus.DECLINED))
+    check_step(actor, referral, "cancel")
     now = utcnow()
     referral.status, referral.closed_at, referral.answer_by = ReferralStatus.CANCELLED, now, None
     _event(referral, "cancelled", actor, None, now, note=note)
@@ -390,18 +379,6 @@ def _escalate(referral: Referral, now: datetime) -> bool:
 
 
 # --- helpers ----------------------------------------------------------------------------------------
-
-
-def _must_be_assignee(actor: User, referral: Referral) -> None:
-    if referral.to_user_id != actor.id:
-        raise PermissionDenied(_("This referral is not assigned to you."), code="not_assignee")
-
-
-def _must_be_in(referral: Referral, statuses) -> None:
-    if referral.status not in statuses:
-        raise Conflict(
-            _("This referral is already %(status)s.", status=STATUS_NAMES[referral.status]), code="invalid_transition"
-        )
 
 
 def _event(

@@ -6,8 +6,9 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from server.cards.labels import CARD_NAMES
+from server.cards.policy import can_receive_cards
 from server.care.schemas import care_catalog
-from server.common.roles import Role
+from server.common.policy import can_reveal
 from server.floor.labels import BUSINESS_NAMES, CHANNEL_NAMES, FLAG_NAMES
 from server.referrals.labels import OUTCOME_NAMES, SIGNAL_NAMES
 from server.shell.messages import js_catalog
@@ -28,7 +29,7 @@ def index():
         js_messages=js_catalog(),
         is_admin=current_user.is_admin,
         timezone=branch.timezone if branch else "Asia/Shanghai",
-        can_reveal=bool(branch) and current_user.role in branch.settings.reveal_roles,
+        can_reveal=can_reveal(current_user),
         business_names=BUSINESS_NAMES,
         flag_names=FLAG_NAMES,
         channel_names=CHANNEL_NAMES,
@@ -37,5 +38,5 @@ def index():
         signal_names=SIGNAL_NAMES,
         outcome_names=OUTCOME_NAMES,
         card_names=CARD_NAMES,
-        can_receive_cards=current_user.role in (Role.LOBBY_MANAGER, Role.SUPERVISOR),
+        can_receive_cards=can_receive_cards(current_user),
     )

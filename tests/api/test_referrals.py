@@ -240,3 +240,39 @@ def test_a_follow_up_past_its_due_time_alerts_the_supervisor_once(app, floor, pu
     shown = floor.lobby.get(f"/api/v1/referrals/{referral['id']}").get_json()["referral"]
     assert [step["type"] for step in shown["timeline"]] == ["sent", "overdue"]
     assert shown["status"] == "sent"  # still the account manager's to call back
+
+
+STEP_BODIES = {
+    "accept": {"eta_minutes": 3},
+    "decline": {"reason": "与客户约在明天"},
+    "met": {},
+    "outcome": {"result": "not_interested"},
+    "reassign": {},
+    "cancel": {},
+}
+
+
+def test_each_reader_is_told_the_steps_they_may_take_and_no_other_step_is_taken(app, floor, push):
+    """`allowed_actions` is what the app draws buttons from: it must be exactly what the server lets through."""
+    referral = refer(floor)
+    assignee = floor.manager if referral["to"]["id"] == floor.staff["manager"].id else floor.manager2
+    other = floor.manager2 if assignee is floor.manager else floor.manager
+
+    def actions(client):
+        return client.get(f"/api/v1/referrals/{referral['id']}").get_json()["referral"]["allowed_actions"]
+
+    assert actions(assignee) == ["accept", "decline"]
+    assert actions(floor.lobby) == actions(floor.supervisor) == ["reassign", "cancel"]
+    assert actions(other) == []
+    for client in (other, floor.lobby):  # every step not offered is refused, and changes nothing
+        for step in set(STEP_BODIES) - set(actions(client)):
+            answer = client.post(f"/api/v1/referrals/{referral['id']}/{step}", STEP_BODIES[step])
+            assert answer.status_code in (403, 409), (step, answer.get_json())
+    assert assignee.post(f"/api/v1/referrals/{referral['id']}/accept", STEP_BODIES["accept"]).status_code == 200
+    assert actions(assignee) == ["decline", "met", "outcome"]
+    assert actions(floor.lobby) == ["cancel"]
+    for step in set(STEP_BODIES) - {"decline", "met", "outcome", "accept"}:  # accept again: the outbox's replay
+        answer = assignee.post(f"/api/v1/referrals/{referral['id']}/{step}", STEP_BODIES[step])
+        assert answer.status_code in (403, 409), (step, answer.get_json())
+    assert assignee.post(f"/api/v1/referrals/{referral['id']}/met", {}).status_code == 200
+    assert actions(assignee) == ["outcome"] and actions(floor.lobby) == ["cancel"]

@@ -10,12 +10,10 @@ import { notify } from "../toast.js";
 const SCREENS = ["refer", "inbox", "referrals"];
 const ETA_CHOICES = [1, 3, 5, 10];
 const POLL_MS = 10 * 1000;
-const AWAITING = ["sent", "escalated"];
 let root = null;
 let openId = null;
 
 const me = () => meta("user");
-const role = () => meta("role");
 const screenKey = () => root.closest("[data-screen]").dataset.screen;
 const timeOf = (iso) => new Date(iso).toLocaleTimeString(lang(), { timeZone: meta("timezone"), hour: "2-digit", minute: "2-digit" });
 
@@ -93,33 +91,27 @@ async function step(referral, path, body, done) {
   if (openId === referral.id) showDetail(referral.id);
 }
 
+/** The buttons of the steps the server says this reader may take now (`allowed_actions`). */
 function actionsFor(referral) {
   const box = el("div", "card-actions referral-actions");
-  const mine = referral.to && referral.to.id === me();
-  const sender = (referral.from && referral.from.id === me()) || role() === "supervisor";
-  if (mine && AWAITING.includes(referral.status)) {
+  const allowed = new Set(referral.allowed_actions || []);
+  if (allowed.has("accept")) {
     const group = el("div", "eta-choices");
     group.setAttribute("role", "group");
     group.setAttribute("aria-label", t("ref.accept_with_eta"));
     ETA_CHOICES.forEach((minutes) => group.append(button(t("ref.accept_in", { n: minutes }), "primary",
       () => step(referral, "accept", { eta_minutes: minutes }, t("ref.accepted_toast")))));
-    box.append(group, button(t("ref.decline"), "danger", () => openDecline(referral)));
+    box.append(group);
   }
-  if (mine && referral.status === "accepted") {
-    box.append(button(t("ref.mark_met"), "primary", () => step(referral, "met", {}, t("saved"))));
-  }
-  const outcomeFrom = referral.urgency === "follow_up" ? [...AWAITING, "accepted", "met"] : ["accepted", "met"];
-  if (mine && outcomeFrom.includes(referral.status)) {
-    box.append(button(t("ref.record_outcome"), "", () => openOutcome(referral)));
-  }
-  if (sender && ["declined", ...AWAITING].includes(referral.status)) {
+  if (allowed.has("decline")) box.append(button(t("ref.decline"), "danger", () => openDecline(referral)));
+  if (allowed.has("met")) box.append(button(t("ref.mark_met"), "primary", () => step(referral, "met", {}, t("saved"))));
+  if (allowed.has("outcome")) box.append(button(t("ref.record_outcome"), "", () => openOutcome(referral)));
+  if (allowed.has("reassign")) {
     box.append(button(t("ref.send_elsewhere"), referral.status === "declined" ? "primary" : "",
       // The server picks someone not yet asked, or says that nobody else is available.
       () => step(referral, "reassign", {}, t("ref.sent_on"))));
   }
-  if (sender && ["declined", ...AWAITING, "accepted", "met"].includes(referral.status)) {
-    box.append(button(t("ref.cancel"), "", () => step(referral, "cancel", {}, t("saved"))));
-  }
+  if (allowed.has("cancel")) box.append(button(t("ref.cancel"), "", () => step(referral, "cancel", {}, t("saved"))));
   return box;
 }
 

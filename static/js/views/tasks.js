@@ -55,18 +55,21 @@ function item(task, closing, takenHere) {
     li.append(el("p", "task-taker", mine ? t("care.yours") : t("care.taken_by", { name: task.assignee.display_name })));
   }
   const actions = el("div", "row-actions");
-  if (!task.assignee && !takenHere && meta("role") === "lobby_manager") {
+  const allowed = new Set(task.allowed_actions || []);  // the server's rules, not a copy of them
+  if (allowed.has("take") && !takenHere) {
     const take = el("button", "button small", t("care.take"));
     take.type = "button";
     take.dataset.taskAction = "take";
     take.setAttribute("aria-label", `${t("care.take")} ${task.visit.ticket}`);
     actions.append(take);
   }
-  const button = el("button", "button primary small", t("care.record"));
-  button.type = "button";
-  button.dataset.taskAction = "care";
-  button.setAttribute("aria-label", `${t("care.record")} ${task.visit.ticket} ${catalog.kinds[task.kind] || ""}`);
-  actions.append(button);
+  if (allowed.has("done") || allowed.has("skip")) {
+    const button = el("button", "button primary small", t("care.record"));
+    button.type = "button";
+    button.dataset.taskAction = "care";
+    button.setAttribute("aria-label", `${t("care.record")} ${task.visit.ticket} ${catalog.kinds[task.kind] || ""}`);
+    actions.append(button);
+  }
   li.append(actions);
   return li;
 }
