@@ -10,3 +10,6 @@ CARD_NAMES = {
     CardType.ACCOUNT_MANAGER_CARD: _l("Account manager's business card"),
     CardType.PRODUCT_BROCHURE: _l("Product brochure"),
 }
+
+# What the app's JS catalog takes from here (server/shell/messages.py).
+JS_LABELS: dict[str, dict] = {"card": CARD_NAMES}

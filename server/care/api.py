@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from server.care import service
 from server.care.policy import FLOOR_STAFF, TAKERS
-from server.care.schemas import DoneIn, SkipIn, skip_choices, tasks_out
+from server.care.schemas import DoneIn, SkipIn, tasks_out
 from server.common.clock import utcnow
 from server.common.errors import ValidationFailed
 from server.common.http import parse_json, transactional
@@ -28,9 +28,7 @@ def index():
         raise ValidationFailed(fields={"state": _("One of: %(boxes)s.", boxes=", ".join(STATES))})
     now = utcnow()
     tasks = service.list_tasks(current_user, state, now)
-    return jsonify(
-        tasks=tasks_out(tasks, current_user, now, service.people_ahead(tasks)), state=state, skip_reasons=skip_choices()
-    )
+    return jsonify(tasks=tasks_out(tasks, current_user, now, service.people_ahead(tasks)), state=state)
 
 
 @bp.get("/<task_id>")

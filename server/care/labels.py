@@ -41,3 +41,6 @@ SKIP_NAMES = {
     SkipReason.NOT_NEEDED: _l("Not needed"),
     SkipReason.VISIT_MOVED_ON: _l("The customer was called or left before anyone came"),
 }
+
+# What the app's JS catalog takes from here (server/shell/messages.py): "care_kind.wait_care", …
+JS_LABELS: dict[str, dict] = {"care_kind": KIND_NAMES, "care_action": ACTION_NAMES, "care_skip": SKIP_NAMES}

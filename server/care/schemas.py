@@ -8,14 +8,13 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validato
 from pydantic_core import PydanticCustomError
 
 from server.auth.models import User
-from server.care.labels import ACTION_NAMES, KIND_NAMES, SKIP_NAMES, STATUS_NAMES
+from server.care.labels import SKIP_NAMES
 from server.care.models import ACTIONS_BY_KIND, CareAction, CareTask, SkipReason
 from server.care.policy import task_actions
 from server.care.wording import wording
 from server.common.i18n import resolved
 from server.customers.schemas import greeting_name
 from server.floor.codes import Channel
-from server.floor.labels import BUSINESS_NAMES, CHANNEL_NAMES
 from server.floor.schemas import reject_future
 
 USER_SKIP_REASONS = tuple(r for r in SkipReason if r != SkipReason.VISIT_MOVED_ON)
@@ -78,15 +77,14 @@ def tasks_out(tasks: list[CareTask], reader: User, now: datetime, ahead: dict[st
 
 
 def task_out(task: CareTask, reader: User, now: datetime, ahead: int) -> dict:
+    """Codes only: the app words them from its catalog (care_kind.*, care_action.*, care_skip.*); the title and
+    body are the notification's own words."""
     visit = task.visit
-    actions, kinds = resolved(ACTION_NAMES), resolved(KIND_NAMES)
     title, body = wording(task, now, ahead)
     return {
         "id": task.id,
         "kind": task.kind.value,
-        "kind_name": kinds[task.kind],
         "status": task.status.value,
-        "status_name": resolved(STATUS_NAMES)[task.status],
         "round": task.round,
         "title": title,
         "body": body,
@@ -99,20 +97,16 @@ def task_out(task: CareTask, reader: User, now: datetime, ahead: int) -> dict:
         "done_at": _iso(task.done_at),
         "done_by": {"id": task.done_by.id, "display_name": task.done_by.display_name} if task.done_by else None,
         "actions": list(task.actions or []),
-        "action_names": [actions[CareAction(a)] for a in task.actions or []],
         "skip_reason": task.skip_reason.value if task.skip_reason else None,
-        "skip_reason_name": resolved(SKIP_NAMES)[task.skip_reason] if task.skip_reason else None,
         "note": task.note,
         "allowed_actions": task_actions(reader, task),
-        "choices": [{"code": a.value, "name": actions[a]} for a in ACTIONS_BY_KIND[task.kind]],
         "visit": {
             "id": visit.id,
             "ticket": visit.ticket,
             "status": visit.status.value,
-            "business_name": resolved(BUSINESS_NAMES)[visit.business_type],
+            "business_type": visit.business_type.value,
             "amount": float(visit.amount) if visit.amount is not None else None,
             "channel": visit.channel.value,
-            "channel_name": resolved(CHANNEL_NAMES)[visit.channel],
             "arrived_at": visit.arrived_at.isoformat(),
             "customer": (
                 {"id": visit.customer.id, "greeting_name": greeting_name(visit.customer)} if visit.customer else None
@@ -127,11 +121,9 @@ def skip_choices() -> list[dict]:
 
 
 def care_catalog() -> dict:
-    """The names and choices of care, for the app to word tasks and the care sheet offline."""
-    actions, kinds = resolved(ACTION_NAMES), resolved(KIND_NAMES)
+    """What the care sheet offers, offline too: the actions of each kind of task, and why one may skip
+    (their names are in the JS catalog, server/care/labels.py)."""
     return {
-        "kinds": {k.value: name for k, name in kinds.items()},
-        "actions": {a.value: name for a, name in actions.items()},
         "choices": {k.value: [a.value for a in choices] for k, choices in ACTIONS_BY_KIND.items()},
         "skip_reasons": skip_choices(),
     }

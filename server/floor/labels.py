@@ -49,3 +49,11 @@ EVENT_NAMES = {
     EventType.ESCORTED: _l("escorted"),
     EventType.REROUTED: _l("moved to another channel"),
 }
+
+# What the app's JS catalog takes from here (server/shell/messages.py): "business.deposit", "status.waiting", …
+JS_LABELS: dict[str, dict] = {
+    "business": BUSINESS_NAMES,
+    "channel": CHANNEL_NAMES,
+    "flag": FLAG_NAMES,
+    "status": STATUS_NAMES,
+}

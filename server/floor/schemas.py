@@ -9,10 +9,8 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validato
 from pydantic_core import PydanticCustomError
 
 from server.common.clock import utcnow
-from server.common.i18n import resolved
 from server.common.types import new_id
 from server.floor.codes import BusinessType, Channel, EventType, Flag
-from server.floor.labels import BUSINESS_NAMES, CHANNEL_NAMES
 from server.floor.models import Visit
 from server.floor.triage import explain
 
@@ -108,12 +106,10 @@ def visit_summary(visit: Visit) -> dict:
         "ticket": visit.ticket,
         "status": visit.status.value,
         "business_type": visit.business_type.value,
-        "business_name": resolved(BUSINESS_NAMES)[visit.business_type],
         "amount": float(visit.amount) if visit.amount is not None else None,
         "arrived_at": visit.arrived_at.isoformat(),
         "finished_at": visit.finished_at.isoformat() if visit.finished_at else None,
         "channel": visit.channel.value,
-        "channel_name": resolved(CHANNEL_NAMES)[visit.channel],
         "suggested_channel": visit.suggested_channel.value,
         "triage_reason": triage_reason(visit),
         "tier": visit.tier.value,

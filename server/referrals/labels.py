@@ -35,3 +35,7 @@ OUTCOME_NAMES = {
     Outcome.NOT_INTERESTED: _l("Not interested"),
     Outcome.UNREACHABLE: _l("Unreachable"),
 }
+
+# What the app's JS catalog takes from here (server/shell/messages.py); referral statuses share the "status"
+# prefix with visits' (their codes differ).
+JS_LABELS: dict[str, dict] = {"signal": SIGNAL_NAMES, "status": STATUS_NAMES, "outcome": OUTCOME_NAMES}

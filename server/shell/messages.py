@@ -5,10 +5,19 @@ The shell embeds it as JSON; placeholders are Python-style `%(name)s`, filled in
 
 from flask_babel import lazy_gettext as _l
 
-from server.cards.labels import CARD_NAMES
-from server.floor.labels import BUSINESS_NAMES, CHANNEL_NAMES, FLAG_NAMES
+from server.cards import labels as card_labels
+from server.care import labels as care_labels
+from server.floor import labels as floor_labels
 from server.floor.triage import LIST_SEPARATOR, REASONS
-from server.referrals.labels import OUTCOME_NAMES, SIGNAL_NAMES, STATUS_NAMES
+from server.referrals import labels as referral_labels
+
+# Each feature's labels.py says which of its code labels the app needs, under which prefix.
+FEATURE_LABELS: tuple[dict[str, dict], ...] = (
+    floor_labels.JS_LABELS,
+    referral_labels.JS_LABELS,
+    card_labels.JS_LABELS,
+    care_labels.JS_LABELS,
+)
 
 JS_MESSAGES = {
     "online": _l("Online"),
@@ -98,11 +107,6 @@ JS_MESSAGES = {
     "record.me.locale": _l("Language"),
     "record.push.subscribe": _l("Notifications on this phone"),
     "record.push.test": _l("Test notification"),
-    "status.waiting": _l("waiting"),
-    "status.called": _l("called"),
-    "status.serving": _l("being served"),
-    "status.done": _l("served"),
-    "status.left": _l("left without service"),
     "action_failed": _l("Not accepted: %(message)s"),
     "arrival_logged": _l("%(ticket)s logged → %(channel)s"),
     "arrival_logged_offline": _l("%(ticket)s saved on this phone → %(channel)s (suggested offline)"),
@@ -246,16 +250,8 @@ JS_MESSAGES = {
 def js_catalog() -> dict[str, str]:
     """Every string the handheld shows, in the user's language: messages, code labels, triage reasons."""
     catalog = {key: str(text) for key, text in JS_MESSAGES.items()}
-    for prefix, names in (
-        ("business", BUSINESS_NAMES),
-        ("channel", CHANNEL_NAMES),
-        ("flag", FLAG_NAMES),
-        ("reason", REASONS),
-        ("signal", SIGNAL_NAMES),
-        ("status", STATUS_NAMES),
-        ("outcome", OUTCOME_NAMES),
-        ("card", CARD_NAMES),
-    ):
-        catalog.update({f"{prefix}.{code}": str(text) for code, text in names.items()})
+    for labels in (*FEATURE_LABELS, {"reason": REASONS}):
+        for prefix, names in labels.items():
+            catalog.update({f"{prefix}.{code}": str(text) for code, text in names.items()})
     catalog["list_separator"] = str(LIST_SEPARATOR)
     return catalog

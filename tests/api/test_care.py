@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import threading
 import uuid
 from dataclasses import dataclass
@@ -49,6 +51,14 @@ def waiting(client, minutes_ago: float, ticket: str = "A023") -> dict:
     """A depositor (no amount) who arrived `minutes_ago`: the visit."""
     fields = {"id": str(uuid.uuid4()), "ticket": ticket, "business_type": "deposit"}
     return arrive(client, minutes_ago, statuses=(201,), **fields)["visit"]
+
+
+def shell_json(client, element_id: str) -> dict:
+    """A JSON block the app shell embeds for its scripts (the message catalog, the care sheet's choices)."""
+    html = client.get("/").get_data(as_text=True)
+    found = re.search(f'<script type="application/json" id="{element_id}">(.*?)</script>', html, re.DOTALL)
+    assert found, element_id
+    return json.loads(found.group(1))
 
 
 def open_tasks(client) -> list[dict]:
@@ -115,7 +125,7 @@ def test_care_given_closes_the_task_on_the_board_and_in_the_list(app, staff):
     [task] = open_tasks(staff.lobby)
     assert task["kind"] == "wait_care" and task["visit"]["id"] == visit["id"]
     assert task["title"] == "A023 存款 已等 16 分钟，前面 0 位"
-    assert [c["code"] for c in task["choices"]][:2] == ["water", "newspaper"]
+    assert shell_json(staff.lobby, "care-catalog")["choices"]["wait_care"][:2] == ["water", "newspaper"]
     row = next(v for v in staff.lobby.get("/api/v1/floor").get_json()["visits"] if v["id"] == visit["id"])
     assert [t["id"] for t in row["care_tasks"]] == [task["id"]]
 
@@ -123,7 +133,9 @@ def test_care_given_closes_the_task_on_the_board_and_in_the_list(app, staff):
     done = staff.lobby.post(f"/api/v1/care-tasks/{task['id']}/done", body)
     assert done.status_code == 200
     closed = done.get_json()["task"]
-    assert closed["status"] == "done" and closed["action_names"] == ["送水", "告知前面等候人数"]
+    words = shell_json(staff.lobby, "js-messages")  # the app words the codes from its catalog
+    assert closed["status"] == "done" and closed["actions"] == ["water", "told_ahead"]
+    assert [words[f"care_action.{code}"] for code in closed["actions"]] == ["送水", "告知前面等候人数"]
     assert closed["done_by"]["id"] == staff.people["lobby"].id
     again = staff.lobby.post(f"/api/v1/care-tasks/{task['id']}/done", body)  # the outbox sent it twice
     assert again.status_code == 200 and again.get_json()["task"]["done_at"] == closed["done_at"]
@@ -218,7 +230,8 @@ def test_skipped_with_a_reason(app, staff):
     response = staff.lobby.post(f"/api/v1/care-tasks/{task['id']}/skip", {"reason": "declined", "note": "在打电话"})
     skipped = response.get_json()["task"]
     assert response.status_code == 200 and skipped["status"] == "skipped"
-    assert skipped["skip_reason_name"] == "客户不需要" and skipped["note"] == "在打电话"
+    assert skipped["skip_reason"] == "declined" and skipped["note"] == "在打电话"
+    assert shell_json(staff.lobby, "js-messages")["care_skip.declined"] == "客户不需要"
     closed = staff.lobby.get("/api/v1/care-tasks?state=closed").get_json()["tasks"]
     assert [t["id"] for t in closed] == [task["id"]]
 

@@ -20,7 +20,7 @@ export function openCare({ task = null, visitId, ticket, line = "" }) {
   fieldErrors(form, {});
   current = { task, visitId, ticket };
   const kind = task ? task.kind : "wait_care";
-  sheet.querySelector("[data-care-kind]").textContent = task ? catalog.kinds[kind] : t("care");
+  sheet.querySelector("[data-care-kind]").textContent = task ? t(`care_kind.${kind}`) : t("care");
   sheet.querySelector("[data-care-ticket]").textContent = ticket;
   sheet.querySelector("[data-care-line]").textContent = line;
   // Moving the customer needs a task to record it against; before one falls due, use the arrival sheet.
@@ -29,7 +29,7 @@ export function openCare({ task = null, visitId, ticket, line = "" }) {
     const label = el("label", "choice");
     const box = document.createElement("input");
     Object.assign(box, { type: "checkbox", name: "actions", value: code });
-    label.append(box, ` ${catalog.actions[code]}`);
+    label.append(box, ` ${t(`care_action.${code}`)}`);
     return label;
   }));
   sheet.querySelector("[data-care-move]").hidden = true;
@@ -56,7 +56,7 @@ function done(form) {
   const note = form.note.value.trim();
   const occurred_at = new Date().toISOString();
   dialog().close();
-  const names = actions.map((code) => catalog.actions[code]);
+  const names = actions.map((code) => t(`care_action.${code}`));
   if (!task) {
     const id = newId();  // a visit step carries its own id: the same id makes a resend harmless
     const body = { id, type: "care", occurred_at, note: [...names, note].filter(Boolean).join(" · ") };

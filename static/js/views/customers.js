@@ -147,7 +147,7 @@ async function showCard(customerId) {
   const visitList = el("ul", "list");
   visitList.setAttribute("aria-label", t("label_visits"));
   visits.forEach((v) => visitList.append(el("li", "list-item",
-    `${dateOf(v.arrived_at)} · ${v.ticket} · ${v.business_name} · ${v.channel_name}`)));
+    `${dateOf(v.arrived_at)} · ${v.ticket} · ${t(`business.${v.business_type}`)} · ${t(`channel.${v.channel}`)}`)));
   if (!visits.length) visitList.append(el("li", "list-item", t("no_visits")));
   const visitsTitle = el("h3", "", t("label_visits"));
   const ageLine = el("p", "snapshot-age", result.fromSnapshot ? t("offline_since", { age: age(Date.now() - result.at) }) : "");

@@ -6,7 +6,7 @@ import { el, meta } from "../dom.js";
 import { age, t } from "../i18n.js";
 import { coalesce } from "../timing.js";
 import { notify } from "../toast.js";
-import { catalog, openCare } from "./care.js";
+import { openCare } from "./care.js";
 
 const Outbox = self.LobbypadOutbox;
 const TASKS_URL = "/api/v1/care-tasks";
@@ -39,7 +39,7 @@ function item(task, closing, takenHere) {
   const li = el("li", `task task-${task.kind}`);
   li.dataset.id = task.id;
   const head = el("div", "task-head");
-  head.append(el("span", "badge badge-care", catalog.kinds[task.kind] || task.kind_name),
+  head.append(el("span", "badge badge-care", t(`care_kind.${task.kind}`)),
     el("span", "ticket", task.visit.ticket));
   if (task.visit.customer) head.append(el("span", "task-who", task.visit.customer.greeting_name));
   li.append(head, el("p", "task-title", task.title), el("p", "task-body hint", task.body));
@@ -67,7 +67,7 @@ function item(task, closing, takenHere) {
     const button = el("button", "button primary small", t("care.record"));
     button.type = "button";
     button.dataset.taskAction = "care";
-    button.setAttribute("aria-label", `${t("care.record")} ${task.visit.ticket} ${catalog.kinds[task.kind] || ""}`);
+    button.setAttribute("aria-label", `${t("care.record")} ${task.visit.ticket} ${t(`care_kind.${task.kind}`)}`);
     actions.append(button);
   }
   li.append(actions);
