@@ -84,7 +84,8 @@ def worded(
     def group_text() -> str:
         with in_language("zh"):  # the branch's Enterprise WeChat group reads Chinese
             title, body = text()
-            return f"{_('%(name)s: %(title)s', name=recipient.display_name, title=title)}\n{body}"
+            named = _("%(name)s: %(title)s", name=recipient.display_name, title=title)
+            return f"{named}\n{body}"
 
     with in_language(recipient.preferred_locale or "zh"):
         title, body = text()

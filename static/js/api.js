@@ -65,8 +65,12 @@ export async function pruneSnapshots() {
   }
 }
 
-/** Queue a write and try to send it now; resolves with {record, sent, rejected, answer} (sent false = waits offline). */
-export async function write(kind, method, url, body, id, local) {
+/**
+ * Queue a write and try to send it now; resolves with {record, sent, rejected, answer} (sent false: it waits
+ * on the phone). `kind`: one of kinds.js; `id`: the record's id (the body's own id when it has one, else a new
+ * one); `local`: what the screens show of it until the server has it.
+ */
+export async function write({ kind, url, body = {}, method = "POST", id = body.id || newId(), local }) {
   const record = await Outbox.enqueue({ kind, method, url, body, id, local });
   let answer = null;
   const stop = Outbox.onChange((event) => {

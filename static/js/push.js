@@ -2,7 +2,9 @@
    first on iOS), turning it on after a tap, a test notification, and re-sending the subscription each
    time the app opens (subscriptions change silently; the server must always know the current one). */
 import { read, write, newId } from "./api.js";
+import { Kind } from "./kinds.js";
 import { t } from "./i18n.js";
+import { told } from "./screen.js";
 import { notify } from "./toast.js";
 
 const isIos = () => /iPhone|iPad|iPod/.test(navigator.userAgent);
@@ -26,7 +28,7 @@ export async function pushState() {
 /** The outbox record has a fixed id per endpoint: re-sending on every open replaces, never piles up. */
 async function sendSubscription(subscription) {
   const id = `push-${btoa(subscription.endpoint).replace(/[^A-Za-z0-9]/g, "").slice(-40)}`;
-  return write("push.subscribe", "POST", "/api/v1/push/subscriptions", subscription.toJSON(), id);
+  return write({ kind: Kind.PUSH_SUBSCRIBE, url: "/api/v1/push/subscriptions", body: subscription.toJSON(), id });
 }
 
 async function enable() {
@@ -74,10 +76,8 @@ export function initPush() {
     }
   });
   document.querySelector("[data-push-test]").addEventListener("click", async () => {
-    const id = newId();
-    const result = await write("push.test", "POST", "/api/v1/push/test", { id }, id);
-    if (result.rejected) notify(t("action_failed", { message: result.rejected.error.message }));
-    else notify(result.sent ? t("push.test_sent", { n: result.answer ? result.answer.devices : 0 }) : t("saved_offline"));
+    const result = await write({ kind: Kind.PUSH_TEST, url: "/api/v1/push/test", body: { id: newId() } });
+    notify(told(result, t("push.test_sent", { n: result.answer ? result.answer.devices : 0 })));
   });
   render();
   resendSubscription().catch(() => {});

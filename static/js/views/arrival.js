@@ -1,6 +1,7 @@
 /* The log-arrival sheet: ticket, business, done. The triage suggestion shows as soon as the business is
    chosen (computed here, offline too); the record goes through the outbox and the board shows it at once. */
 import { newId, write } from "../api.js";
+import { Kind } from "../kinds.js";
 import { fieldError } from "../dom.js";
 import { t } from "../i18n.js";
 import { branchSettings } from "../settings.js";
@@ -91,7 +92,7 @@ async function submit(form) {
   // Shown on the board before the server answers; the server's triage replaces it when synced.
   const local = { customer, triage: suggestion };
   form.closest("dialog").close();
-  const sending = write("visit.create", "POST", "/api/v1/visits", body, id, local);
+  const sending = write({ kind: Kind.VISIT_CREATE, url: "/api/v1/visits", body, local });
   const result = await sending;
   const channel = t(`channel.${values.channel || suggestion.channel}`);
   let message;

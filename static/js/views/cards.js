@@ -1,8 +1,10 @@
 /* Card stock (in More): each batch of VIP experience cards with how many are left, recent handouts, and
    recording a batch the branch received. */
 import { newId, read, write } from "../api.js";
+import { Kind } from "../kinds.js";
 import { el, lang, meta } from "../dom.js";
-import { age, t } from "../i18n.js";
+import { t } from "../i18n.js";
+import { showAge, snapshotTime, told } from "../screen.js";
 import { notify } from "../toast.js";
 
 const STOCK_URL = "/api/v1/cards/stock";
@@ -18,9 +20,7 @@ async function render() {
     return;
   }
   const { data } = result;
-  const ageLine = document.querySelector("[data-cards-age]");
-  ageLine.hidden = !result.fromSnapshot;
-  ageLine.textContent = result.fromSnapshot ? t("offline_since", { age: age(Date.now() - result.at) }) : "";
+  showAge(document.querySelector("[data-cards-age]"), snapshotTime(result));
   batches.replaceChildren(...data.batches.map((b) => el("li", "list-item", t("cards.batch_line", {
     first: b.first_serial, last: b.last_serial, remaining: b.remaining, size: b.size,
   }))));
@@ -41,7 +41,7 @@ async function receive(form) {
     error.textContent = t("cards.numbers_required");
     return;
   }
-  const result = await write("cards.batch", "POST", "/api/v1/cards/batches", body, id);
+  const result = await write({ kind: Kind.CARDS_BATCH, url: "/api/v1/cards/batches", body });
   if (result.rejected) {
     const fields = Object.values(result.rejected.error.fields || {});
     error.textContent = [result.rejected.error.message, ...fields].join(" ");
@@ -50,7 +50,7 @@ async function receive(form) {
   }
   error.textContent = "";
   form.reset();
-  notify(result.sent ? t("saved") : t("saved_offline"));
+  notify(told(result));
   render();
 }
 

@@ -1,8 +1,10 @@
 /* The care sheet: what was done for a customer (a care task, or care given before any task fell due), or
    why it was not done. Both go through the outbox, so care recorded offline is never lost. */
 import { newId, write } from "../api.js";
+import { Kind } from "../kinds.js";
 import { el, fieldErrors } from "../dom.js";
 import { t } from "../i18n.js";
+import { told } from "../screen.js";
 import { notify } from "../toast.js";
 
 export const catalog = JSON.parse(document.getElementById("care-catalog")?.textContent || "{}");
@@ -41,9 +43,8 @@ export function openCare({ task = null, visitId, ticket, line = "" }) {
 }
 
 async function save(kind, url, body, local, summary, id = newId()) {
-  const result = await write(kind, "POST", url, body, id, local);
-  if (result.rejected) notify(t("action_failed", { message: result.rejected.error.message }));
-  else notify(`${local.ticket} · ${summary} · ${result.sent ? t("saved") : t("saved_offline")}`);
+  const result = await write({ kind, url, body, id, local });
+  notify(result.rejected ? told(result) : `${local.ticket} · ${summary} · ${told(result)}`);
 }
 
 function done(form) {
@@ -60,13 +61,13 @@ function done(form) {
   if (!task) {
     const id = newId();  // a visit step carries its own id: the same id makes a resend harmless
     const body = { id, type: "care", occurred_at, note: [...names, note].filter(Boolean).join(" · ") };
-    save("visit.event", `/api/v1/visits/${visitId}/events`, body, { visitId, ticket }, t("care"), id);
+    save(Kind.VISIT_EVENT, `/api/v1/visits/${visitId}/events`, body, { visitId, ticket }, t("care"), id);
     return;
   }
   const body = { actions, occurred_at };
   if (actions.includes("moved_channel")) body.channel = form.channel.value;
   if (note) body.note = note;
-  save("care.done", `/api/v1/care-tasks/${task.id}/done`, body, { taskId: task.id, visitId, ticket, kind: task.kind },
+  save(Kind.CARE_DONE, `/api/v1/care-tasks/${task.id}/done`, body, { taskId: task.id, visitId, ticket, kind: task.kind },
     t("care"));
 }
 
@@ -81,7 +82,7 @@ function skip(form) {
   const note = form.note.value.trim();
   if (note) body.note = note;
   dialog().close();
-  save("care.skip", `/api/v1/care-tasks/${task.id}/skip`, body, { taskId: task.id, visitId, ticket, kind: task.kind },
+  save(Kind.CARE_SKIP, `/api/v1/care-tasks/${task.id}/skip`, body, { taskId: task.id, visitId, ticket, kind: task.kind },
     t("care.skipped"));
 }
 

@@ -1,10 +1,13 @@
 /* Customers: one search box (debounced), the customer card with the greeting by branch local time, the
    audited reveal of a full number (never stored on the phone), and a quick "new customer" with consent. */
 import { newId, read, snapshotsToday, write } from "../api.js";
+import { Kind } from "../kinds.js";
 import { el, fieldErrors, lang, meta } from "../dom.js";
-import { age, t } from "../i18n.js";
+import { t } from "../i18n.js";
+import { showAge, snapshotTime } from "../screen.js";
 import { openArrival } from "./arrival.js";
-import { openRefer, referralLine } from "./referrals.js";
+import { openRefer } from "./refer-sheet.js";
+import { referralLine } from "./referral-list.js";
 
 const DB = self.LobbypadDB;
 const SEARCH_URL = "/api/v1/customers?q=";
@@ -150,8 +153,8 @@ async function showCard(customerId) {
     `${dateOf(v.arrived_at)} · ${v.ticket} · ${t(`business.${v.business_type}`)} · ${t(`channel.${v.channel}`)}`)));
   if (!visits.length) visitList.append(el("li", "list-item", t("no_visits")));
   const visitsTitle = el("h3", "", t("label_visits"));
-  const ageLine = el("p", "snapshot-age", result.fromSnapshot ? t("offline_since", { age: age(Date.now() - result.at) }) : "");
-  ageLine.hidden = !result.fromSnapshot;
+  const ageLine = el("p", "snapshot-age");
+  showAge(ageLine, snapshotTime(result));
   card.replaceChildren(back, title, who, ageLine, actions, facts, visitsTitle, visitList,
     el("h3", "", t("label_referrals")), referralList);
   title.focus();
@@ -227,7 +230,7 @@ async function submitCustomer(form) {
     if (value) body[key] = value;
   }
   const feedback = form.querySelector("[data-customer-form-feedback]");
-  const result = await write("customer.create", "POST", "/api/v1/customers", body, id);
+  const result = await write({ kind: Kind.CUSTOMER_CREATE, url: "/api/v1/customers", body });
   if (result.rejected) {
     feedback.textContent = result.rejected.error.message;
     fieldErrors(form, result.rejected.error.fields || {});

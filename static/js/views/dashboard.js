@@ -2,6 +2,7 @@
 import { read } from "../api.js";
 import { el } from "../dom.js";
 import { age, t } from "../i18n.js";
+import { pollWhileVisible, showAge, snapshotTime, tabShown } from "../screen.js";
 
 const TODAY_URL = "/api/v1/care-tasks/today";
 const POLL_MS = 30 * 1000;
@@ -14,8 +15,9 @@ async function refresh() {
   const box = document.querySelector("[data-dashboard]");
   const status = box.querySelector("[data-dashboard-status]");
   try {
-    const { data, fromSnapshot, at } = await read(TODAY_URL);
-    status.textContent = fromSnapshot ? t("offline_since", { age: age(Date.now() - at) }) : "";
+    const result = await read(TODAY_URL);
+    const { data } = result;
+    showAge(status, snapshotTime(result));
     box.querySelector("[data-figure=median]").textContent = seconds(data.median_seconds);
     box.querySelector("[data-figure=worst]").textContent = seconds(data.worst_seconds);
     box.querySelector("[data-figure=done]").textContent = String(data.done);
@@ -26,15 +28,14 @@ async function refresh() {
         .filter(Boolean).join(" · "))));
     box.querySelector("[data-uncared-empty]").hidden = data.waited_without_care.length > 0;
   } catch (error) {
+    status.hidden = false;
     status.textContent = t("load_failed");
   }
 }
 
 export function initDashboard() {
   if (!document.querySelector("[data-dashboard]")) return;
-  setInterval(() => {
-    if (document.visibilityState === "visible" && !document.querySelector("[data-screen=dashboard]").hidden) refresh();
-  }, POLL_MS);
+  pollWhileVisible(refresh, POLL_MS, tabShown("dashboard"));
   window.addEventListener("online", refresh);
   refresh();
 }

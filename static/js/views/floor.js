@@ -2,15 +2,17 @@
    with what this phone has not synced yet, ticks the waited minutes locally, polls with ETag, and never
    reorders rows under the user's finger. */
 import { newId, read, write } from "../api.js";
+import { Kind } from "../kinds.js";
 import { el } from "../dom.js";
-import { age, t } from "../i18n.js";
+import { t } from "../i18n.js";
+import { pollWhileVisible, showAge, tabShown } from "../screen.js";
 import { branchSettings } from "../settings.js";
 import { notify } from "../toast.js";
 import { explain, money } from "../triage.js";
 import { remindWhileOffline } from "../care-reminders.js";
 import { coalesce } from "../timing.js";
 import { openCare } from "./care.js";
-import { openRefer } from "./referrals.js";
+import { openRefer } from "./refer-sheet.js";
 
 const Outbox = self.LobbypadOutbox;
 const FLOOR_URL = "/api/v1/floor";
@@ -43,7 +45,7 @@ async function compose() {
   const pending = await Outbox.pending();
   const rows = new Map(server.visits.map((v) => [v.id, { ...v, unsynced: false }]));
   for (const record of pending) {
-    if (record.kind === "visit.create" && !rows.has(record.id)) {
+    if (record.kind === Kind.VISIT_CREATE && !rows.has(record.id)) {
       const { body, local } = record;
       const suggestion = local && local.triage;
       const channel = body.channel || (suggestion ? suggestion.channel : "counter");
@@ -60,15 +62,15 @@ async function compose() {
     }
   }
   for (const record of pending) {
-    if (record.kind === "care.done" || record.kind === "care.skip") {  // recorded here, not synced yet
+    if (record.kind === Kind.CARE_DONE || record.kind === Kind.CARE_SKIP) {  // recorded here, not synced yet
       const row = rows.get(record.local.visitId);
       if (!row) continue;
       row.care_tasks = (row.care_tasks || []).filter((task) => task.id !== record.local.taskId);
-      if (record.kind === "care.done" && record.local.kind === "wait_care") row.care_given_at = record.body.occurred_at;
+      if (record.kind === Kind.CARE_DONE && record.local.kind === "wait_care") row.care_given_at = record.body.occurred_at;
       row.unsynced = true;
       continue;
     }
-    if (record.kind !== "visit.event") continue;
+    if (record.kind !== Kind.VISIT_EVENT) continue;
     const row = rows.get(record.local.visitId);
     if (!row) continue;
     const type = record.body.type;
@@ -194,9 +196,7 @@ async function render({ force = false } = {}) {
   renderCounts(rows);
   document.querySelector("[data-board-loading]").hidden = true;
   document.querySelector("[data-board-empty]").hidden = rows.length > 0;
-  const ageLine = document.querySelector("[data-floor-age]");
-  ageLine.hidden = snapshotAt === null;
-  if (snapshotAt !== null) ageLine.textContent = t("offline_since", { age: age(Date.now() - snapshotAt) });
+  showAge(document.querySelector("[data-floor-age]"), snapshotAt);
   const settings = server.care_reminder_minutes ? server : await branchSettings();
   await remindWhileOffline(rows, { tolerance, reminder: settings.care_reminder_minutes,
     offline: snapshotAt !== null || !navigator.onLine, rerun: () => render({ force: true }) });
@@ -236,7 +236,7 @@ function mergeAnswer(event) {
 async function step(visitId, ticket, type) {
   const id = newId();
   const body = { id, type, occurred_at: new Date().toISOString() };
-  const sending = write("visit.event", "POST", `/api/v1/visits/${visitId}/events`, body, id, { visitId, ticket });
+  const sending = write({ kind: Kind.VISIT_EVENT, url: `/api/v1/visits/${visitId}/events`, body, local: { visitId, ticket } });
   await render({ force: true });
   const result = await sending;
   if (result.rejected) notify(t("action_failed", { message: result.rejected.error.message }));
@@ -273,7 +273,7 @@ export function initFloor() {
     if (event.type === "sent" || event.type === "rejected") refreshSoon();
     else render({ force: event.type === "queued" });
   });
-  setInterval(() => { if (document.visibilityState === "visible" && !document.querySelector("[data-screen=floor]").hidden) refresh(); }, POLL_MS);
+  pollWhileVisible(refresh, POLL_MS, tabShown("floor"));
   setInterval(() => render(), TICK_MS);
   window.addEventListener("online", refresh);
   window.addEventListener("offline", () => render({ force: true }));  // offline reminders start now

@@ -1,7 +1,9 @@
 /* The "More" screen: the work log (the first write that goes through the outbox), duty, language; the Sync
    panel and sign-out are in sync.js. */
 import { read, write, newId } from "../api.js";
-import { age, t } from "../i18n.js";
+import { Kind } from "../kinds.js";
+import { t } from "../i18n.js";
+import { showAge, snapshotTime, told } from "../screen.js";
 import { coalesce } from "../timing.js";
 import { listItem, timeOf } from "../dom.js";
 import { initLogout, initSync } from "./sync.js";
@@ -36,14 +38,13 @@ async function drawWorklog() {
   try {
     const result = await read(WORKLOG_URL);
     entries = result.data.entries;
-    ageLine.hidden = !result.fromSnapshot;
-    ageLine.textContent = result.fromSnapshot ? t("offline_since", { age: age(Date.now() - result.at) }) : "";
+    showAge(ageLine, snapshotTime(result));
   } catch (error) {
     ageLine.hidden = false;
     ageLine.textContent = t("load_failed");
   }
   const known = new Set(entries.map((e) => e.id));
-  const pending = (await Outbox.pending()).filter((r) => r.kind === "worklog.entry" && !known.has(r.id));
+  const pending = (await Outbox.pending()).filter((r) => r.kind === Kind.WORKLOG_ENTRY && !known.has(r.id));
   list.replaceChildren(
     ...entries.map((e) => listItem(e.body, `${timeOf(e.occurred_at)} · ${e.author.display_name}`, false)),
     ...pending.map((r) => listItem(r.body.body, `${timeOf(r.body.occurred_at)} · ${t("not_synced_yet")}`, true)),
@@ -71,7 +72,7 @@ function initWorklog() {
     form.reset();
     let result;
     try {
-      result = await write("worklog.entry", "POST", WORKLOG_URL, { id, body: text, occurred_at: new Date().toISOString() }, id);
+      result = await write({ kind: Kind.WORKLOG_ENTRY, url: WORKLOG_URL, body: { id, body: text, occurred_at: new Date().toISOString() } });
     } catch (error) {
       form.body.value = text;  // the phone could not keep it: it stays in the form
       feedback.textContent = t("not_kept");
@@ -81,7 +82,7 @@ function initWorklog() {
     renderWorklog();
   });
   const renderSoon = coalesce(renderWorklog);
-  Outbox.onChange((event) => { if (event.kind === "worklog.entry" || event.type === "flushed") renderSoon(); });
+  Outbox.onChange((event) => { if (event.kind === Kind.WORKLOG_ENTRY || event.type === "flushed") renderSoon(); });
   renderWorklog();
 }
 
@@ -89,7 +90,7 @@ function initLanguage() {
   document.querySelectorAll("[data-set-locale]").forEach((button) => {
     button.addEventListener("click", async () => {
       const locale = button.dataset.setLocale;
-      const result = await write("me.locale", "PATCH", "/api/v1/me", { preferred_locale: locale }, newId());
+      const result = await write({ kind: Kind.ME_LOCALE, method: "PATCH", url: "/api/v1/me", body: { preferred_locale: locale } });
       if (result.sent) {
         location.reload();
       } else {
@@ -106,12 +107,12 @@ function initDuty() {
   const feedback = document.querySelector("[data-duty-feedback]");
   toggle.addEventListener("change", async () => {
     const onDuty = toggle.checked;
-    const result = await write("me.duty", "PUT", "/api/v1/me/duty", { on_duty: onDuty }, newId());
+    const result = await write({ kind: Kind.ME_DUTY, method: "PUT", url: "/api/v1/me/duty", body: { on_duty: onDuty } });
     if (result.rejected) {
       toggle.checked = !onDuty;
       feedback.textContent = t("action_failed", { message: result.rejected.error.message });
     } else {
-      feedback.textContent = result.sent ? t(onDuty ? "duty_on" : "duty_off") : t("saved_offline");
+      feedback.textContent = told(result, t(onDuty ? "duty_on" : "duty_off"));
     }
   });
 }

@@ -1,9 +1,11 @@
 /* Care due now: the lobby manager's Tasks tab and the supervisor's dashboard list. Read through the client
    data module (so the last list shows offline, with its age); care recorded on this phone and not yet
    synced shows as saved here at once. */
-import { newId, read, write } from "../api.js";
+import { read, write } from "../api.js";
+import { Kind } from "../kinds.js";
 import { el, meta } from "../dom.js";
 import { age, t } from "../i18n.js";
+import { pollWhileVisible, showAge } from "../screen.js";
 import { coalesce } from "../timing.js";
 import { notify } from "../toast.js";
 import { openCare } from "./care.js";
@@ -78,7 +80,7 @@ function item(task, closing, takenHere) {
 async function take(task) {
   taking.add(task.id);
   await render();
-  const result = await write("care.take", "POST", `/api/v1/care-tasks/${task.id}/take`, {}, newId(), { taskId: task.id });
+  const result = await write({ kind: Kind.CARE_TAKE, url: `/api/v1/care-tasks/${task.id}/take`, local: { taskId: task.id } });
   taking.delete(task.id);
   if (result.rejected) {
     notify(result.rejected.error.message);
@@ -92,17 +94,15 @@ async function take(task) {
 
 async function render() {
   const pending = await Outbox.pending();
-  const closing = new Set(pending.filter((r) => r.kind === "care.done" || r.kind === "care.skip")
+  const closing = new Set(pending.filter((r) => r.kind === Kind.CARE_DONE || r.kind === Kind.CARE_SKIP)
     .map((r) => r.local && r.local.taskId));
-  const takenHere = new Set([...taking, ...pending.filter((r) => r.kind === "care.take").map((r) => r.local.taskId)]);
+  const takenHere = new Set([...taking, ...pending.filter((r) => r.kind === Kind.CARE_TAKE).map((r) => r.local.taskId)]);
   for (const box of document.querySelectorAll("[data-tasks]")) {
     const list = box.querySelector("[data-task-list]");
     list.replaceChildren(...tasks.map((task) => item(task, closing.has(task.id), takenHere.has(task.id))));
     box.querySelector("[data-tasks-status]").textContent = loaded ? "" : t("loading");
     box.querySelector("[data-tasks-empty]").hidden = !loaded || tasks.length > 0;
-    const ageLine = box.querySelector("[data-tasks-age]");
-    ageLine.hidden = snapshotAt === null;
-    if (snapshotAt !== null) ageLine.textContent = t("offline_since", { age: age(Date.now() - snapshotAt) });
+    showAge(box.querySelector("[data-tasks-age]"), snapshotAt);
   }
 }
 
@@ -129,7 +129,7 @@ export function initTasks() {
   document.addEventListener("lobbypad:notification", (event) => {
     if (CARE_KINDS.test(event.detail.kind || "")) refresh();
   });
-  setInterval(() => { if (document.visibilityState === "visible") refresh(); }, POLL_MS);
+  pollWhileVisible(refresh, POLL_MS);
   window.addEventListener("online", refresh);
   window.addEventListener("hashchange", () => { if (/^#(tasks|dashboard)/.test(location.hash)) refresh(); });
   refresh();

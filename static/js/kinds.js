@@ -1,0 +1,27 @@
+/* The kinds of record the app writes through the outbox. Each has a name in the Sync panel ("record.<kind>"
+   in the message catalog; tests/unit/test_record_names.py checks them). The service worker, a classic
+   script, writes "referral.accept" itself. */
+export const Kind = Object.freeze({
+  VISIT_CREATE: "visit.create",
+  VISIT_EVENT: "visit.event",
+  CARE_DONE: "care.done",
+  CARE_SKIP: "care.skip",
+  CARE_TAKE: "care.take",
+  CUSTOMER_CREATE: "customer.create",
+  REFERRAL_CREATE: "referral.create",
+  REFERRAL_ACCEPT: "referral.accept",
+  REFERRAL_DECLINE: "referral.decline",
+  REFERRAL_MET: "referral.met",
+  REFERRAL_OUTCOME: "referral.outcome",
+  REFERRAL_REASSIGN: "referral.reassign",
+  REFERRAL_CANCEL: "referral.cancel",
+  CARDS_BATCH: "cards.batch",
+  WORKLOG_ENTRY: "worklog.entry",
+  ME_DUTY: "me.duty",
+  ME_LOCALE: "me.locale",
+  PUSH_SUBSCRIBE: "push.subscribe",
+  PUSH_TEST: "push.test",
+});
+
+/** The kind of a referral's step ("accept" → "referral.accept"). */
+export const referralStep = (step) => Kind[`REFERRAL_${step.toUpperCase()}`];
