@@ -111,15 +111,21 @@ NOTIFICATIONS = """async (tag) => (await (await navigator.serviceWorker.ready).g
     .map((n) => ({title: n.title, offline: Boolean(n.data && n.data.offline)}))"""
 
 
-def test_offline_the_phone_reminds_at_the_tolerance_and_the_push_replaces_it(live_server, new_context, sign_in, staff):
+def phone_on_duty(live_server, new_context, sign_in, staff):
+    """The only lobby manager on duty, signed in on a phone that shows notifications and hears the live channel."""
     on_duty(live_server, staff[0])
     context = new_context()
     context.grant_permissions(["notifications"])
     page = context.new_page()
     sign_in(page, *staff)
     live_cursor_set(page)
-    # Crosses the 15-minute tolerance in 12 seconds: time enough to read the board and go offline first
-    # (had it crossed while online, the server's push would be the one due, not a local reminder).
+    return context, page
+
+
+def test_offline_the_phone_reminds_at_the_tolerance_and_the_push_replaces_it(live_server, new_context, sign_in, staff):
+    context, page = phone_on_duty(live_server, new_context, sign_in, staff)
+    # Crosses the 15-minute tolerance in 12 seconds (online or offline by then: no sweep has told of it, so the
+    # phone reminds; see the next test).
     visit_id, ticket = arrive(live_server, 15 - 12 / 60)
     tag = f"care-wait_care-{visit_id}"
     page.evaluate("() => window.dispatchEvent(new Event('online'))")
@@ -149,12 +155,7 @@ def test_a_customer_past_the_tolerance_while_online_is_reminded_offline_unless_t
     """Seen under CPU load: a customer who passed the tolerance while the phone was online counted as the
     server's to tell, so when the network dropped before the server's push, nobody was reminded. Now the
     phone skips only a step whose server notification it has shown."""
-    on_duty(live_server, staff[0])
-    context = new_context()
-    context.grant_permissions(["notifications"])
-    page = context.new_page()
-    sign_in(page, *staff)
-    live_cursor_set(page)
+    context, page = phone_on_duty(live_server, new_context, sign_in, staff)
     told_id, told = arrive(live_server, 16)  # due already: the server tells at once (live channel here)
     untold_id, untold = arrive(live_server, 15 - 5 / 60)  # due in 5 s; no sweep runs to tell of it
     told_tag, untold_tag = f"care-wait_care-{told_id}", f"care-wait_care-{untold_id}"
