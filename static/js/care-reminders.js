@@ -11,7 +11,7 @@ const DB = self.LobbypadDB;
 const MINUTE = 60 * 1000;
 const NOTIFIED = "notified:";  // written by the service worker when it shows the server's care notification
 let timer = null;
-let shown = null;  // tag → the step already shown (or already pushed by the server while online)
+let shown = null;  // tag → the step already dealt with offline (reminded, or found told by the server)
 
 async function load() {
   if (shown === null) {
