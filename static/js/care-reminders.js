@@ -2,14 +2,16 @@
    snapshot and the device clock it knows when each waiting customer passes the tolerance (and each reminder
    interval after care); it shows the notification through the service worker with the tag the server's push
    uses, so when the push arrives after reconnecting it replaces this one instead of adding a second.
-   A step that fell due while online is the server's to tell, but only once its notification has been shown
-   here (the service worker notes when, as "notified:<tag>"): the network may drop between the step falling
-   due and the server's push, and then the phone reminds after all. */
+   A step that began well before the phone last heard from the server is the server's: its sweep (every 15 s)
+   has told whoever is on duty. One that began in the last minute before that may not have been told when
+   the network dropped: the phone reminds, unless it has shown the server's notification of it (the service
+   worker notes when, as "notified:<tag>"). */
 import { t } from "./i18n.js";
 
 const DB = self.LobbypadDB;
 const MINUTE = 60 * 1000;
 const NOTIFIED = "notified:";  // written by the service worker when it shows the server's care notification
+const SERVER_TELLS_WITHIN = 60 * 1000;  // the server's sweep runs every 15 s; a minute leaves room for delivery
 let timer = null;
 let shown = null;  // tag → the step already dealt with offline (reminded, or found told by the server)
 
@@ -32,9 +34,10 @@ function stepOf(row, now, tolerance, reminder) {
 
 /**
  * Called with the board's rows whenever it renders. Online, the server tells; offline, it shows what fell
- * due and was not told yet, and sets a timer for the next one (which renders the board again).
+ * due and was not told yet, and sets a timer for the next one (which renders the board again). `heardAt`:
+ * when the rows were read from the server.
  */
-export async function remindWhileOffline(rows, { tolerance, reminder, offline, rerun }) {
+export async function remindWhileOffline(rows, { tolerance, reminder, offline, rerun, heardAt }) {
   clearTimeout(timer);
   const seen = await load();
   const now = Date.now();
@@ -49,8 +52,10 @@ export async function remindWhileOffline(rows, { tolerance, reminder, offline, r
     const key = `${dueAt}:${step}`;
     if (seen.get(tag) === key) continue;
     seen.set(tag, key);
+    const began = dueAt + step * reminder * MINUTE;
+    if (began < heardAt - SERVER_TELLS_WITHIN) continue;  // the server has told of it
     const notified = await DB.get("meta", NOTIFIED + tag);
-    if (notified && notified.value >= dueAt + step * reminder * MINUTE) continue;  // the server told of this step
+    if (notified && notified.value >= began) continue;  // and this phone has shown it
     due.push({ row, tag, minutes: Math.floor((now - Date.parse(row.arrived_at)) / MINUTE) });
   }
   await DB.put("meta", { key: "careReminders", value: Array.from(seen).slice(-500) });

@@ -153,8 +153,9 @@ def test_a_customer_past_the_tolerance_while_online_is_reminded_offline_unless_t
     live_server, new_context, sign_in, staff
 ):
     """Seen under CPU load: a customer who passed the tolerance while the phone was online counted as the
-    server's to tell, so when the network dropped before the server's push, nobody was reminded. Now the
-    phone skips only a step whose server notification it has shown."""
+    server's to tell, so when the network dropped before the server's push, nobody was reminded. Now a step
+    that began in the minute before the phone last heard from the server is reminded offline, unless the phone
+    has shown the server's notification of it."""
     context, page = phone_on_duty(live_server, new_context, sign_in, staff)
     told_id, told = arrive(live_server, 16)  # due already: the server tells at once (live channel here)
     untold_id, untold = arrive(live_server, 15 - 5 / 60)  # due in 5 s; no sweep runs to tell of it

@@ -199,7 +199,7 @@ async function render({ force = false } = {}) {
   showAge(document.querySelector("[data-floor-age]"), snapshotAt);
   const settings = server.care_reminder_minutes ? server : await branchSettings();
   await remindWhileOffline(rows, { tolerance, reminder: settings.care_reminder_minutes,
-    offline: snapshotAt !== null || !navigator.onLine, rerun: () => render({ force: true }) });
+    offline: snapshotAt !== null || !navigator.onLine, heardAt: serverAt, rerun: () => render({ force: true }) });
 }
 
 async function refresh() {
