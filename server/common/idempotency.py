@@ -6,11 +6,16 @@ Same id and same payload → the stored record (the outbox retried). Same id, di
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Callable
 from datetime import datetime
+from functools import lru_cache
 from typing import Protocol, TypeVar
 
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import String
 from sqlalchemy.exc import IntegrityError
@@ -47,9 +52,24 @@ class ClientCreated:
 
 
 def fingerprint(**payload) -> str:
-    """A stable hash of what the client asked for, including who asked."""
+    """A stable, keyed hash of what the client asked for, including who asked. The payload may hold a full
+    phone or ID number: unkeyed, its hash beside the masked number would give the number back to anyone who
+    tries the 10,000 candidates; keyed with the instance's secret, the database alone reveals nothing."""
     canonical = json.dumps(payload, sort_keys=True, default=_encode, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return keyed(fingerprint_key(current_app.config["SECRET_KEY"]), hashlib.sha256(canonical.encode()).hexdigest())
+
+
+@lru_cache(maxsize=4)
+def fingerprint_key(secret: str) -> bytes:
+    """The fingerprints' own key, derived from the instance's secret (never the secret itself)."""
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"lobbypad request fingerprint v1").derive(
+        secret.encode()
+    )
+
+
+def keyed(key: bytes, digest: str) -> str:
+    """HMAC over the payload's SHA-256: the migration re-keys fingerprints stored unkeyed the same way."""
+    return hmac.new(key, digest.encode(), hashlib.sha256).hexdigest()
 
 
 def create_once(model: type[T], record_id: str, payload_hash: str, build: Callable[[], T]) -> tuple[T, bool]:
