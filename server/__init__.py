@@ -12,7 +12,7 @@ from server import extensions
 from server.admin.views import bp as admin_pages
 from server.auth.api import bp as auth_api
 from server.auth.locale import select_locale
-from server.auth.service import load_session_user
+from server.auth.sessions import load_session_user
 from server.auth.views import bp as auth_pages
 from server.branches.api import bp as branches_api
 from server.cards.api import bp as cards_api

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from server.auth import service as accounts
+from server.auth import sessions
 from server.branches import service as branches
 from server.common.errors import DomainError
 from server.common.http import transactional
@@ -83,6 +84,17 @@ def reset_password(user_id: str):
         user_id,
         lambda user: accounts.reset_password(user, password, actor=current_user),
         _("Password of %(name)s reset."),
+    )
+
+
+@bp.post("/users/<user_id>/sessions/end")
+@transactional
+def end_sessions(user_id: str):
+    """Sign the account out on every device (a lost phone); the account stays active."""
+    return _act_on_user(
+        user_id,
+        lambda user: sessions.end_all_sign_ins(user, actor=current_user),
+        _("%(name)s is signed out on every device."),
     )
 
 

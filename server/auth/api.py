@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, session
+from flask import Blueprint, jsonify, request, session
 from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
-from server.auth import limits, service
-from server.auth.schemas import DutyIn, LoginIn, MeUpdate, user_out
+from server.auth import limits, service, sessions
+from server.auth.schemas import DutyIn, LoginIn, MeUpdate, UnlockIn, sign_in_out, user_out
 from server.common.http import parse_json, transactional
 from server.common.policy import require_login
 from server.extensions import csrf
@@ -19,7 +19,16 @@ def start_session(user) -> None:
     """Fresh session for the user (no fixation), lasting one shift."""
     session.clear()
     login_user(user)
+    sessions.open_sign_in(user, request.user_agent.string)
     session.permanent = True
+
+
+def end_session() -> None:
+    """Sign this device out on the server too: a copy of the cookie is refused from now on."""
+    if current_user.is_authenticated and (sign_in := sessions.current_sign_in_id()):
+        sessions.end_sign_in(current_user, sign_in, actor=current_user)
+    logout_user()
+    session.clear()
 
 
 @bp.post("/auth/login")
@@ -36,10 +45,37 @@ def login():
 
 
 @bp.post("/auth/logout")
+@transactional
 def logout():
-    """End the session."""
-    logout_user()
-    session.clear()
+    """End the session, on the server too."""
+    end_session()
+    return "", 204
+
+
+@bp.post("/auth/unlock")
+@require_login
+@limits.per_unlocker
+@transactional
+def unlock():
+    """The idle handheld asks for the password again; the session, the screen and the outbox stay."""
+    service.confirm_password(current_user, parse_json(UnlockIn).password)
+    return "", 204
+
+
+@bp.get("/me/sessions")
+@require_login
+def my_sessions():
+    """The devices signed in as me, this one marked."""
+    here = sessions.current_sign_in_id()
+    return jsonify(sessions=[sign_in_out(s, current=s.id == here) for s in sessions.open_sign_ins(current_user)])
+
+
+@bp.delete("/me/sessions/<sign_in_id>")
+@require_login
+@transactional
+def end_my_session(sign_in_id: str):
+    """Sign out there: one of my other devices (or this one)."""
+    sessions.end_sign_in(current_user, sign_in_id, actor=current_user)
     return "", 204
 
 

@@ -4,6 +4,7 @@ from collections.abc import Mapping
 
 from flask import current_app, request
 from flask_limiter.util import get_remote_address
+from flask_login import current_user
 
 from server.auth.service import normalise_username
 from server.extensions import limiter
@@ -29,5 +30,11 @@ per_address = limiter.shared_limit(
     lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
     scope="login-address",
     key_func=get_remote_address,
+    deduct_when=_failed,
+)
+per_unlocker = limiter.shared_limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_USERNAME"],
+    scope="unlock",
+    key_func=lambda: "unlock:" + str(current_user.get_id()),
     deduct_when=_failed,
 )

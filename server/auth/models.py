@@ -72,3 +72,17 @@ class User(UserMixin, Model):
 
     def __repr__(self) -> str:
         return f"<User {self.username} {self.role}>"
+
+
+class SignIn(Model):
+    """One signed-in device: the session cookie names it, so that signing out ends it on the server (a copy
+    of the cookie is worth nothing after), and the user can see and end their other devices."""
+
+    __tablename__ = "sign_ins"
+
+    id: Mapped[str] = mapped_column(IdString, primary_key=True, default=new_id)
+    user_id: Mapped[str] = mapped_column(IdString, ForeignKey("users.id"), index=True)
+    device: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

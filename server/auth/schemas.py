@@ -37,3 +37,19 @@ class DutyIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     on_duty: StrictBool
+
+
+def sign_in_out(sign_in, *, current: bool) -> dict:
+    return {
+        "id": sign_in.id,
+        "device": sign_in.device,
+        "signed_in_at": sign_in.created_at.isoformat(),
+        "last_seen_at": sign_in.last_seen_at.isoformat(),
+        "current": current,
+    }
+
+
+class UnlockIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    password: str = Field(min_length=1, max_length=256)

@@ -8,7 +8,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from server.audit import service as audit
-from server.auth.models import User, new_session_token
+from server.auth import sessions
+from server.auth.models import User
 from server.auth.passwords import hash_password, verify_password
 from server.branches.models import Branch
 from server.common.clock import utcnow
@@ -39,6 +40,12 @@ def authenticate(username: str, password: str) -> User:
     user.last_login_at = utcnow()
     audit.record("auth.login", actor=user, subject_type="user", subject_id=user.id, branch_id=user.branch_id)
     return user
+
+
+def confirm_password(user: User, password: str) -> None:
+    """The signed-in user proves it is still them (the idle lock); failures count against a rate limit."""
+    if not verify_password(user.password_hash, password):
+        raise InvalidCredentials(_("Wrong password."))
 
 
 def create_user(
@@ -106,7 +113,7 @@ def set_active(user: User, active: bool, actor) -> User:
         raise DomainError(_("You cannot deactivate your own account."), code="cannot_deactivate_self")
     user.active = active
     if not active:
-        user.session_token = new_session_token()
+        sessions.end_all_sign_ins(user, actor, action=None)
     audit.record(
         "user.activated" if active else "user.deactivated",
         actor=actor,
@@ -123,7 +130,7 @@ def reset_password(user: User, password: str, actor) -> User:
     if problem := check_password(password):
         raise ValidationFailed(fields={"password": problem})
     user.password_hash = hash_password(password)
-    user.session_token = new_session_token()
+    sessions.end_all_sign_ins(user, actor, action=None)
     audit.record("user.password_reset", actor=actor, subject_type="user", subject_id=user.id, branch_id=user.branch_id)
     db.session.flush()
     return user
@@ -134,15 +141,6 @@ def set_locale(user: User, locale: str) -> User:
         raise ValidationFailed(fields={"preferred_locale": _("Choose Chinese or English.")})
     user.preferred_locale = locale
     db.session.flush()
-    return user
-
-
-def load_session_user(session_id: str) -> User | None:
-    """Flask-Login's loader: the session is valid only while the token matches and the account is active."""
-    user_id, _sep, token = (session_id or "").partition(":")
-    user = db.session.get(User, user_id) if user_id else None
-    if user is None or not user.active or user.session_token != token:
-        return None
     return user
 
 

@@ -7,10 +7,10 @@ from urllib.parse import urlsplit
 from flask import Blueprint, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_limiter.errors import RateLimitExceeded
-from flask_login import current_user, logout_user
+from flask_login import current_user
 
 from server.auth import limits, service
-from server.auth.api import start_session
+from server.auth.api import end_session, start_session
 from server.auth.locale import LOCALE_COOKIE, remember_locale
 from server.common.errors import DomainError, retry_after_seconds
 from server.common.http import transactional
@@ -73,9 +73,10 @@ def login():
 
 
 @bp.post("/logout")
+@transactional
 def logout():
     """Sign out (form fallback; the app uses the API and wipes its local data first)."""
-    logout_user()
+    end_session()
     return redirect(url_for("auth.login"))
 
 

@@ -36,6 +36,16 @@ class BranchSettings(BaseModel):
     # How notifications reach staff: Web Push, the open app, and the Enterprise WeChat group (once its
     # webhook is set with `flask --app server set-wecom-webhook`).
     notification_channels: tuple[NotificationChannel, ...] = ("webpush", "live", "wecom")
+    # A handheld left untouched this long locks and asks for the password again (the session stays).
+    idle_lock_minutes: int = Field(10, ge=1, le=120)
+    # Full numbers one person may reveal in an hour; the supervisors hear of it once when reached.
+    reveals_per_hour: int = Field(20, ge=1, le=500)
+    # The Enterprise WeChat group is a third party: it gets the honorific and ticket only, unless opted in.
+    wecom_share_names: bool = False
+    # Dates a client may send: this many days either side of now (consent, calls, skips, arrivals).
+    plausible_days: int = Field(30, ge=1, le=3650)
+    # A customer with no visit for this many years and no marketing consent is anonymised by the worker.
+    retention_years: int = Field(5, ge=1, le=30)
 
     def updated(self, changes: dict) -> BranchSettings:
         """A validated copy with `changes` applied (unknown keys and bad values are refused)."""

@@ -23,6 +23,11 @@ DEFAULTS = {
     "green_channel_flags": ["elderly", "disabled", "urgent"],
     "reveal_roles": ["account_manager", "supervisor"],
     "notification_channels": ["webpush", "live", "wecom"],
+    "idle_lock_minutes": 10,
+    "reveals_per_hour": 20,
+    "wecom_share_names": False,
+    "plausible_days": 30,
+    "retention_years": 5,
 }
 
 
