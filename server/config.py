@@ -69,6 +69,8 @@ class Config:
         self.LOGIN_LIMIT_PER_USERNAME = env("LOGIN_LIMIT_PER_USERNAME", "5 per minute;20 per hour")
         self.LOGIN_LIMIT_PER_ADDRESS = env("LOGIN_LIMIT_PER_ADDRESS", "30 per minute")
         self.SWEEP_SECONDS = float(env("SWEEP_SECONDS", "15"))
+        # Times a device reports (consent, calls, skips, notes) must lie within this many days of now.
+        self.PLAUSIBLE_DAYS = int(env("PLAUSIBLE_DAYS", "30"))
         # Reverse proxies in front of the app: their X-Forwarded-For gives the client address for rate limits.
         self.PROXY_HOPS = int(env("PROXY_HOPS", "0"))
         # VAPID: a PEM P-256 private key, else one generated into instance/ (server/push/vapid.py).

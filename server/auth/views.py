@@ -23,6 +23,8 @@ def safe_next(target: str | None) -> str:
     if not target:
         return url_for("shell.index")
     parts = urlsplit(target)
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target):
+        return url_for("shell.index")  # a newline would end up in the Location header
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return url_for("shell.index")
     return target

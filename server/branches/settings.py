@@ -42,8 +42,6 @@ class BranchSettings(BaseModel):
     reveals_per_hour: int = Field(20, ge=1, le=500)
     # The Enterprise WeChat group is a third party: it gets the honorific and ticket only, unless opted in.
     wecom_share_names: bool = False
-    # Dates a client may send: this many days either side of now (consent, calls, skips, arrivals).
-    plausible_days: int = Field(30, ge=1, le=3650)
     # A customer with no visit for this many years and no marketing consent is anonymised by the worker.
     retention_years: int = Field(5, ge=1, le=30)
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+from flask_babel import gettext as _
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from server.auth.models import User
@@ -12,10 +13,10 @@ from server.care.labels import SKIP_NAMES
 from server.care.models import ACTIONS_BY_KIND, CareAction, CareTask, SkipReason
 from server.care.policy import task_actions
 from server.care.wording import wording
+from server.common.fields import ClientTime
 from server.common.i18n import resolved
 from server.customers.schemas import greeting_name
 from server.floor.codes import Channel
-from server.floor.schemas import reject_future
 
 USER_SKIP_REASONS = tuple(r for r in SkipReason if r != SkipReason.VISIT_MOVED_ON)
 
@@ -28,22 +29,17 @@ class DoneIn(BaseModel):
     actions: list[CareAction] = Field(min_length=1, max_length=len(CareAction))
     channel: Channel | None = None
     note: str | None = Field(None, max_length=500)
-    occurred_at: AwareDatetime | None = None
+    occurred_at: ClientTime | None = None
 
     @field_validator("actions")
     @classmethod
     def unique(cls, value: list[CareAction]) -> list[CareAction]:
         return list(dict.fromkeys(value))
 
-    @field_validator("occurred_at")
-    @classmethod
-    def not_future(cls, value: datetime | None) -> datetime | None:
-        return reject_future(value)
-
     @model_validator(mode="after")
     def move_needs_channel(self) -> DoneIn:
         if (CareAction.MOVED_CHANNEL in self.actions) != (self.channel is not None):
-            raise PydanticCustomError("move_needs_channel", "moved_channel and channel go together")
+            raise PydanticCustomError("move_needs_channel", _("Say which channel the customer was moved to."))
         return self
 
 
@@ -52,19 +48,14 @@ class SkipIn(BaseModel):
 
     reason: SkipReason
     note: str | None = Field(None, max_length=500)
-    occurred_at: AwareDatetime | None = None
+    occurred_at: ClientTime | None = None
 
     @field_validator("reason")
     @classmethod
     def chosen_by_people(cls, value: SkipReason) -> SkipReason:
         if value not in USER_SKIP_REASONS:
-            raise PydanticCustomError("reserved_reason", "this reason is set by the system only")
+            raise PydanticCustomError("reserved_reason", _("Only the system sets this reason."))
         return value
-
-    @field_validator("occurred_at")
-    @classmethod
-    def not_future(cls, value: datetime | None) -> datetime | None:
-        return reject_future(value)
 
 
 def _iso(value: datetime | None) -> str | None:

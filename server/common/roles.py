@@ -8,3 +8,7 @@ class Role(StrEnum):
     ACCOUNT_MANAGER = "account_manager"
     SUPERVISOR = "supervisor"
     ADMIN = "admin"
+
+
+# Everyone who works in a branch; the administrator has none, so branch features are not theirs.
+BRANCH_STAFF = (Role.LOBBY_MANAGER, Role.ACCOUNT_MANAGER, Role.SUPERVISOR)

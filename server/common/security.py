@@ -3,6 +3,7 @@
 from flask import Flask
 
 from server.common.errors import Unauthenticated
+from server.common.input_guard import refuse_hostile_input
 from server.extensions import login_manager
 
 
@@ -25,6 +26,8 @@ def content_security_policy() -> dict:
 
 
 def register_security(app: Flask) -> None:
+    app.before_request(refuse_hostile_input)
+
     @login_manager.unauthorized_handler
     def unauthorized():
         raise Unauthenticated()

@@ -12,7 +12,7 @@ from server.common.policy import require_roles
 from server.common.roles import Role
 from server.customers import service
 from server.customers.events import card_sections
-from server.customers.schemas import CustomerIn, RevealIn, customer_out
+from server.customers.schemas import CustomerIn, RevealIn, SearchIn, customer_out
 
 bp = Blueprint("customers_api", __name__, url_prefix="/api/v1/customers")
 BRANCH_STAFF = (Role.LOBBY_MANAGER, Role.ACCOUNT_MANAGER, Role.SUPERVISOR)
@@ -21,11 +21,23 @@ BRANCH_STAFF = (Role.LOBBY_MANAGER, Role.ACCOUNT_MANAGER, Role.SUPERVISOR)
 @bp.get("")
 @require_roles(*BRANCH_STAFF)
 def search():
-    """One search box: name, pinyin or initials, phone or its last four, card/ID last four, today's ticket."""
-    query = request.args.get("q", "")[:64]
-    day_start = local_day_start(current_user.branch.timezone)
-    found = service.search(current_user, query, day_start)
-    return jsonify(customers=[customer_out(c, matched) for c, matched in found], query=query)
+    """For integrations: as POST /search, with the query in the URL (so never a full number from the app)."""
+    return _search(request.args.get("q", ""))
+
+
+@bp.post("/search")
+@require_roles(*BRANCH_STAFF)
+def search_in_body():
+    """One search box: name, pinyin or initials, phone or its last four, card/ID last four, today's ticket.
+    The query travels in the body, so a full number never reaches a URL, an access log or a cache key; the
+    answer does not repeat it."""
+    return _search(parse_json(SearchIn).q)
+
+
+def _search(query: str):
+    day_start = local_day_start(current_user.home_branch.timezone)
+    found = service.search(current_user, query[:64], day_start)
+    return jsonify(customers=[customer_out(c, matched) for c, matched in found])
 
 
 @bp.post("")

@@ -6,9 +6,10 @@ from datetime import datetime
 from typing import Literal, Protocol
 
 from flask_babel import lazy_gettext as _l
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 from pydantic_core import PydanticCustomError
 
+from server.common.fields import ClientTime, WrittenReason
 from server.common.i18n import request_language, resolved
 from server.common.types import new_id
 from server.customers.identity import PROTECTORS, InvalidNumber
@@ -45,7 +46,7 @@ class CustomerIn(BaseModel):
     notes: str = Field("", max_length=2000)
     source: Source = "walk_in"
     consent: ConsentIn
-    occurred_at: AwareDatetime | None = None
+    occurred_at: ClientTime | None = None
 
     @field_validator("phone", "id_number", "card_number")
     @classmethod
@@ -67,7 +68,13 @@ class RevealIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     field: Literal["phone", "id_number"]
-    reason: str = Field(min_length=4, max_length=200)
+    reason: WrittenReason = Field(min_length=2, max_length=200)
+
+
+class SearchIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    q: str = Field(max_length=200)
 
 
 ADDRESS = {Salutation.MR: _l("Mr %(family)s"), Salutation.MS: _l("Ms %(family)s")}

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+from flask_babel import gettext as _
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from server.common.clock import utcnow
+from server.common.fields import ClientTime, UtcTime
 from server.common.types import new_id
 from server.floor.codes import BusinessType, Channel, EventType, Flag
 from server.floor.models import Visit
@@ -16,14 +18,7 @@ from server.floor.triage import explain
 
 UUID_PATTERN = r"^[0-9a-fA-F-]{36}$"
 TICKET_PATTERN = r"^[A-Za-z0-9-]{1,16}$"
-CLOCK_SKEW = timedelta(minutes=5)  # a device clock may run a little fast
 OLDEST_ARRIVAL = timedelta(hours=12)  # an arrival logged late is still today's
-
-
-def reject_future(value: datetime | None) -> datetime | None:
-    if value is not None and value > utcnow() + CLOCK_SKEW:
-        raise PydanticCustomError("in_future", "must not be in the future")
-    return value
 
 
 class VisitIn(BaseModel):
@@ -35,7 +30,7 @@ class VisitIn(BaseModel):
     amount: Decimal | None = Field(None, gt=0, le=100_000_000, max_digits=14, decimal_places=2)
     customer_id: str | None = Field(None, pattern=UUID_PATTERN)
     flags: list[Flag] = Field(default_factory=list, max_length=5)
-    arrived_at: AwareDatetime | None = None
+    arrived_at: ClientTime | None = None
     channel: Channel | None = None  # the lobby manager's override of the suggestion
     override_reason: str | None = Field(None, max_length=200)
 
@@ -53,8 +48,8 @@ class VisitIn(BaseModel):
     @classmethod
     def recent(cls, value: datetime | None) -> datetime | None:
         if value is not None and value < utcnow() - OLDEST_ARRIVAL:
-            raise PydanticCustomError("too_old", "must be within the last 12 hours")
-        return reject_future(value)
+            raise PydanticCustomError("too_old", _("Must be within the last 12 hours."))
+        return value
 
 
 class VisitEventIn(BaseModel):
@@ -64,17 +59,12 @@ class VisitEventIn(BaseModel):
     type: EventType
     note: str | None = Field(None, max_length=500)
     channel: Channel | None = None
-    occurred_at: AwareDatetime | None = None
-
-    @field_validator("occurred_at")
-    @classmethod
-    def not_future(cls, value: datetime | None) -> datetime | None:
-        return reject_future(value)
+    occurred_at: ClientTime | None = None
 
     @model_validator(mode="after")
     def reroute_needs_channel_and_reason(self) -> VisitEventIn:
         if self.type == EventType.REROUTED and (self.channel is None or not self.note):
-            raise PydanticCustomError("reroute_incomplete", "a reroute needs the new channel and a reason (note)")
+            raise PydanticCustomError("reroute_incomplete", _("A reroute needs the new channel and a reason (note)."))
         return self
 
 
@@ -85,7 +75,7 @@ class QueueEventIn(BaseModel):
     ticket: str = Field(pattern=TICKET_PATTERN)
     business_type: BusinessType = BusinessType.OTHER
     amount: Decimal | None = Field(None, gt=0, le=100_000_000, max_digits=14, decimal_places=2)
-    at: AwareDatetime
+    at: UtcTime
 
     @field_validator("ticket")
     @classmethod

@@ -3,7 +3,7 @@ test notification."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
@@ -12,7 +12,8 @@ from flask_login import current_user
 from server.common.clock import utcnow
 from server.common.errors import ValidationFailed
 from server.common.http import parse_json, transactional
-from server.common.policy import require_login
+from server.common.policy import require_login, require_roles
+from server.common.roles import BRANCH_STAFF
 from server.notifications.service import live_notifications, send_test
 from server.push.schemas import PushTestIn
 from server.push.service import devices
@@ -33,6 +34,10 @@ def live():
             raise ValidationFailed(fields={"after": _("Not a date and time.")}) from None
         if after.tzinfo is None:
             raise ValidationFailed(fields={"after": _("Give the time zone.")})
+        try:
+            after = after.astimezone(UTC)
+        except OverflowError:
+            raise ValidationFailed(fields={"after": _("Not a date and time.")}) from None
     now = utcnow()
     found = live_notifications(current_user, now, after)
     return jsonify(
@@ -42,7 +47,7 @@ def live():
 
 
 @bp.post("/push/test")
-@require_login
+@require_roles(*BRANCH_STAFF)
 @transactional
 def test_notification():
     """A test notification to every device of the user (Web Push, the live channel, as the branch chooses)."""

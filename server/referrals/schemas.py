@@ -6,11 +6,12 @@ from decimal import Decimal
 from typing import Literal
 
 from flask_babel import gettext as _
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from server.auth.models import User
 from server.cards.schemas import CardIn
+from server.common.fields import ClientTime
 from server.common.types import new_id
 from server.customers.schemas import UUID_PATTERN, CustomerIn, customer_out
 from server.referrals.models import Outcome, Referral, Urgency
@@ -45,7 +46,7 @@ class ReferralIn(BaseModel):
     # The customer had no time: the card handed out, and when they would like the call.
     card: CardIn | None = None
     best_time: str | None = Field(None, max_length=60)
-    occurred_at: AwareDatetime | None = None
+    occurred_at: ClientTime | None = None
 
     @model_validator(mode="after")
     def one_customer(self) -> ReferralIn:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from pydantic import BaseModel, ConfigDict, Field
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
-
-from server.common.clock import utcnow
+from server.common.fields import ClientTime
 from server.common.types import new_id
 
 
@@ -15,15 +13,7 @@ class WorkLogEntryIn(BaseModel):
 
     id: str = Field(default_factory=new_id, pattern=r"^[0-9a-fA-F-]{36}$")
     body: str = Field(min_length=1, max_length=2000)
-    occurred_at: AwareDatetime | None = None
-
-    @field_validator("occurred_at")
-    @classmethod
-    def not_in_future(cls, value: datetime | None) -> datetime | None:
-        # A device clock may run a little fast; more than that is a mistake.
-        if value is not None and value > utcnow() + timedelta(minutes=5):
-            raise ValueError("must not be in the future")
-        return value
+    occurred_at: ClientTime | None = None
 
 
 def entry_out(entry) -> dict:

@@ -26,7 +26,6 @@ DEFAULTS = {
     "idle_lock_minutes": 10,
     "reveals_per_hour": 20,
     "wecom_share_names": False,
-    "plausible_days": 30,
     "retention_years": 5,
 }
 

@@ -6,6 +6,7 @@ import pydantic
 import pytest
 
 from server.auth import service as accounts
+from server.auth import sessions
 from server.auth.models import User
 from server.branches import service as branches
 from server.branches.settings import BranchSettings
@@ -59,19 +60,23 @@ def test_usernames_are_unique_case_insensitively(ctx):
         )
 
 
-def test_session_token_is_rotated_on_deactivation(ctx):
+def test_session_token_is_rotated_on_deactivation(app, ctx):
     admin = accounts.create_user(username="boss", display_name="", role="admin", branch=None, password="long-enough-pw")
     branch = branches.create_branch("S1", "Session")
     user = accounts.create_user(
         username="wang", display_name="", role="lobby_manager", branch=branch, password="long-enough-pw"
     )
-    session_id = user.get_id()
-    assert accounts.load_session_user(session_id) is user
-    accounts.set_active(user, False, actor=admin)
-    assert accounts.load_session_user(session_id) is None
-    accounts.set_active(user, True, actor=admin)
-    assert accounts.load_session_user(session_id) is None  # old sessions stay ended
-    assert accounts.load_session_user(user.get_id()) is user
+    with app.test_request_context():
+        sessions.open_sign_in(user, "test")
+        session_id = user.get_id()
+        assert sessions.load_session_user(session_id) is user
+        accounts.set_active(user, False, actor=admin)
+        assert sessions.load_session_user(session_id) is None
+        accounts.set_active(user, True, actor=admin)
+        assert sessions.load_session_user(session_id) is None  # old sessions stay ended
+        assert sessions.load_session_user(user.get_id()) is None  # this device's sign-in ended too
+        sessions.open_sign_in(user, "test")
+        assert sessions.load_session_user(user.get_id()) is user
 
 
 def test_admin_cannot_deactivate_themselves(ctx):
