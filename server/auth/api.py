@@ -8,7 +8,7 @@ from flask_wtf.csrf import generate_csrf
 
 from server.auth import limits, service, sessions
 from server.auth.schemas import DutyIn, LoginIn, MeUpdate, UnlockIn, sign_in_out, user_out
-from server.common.http import parse_json, transactional
+from server.common.http import outbox_write, parse_json, transactional
 from server.common.policy import require_login
 from server.extensions import csrf
 
@@ -87,6 +87,7 @@ def me():
 
 
 @bp.patch("/me")
+@outbox_write
 @require_login
 @transactional
 def update_me():
@@ -97,6 +98,7 @@ def update_me():
 
 
 @bp.put("/me/duty")
+@outbox_write
 @require_login
 @transactional
 def set_duty():

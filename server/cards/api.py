@@ -8,7 +8,7 @@ from flask_login import current_user
 from server.cards import service
 from server.cards.policy import RECEIVERS, STOCK_READERS
 from server.cards.schemas import BatchIn, batch_out, handout_out
-from server.common.http import parse_json, transactional
+from server.common.http import outbox_write, parse_json, transactional
 from server.common.policy import require_roles
 
 bp = Blueprint("cards_api", __name__, url_prefix="/api/v1/cards")
@@ -24,6 +24,7 @@ def stock():
 
 
 @bp.post("/batches")
+@outbox_write
 @require_roles(*RECEIVERS)
 @transactional
 def receive():

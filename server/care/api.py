@@ -11,7 +11,7 @@ from server.care.policy import FLOOR_STAFF, TAKERS
 from server.care.schemas import DoneIn, SkipIn, tasks_out
 from server.common.clock import utcnow
 from server.common.errors import ValidationFailed
-from server.common.http import parse_json, transactional
+from server.common.http import outbox_write, parse_json, transactional
 from server.common.policy import require_roles
 from server.common.roles import Role
 
@@ -38,6 +38,7 @@ def read(task_id: str):
 
 
 @bp.post("/<task_id>/done")
+@outbox_write
 @require_roles(*FLOOR_STAFF)
 @transactional
 def done(task_id: str):
@@ -46,6 +47,7 @@ def done(task_id: str):
 
 
 @bp.post("/<task_id>/skip")
+@outbox_write
 @require_roles(*FLOOR_STAFF)
 @transactional
 def skip(task_id: str):
@@ -54,6 +56,7 @@ def skip(task_id: str):
 
 
 @bp.post("/<task_id>/take")
+@outbox_write
 @require_roles(*TAKERS)
 @transactional
 def take(task_id: str):

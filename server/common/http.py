@@ -96,3 +96,13 @@ def transactional(view):
         return response
 
     return wrapper
+
+
+def outbox_write(view):
+    """Marks a view the handheld's outbox may send, alone or inside a POST /sync batch (nothing else may)."""
+    view.outbox_write = True
+    return view
+
+
+def is_outbox_write(view) -> bool:
+    return getattr(view, "outbox_write", False)

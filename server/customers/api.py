@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from server.common.clock import local_day_start
 from server.common.events import contributions
-from server.common.http import parse_json, transactional
+from server.common.http import outbox_write, parse_json, transactional
 from server.common.policy import require_roles
 from server.common.roles import Role
 from server.customers import service
@@ -41,6 +41,7 @@ def _search(query: str):
 
 
 @bp.post("")
+@outbox_write
 @require_roles(*BRANCH_STAFF)
 @transactional
 def create():

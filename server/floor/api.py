@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from server.common.clock import utcnow
 from server.common.errors import DomainError
-from server.common.http import parse_json, transactional, validate
+from server.common.http import outbox_write, parse_json, transactional, validate
 from server.common.policy import require_roles
 from server.common.roles import Role
 from server.extensions import csrf
@@ -24,6 +24,7 @@ FLOOR_STAFF = (Role.LOBBY_MANAGER, Role.SUPERVISOR)
 
 
 @bp.post("/visits")
+@outbox_write
 @require_roles(*FLOOR_STAFF)
 @transactional
 def log_arrival():
@@ -45,6 +46,7 @@ def read_visit(visit_id: str):
 
 
 @bp.post("/visits/<visit_id>/events")
+@outbox_write
 @require_roles(*FLOOR_STAFF)
 @transactional
 def record_event(visit_id: str):

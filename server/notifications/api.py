@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from server.common.clock import utcnow
 from server.common.errors import ValidationFailed
-from server.common.http import parse_json, transactional
+from server.common.http import outbox_write, parse_json, transactional
 from server.common.policy import require_login, require_roles
 from server.common.roles import BRANCH_STAFF
 from server.notifications.service import live_notifications, send_test
@@ -47,6 +47,7 @@ def live():
 
 
 @bp.post("/push/test")
+@outbox_write
 @require_roles(*BRANCH_STAFF)
 @transactional
 def test_notification():

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, request
 from flask_login import current_user
 
-from server.common.http import parse_json, transactional
+from server.common.http import outbox_write, parse_json, transactional
 from server.common.policy import require_login
 from server.push import service
 from server.push.schemas import EndpointIn, SubscriptionIn
@@ -21,6 +21,7 @@ def vapid_public_key():
 
 
 @bp.post("/subscriptions")
+@outbox_write
 @require_login
 @transactional
 def subscribe():
@@ -29,6 +30,7 @@ def subscribe():
 
 
 @bp.delete("/subscriptions")
+@outbox_write
 @require_login
 @transactional
 def unsubscribe():

@@ -8,7 +8,7 @@ from sqlalchemy import delete, func, select
 
 from server.auth.models import User
 from server.common.clock import utcnow
-from server.common.errors import ValidationFailed
+from server.common.errors import Conflict, ValidationFailed
 from server.common.origins import allowed
 from server.extensions import db
 from server.push.models import PushSubscription
@@ -23,12 +23,18 @@ def subscribe(user: User, data: SubscriptionIn, user_agent: str | None) -> tuple
             _("This push service is not allowed."), fields={"endpoint": _("Not an allowed push service.")}
         )
     found = db.session.scalar(select(PushSubscription).where(PushSubscription.endpoint == data.endpoint))
+    if found is not None and found.user_id != user.id:
+        # Whoever learnt an endpoint could otherwise move a colleague's phone to themselves and silence it.
+        # A phone handed to someone else makes itself a fresh subscription (static/js/push.js).
+        raise Conflict(
+            _("This device's notifications belong to another account."), code="subscription_taken"
+        )
     created = found is None
     if found is None:
-        found = PushSubscription(endpoint=data.endpoint)
+        found = PushSubscription(endpoint=data.endpoint, user_id=user.id)
         db.session.add(found)
-    # A device signed in by someone else now belongs to them; keys change when the browser renews them.
-    found.user_id, found.p256dh, found.auth = user.id, data.keys.p256dh, data.keys.auth
+    # Keys change when the browser renews them.
+    found.p256dh, found.auth = data.keys.p256dh, data.keys.auth
     found.user_agent, found.last_seen_at = (user_agent or "")[:255] or None, utcnow()
     db.session.flush()
     return found, created

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from server.common.errors import ValidationFailed
-from server.common.http import parse_json, transactional
+from server.common.http import outbox_write, parse_json, transactional
 from server.common.policy import require_roles
 from server.common.roles import Role
 from server.notifications.service import reach
@@ -29,6 +29,7 @@ BOXES = ("inbox", "sent", "branch")
 
 
 @bp.post("")
+@outbox_write
 @require_roles(*BRANCH_STAFF)
 @transactional
 def create():
@@ -79,6 +80,7 @@ def show(referral_id: str):
 
 
 @bp.post("/<referral_id>/accept")
+@outbox_write
 @require_roles(Role.ACCOUNT_MANAGER)
 @transactional
 def accept(referral_id: str):
@@ -86,6 +88,7 @@ def accept(referral_id: str):
 
 
 @bp.post("/<referral_id>/decline")
+@outbox_write
 @require_roles(Role.ACCOUNT_MANAGER)
 @transactional
 def decline(referral_id: str):
@@ -93,6 +96,7 @@ def decline(referral_id: str):
 
 
 @bp.post("/<referral_id>/met")
+@outbox_write
 @require_roles(Role.ACCOUNT_MANAGER)
 @transactional
 def met(referral_id: str):
@@ -100,6 +104,7 @@ def met(referral_id: str):
 
 
 @bp.post("/<referral_id>/outcome")
+@outbox_write
 @require_roles(Role.ACCOUNT_MANAGER)
 @transactional
 def outcome(referral_id: str):
@@ -107,6 +112,7 @@ def outcome(referral_id: str):
 
 
 @bp.post("/<referral_id>/reassign")
+@outbox_write
 @require_roles(*BRANCH_STAFF)
 @transactional
 def reassign(referral_id: str):
@@ -114,6 +120,7 @@ def reassign(referral_id: str):
 
 
 @bp.post("/<referral_id>/cancel")
+@outbox_write
 @require_roles(*BRANCH_STAFF)
 @transactional
 def cancel(referral_id: str):

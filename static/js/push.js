@@ -7,6 +7,7 @@ import { t } from "./i18n.js";
 import { told } from "./screen.js";
 import { notify } from "./toast.js";
 
+const Outbox = self.LobbypadOutbox;
 const isIos = () => /iPhone|iPad|iPod/.test(navigator.userAgent);
 const installed = () => window.matchMedia("(display-mode: standalone)").matches || navigator.standalone === true;
 
@@ -31,15 +32,26 @@ async function sendSubscription(subscription) {
   return write({ kind: Kind.PUSH_SUBSCRIBE, url: "/api/v1/push/subscriptions", body: subscription.toJSON(), id });
 }
 
+async function subscribe(registration) {
+  const { data } = await read("/api/v1/push/vapid-public-key");
+  return registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(data.public_key) });
+}
+
+/** Sends the subscription; when it was another account's on this phone (the server refuses to move it, so
+    that nobody can take a colleague's notifications), this browser makes a fresh one of its own. */
+async function sendOwnSubscription(registration, subscription) {
+  const result = await sendSubscription(subscription);
+  if (!result.rejected || result.rejected.error.code !== "subscription_taken") return result;
+  await Outbox.dismissRejected(result.record.id);
+  await subscription.unsubscribe();
+  return sendSubscription(await subscribe(registration));
+}
+
 async function enable() {
   const permission = await Notification.requestPermission();  // only ever after the user's tap
   if (permission !== "granted") return;
-  const { data } = await read("/api/v1/push/vapid-public-key");
   const registration = await navigator.serviceWorker.ready;
-  const subscription = await registration.pushManager.subscribe({
-    userVisibleOnly: true, applicationServerKey: keyBytes(data.public_key),
-  });
-  const result = await sendSubscription(subscription);
+  const result = await sendOwnSubscription(registration, await subscribe(registration));
   if (result.rejected) notify(t("action_failed", { message: result.rejected.error.message }));
   else notify(result.sent ? t("push.enabled") : t("saved_offline"));
 }
@@ -58,7 +70,7 @@ export async function resendSubscription() {
   if (!("PushManager" in window) || !("Notification" in window) || Notification.permission !== "granted") return;
   const registration = await navigator.serviceWorker.ready;
   const subscription = await registration.pushManager.getSubscription();
-  if (subscription) await sendSubscription(subscription);
+  if (subscription) await sendOwnSubscription(registration, subscription);
 }
 
 export function initPush() {

@@ -43,3 +43,19 @@ def test_subscriptions_only_towards_allowed_push_services(app, api, make_user, p
     assert api.delete("/api/v1/push/subscriptions", {"endpoint": device["endpoint"]}).status_code == 204
     with app.app_context():
         assert db.session.scalar(select(func.count(PushSubscription.id))) == 0
+
+
+def test_another_users_device_cannot_be_taken_over(app, api_factory, make_user, push):
+    """Finding 5: someone else's endpoint with one's own keys moved their phone to the caller."""
+    victim, attacker = api_factory(), api_factory()
+    victim.login(make_user("account_manager"))
+    attacker.login(make_user("account_manager"))
+    phone = push.new_device("victim").subscription()
+    assert victim.post("/api/v1/push/subscriptions", phone).status_code == 201
+    mine = push.new_device("attacker").subscription()
+    stolen = {**phone, "keys": mine["keys"]}
+    assert_error(attacker.post("/api/v1/push/subscriptions", stolen), 409, "subscription_taken")
+    with app.app_context():
+        row = db.session.scalar(select(PushSubscription).where(PushSubscription.endpoint == phone["endpoint"]))
+        assert row.p256dh == phone["keys"]["p256dh"]
+    assert victim.post("/api/v1/push/subscriptions", phone).status_code == 200  # the owner may renew it

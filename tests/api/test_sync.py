@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
+
 from sqlalchemy import func, select
 
 from server.extensions import db
@@ -66,3 +68,28 @@ def test_a_batch_is_bounded_and_cannot_nest(api, make_user):
     assert_error(api.post("/api/v1/sync", {"records": nested}), 422, "validation_failed")
     elsewhere = [record("/admin/users", {})]
     assert_error(api.post("/api/v1/sync", {"records": elsewhere}), 422, "validation_failed")
+
+
+@pytest.mark.parametrize("url", ["/api/v1/%73ync", "/api/v1/sync/", "/api/v1/Sync", "/api/v1/./sync"])
+def test_a_batch_cannot_be_smuggled_inside_a_batch_by_spelling_its_url_differently(api, make_user, url):
+    """Finding 4: "/api/v1/%73ync" ran an inner batch."""
+    api.login(make_user("lobby_manager"))
+    inner = {"records": [record("/api/v1/worklog/entries", {"body": "smuggled"})]}
+    assert_error(api.post("/api/v1/sync", {"records": [record(url, inner)]}), 422, "validation_failed")
+    assert api.get("/api/v1/worklog/entries").get_json()["entries"] == []
+
+
+def test_sign_in_never_runs_inside_a_batch(api, make_user):
+    """Finding 4: ten sign-ins in one batch ran Argon2 ten times (2.7 s); only outbox writes are allowed."""
+    staff = make_user("lobby_manager")
+    api.login(staff)
+    logins = [record("/api/v1/auth/login", {"username": staff.username, "password": "wrong"}) for _ in range(10)]
+    error = assert_error(api.post("/api/v1/sync", {"records": logins}), 422, "validation_failed")
+    assert "records.0" in error["fields"]
+    for url, method in [
+        ("/api/v1/auth/logout", "POST"),
+        ("/api/v1/customers/search", "POST"),
+        ("/api/v1/me/sessions/x", "DELETE"),
+    ]:
+        batch = {"records": [{**record(url, {}), "method": method}]}
+        assert_error(api.post("/api/v1/sync", batch), 422, "validation_failed")
