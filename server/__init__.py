@@ -20,6 +20,7 @@ from server.care import subscribers as care_subscribers
 from server.care.api import bp as care_api
 from server.cli import register_cli
 from server.common.errors import register_error_handlers
+from server.common.logmask import install_log_masking
 from server.common.security import content_security_policy, register_security
 from server.common.types import render_alembic_item
 from server.common.vault import Vault
@@ -28,6 +29,7 @@ from server.customers.api import bp as customers_api
 from server.database import register_database
 from server.floor import subscribers as floor_subscribers
 from server.floor.api import bp as floor_api
+from server.notifications import subscribers as notifications_subscribers
 from server.notifications.api import bp as notifications_api
 from server.push.api import bp as push_api
 from server.push.vapid import load_vapid_keys
@@ -60,6 +62,7 @@ BLUEPRINTS = (
 def create_app(config: Config | None = None) -> Flask:
     """Assemble the app: config, extensions, blueprints, error handlers, commands."""
     config = load_config(config)
+    install_log_masking()
     app = Flask(
         __name__,
         static_folder=str(config.STATIC_FOLDER),
@@ -82,6 +85,7 @@ def create_app(config: Config | None = None) -> Flask:
 def register_subscribers() -> None:
     """Features act on the events of the features below them (server/common/events.py). Connecting the same
     receiver again (another app in the same process) changes nothing."""
+    notifications_subscribers.subscribe()
     floor_subscribers.subscribe()
     referrals_subscribers.subscribe()
     care_subscribers.subscribe()

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import cast
 
 from flask import current_app, session
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 
 from server.audit import service as audit
 from server.auth.models import SignIn, User, new_session_token
@@ -106,9 +107,10 @@ def end_all_sign_ins(user: User, actor: User | None, action: str | None = "auth.
     """End every session of the user at once; the number of devices that were signed in. `action` None: the
     caller audits the change that ends them (a deactivation, a password reset)."""
     user.session_token = new_session_token()
-    ended = db.session.execute(
+    result = db.session.execute(
         update(SignIn).where(SignIn.user_id == user.id, SignIn.ended_at.is_(None)).values(ended_at=utcnow())
-    ).rowcount
+    )
+    ended = cast(CursorResult, result).rowcount
     if action:
         audit.record(
             action, actor=actor, subject_type="user", subject_id=user.id, branch_id=user.branch_id, ended=ended

@@ -9,13 +9,14 @@ from flask_babel import gettext as _
 
 from server.branches.settings import BranchSettings
 from server.care.models import CareKind, CareTask
-from server.customers.schemas import greeting_name
+from server.customers.schemas import discreet_name
 from server.floor.labels import BUSINESS_NAMES, FLAG_NAMES
 from server.floor.models import Visit
 
 
 def _who(visit: Visit) -> str:
-    return greeting_name(visit.customer) if visit.customer else visit.ticket
+    # Lock screens and the branch group read these: the honorific, never the full name.
+    return discreet_name(visit.customer) if visit.customer else visit.ticket
 
 
 def waiting_line(visit: Visit, now: datetime, ahead: int) -> str:

@@ -9,3 +9,5 @@ card_sections = events.signal("customers.card-sections")
 # sender: the acting User; query (spaces and dashes removed), today_start. A receiver that reads the query as
 # one of its own things answers (matched kind, a select of customer ids) — the floor, for today's ticket.
 search_matches = events.signal("customers.search-matches")
+# sender: the User who just revealed the last full number the hour allows them (limit=); the supervisors are told.
+reveals_reached_limit = events.signal("customers.reveals-reached-limit")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal, Protocol
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 from pydantic_core import PydanticCustomError
@@ -103,6 +104,15 @@ def greeting_name(customer: Addressee) -> str:
         family = customer.family_name if chinese else family_in_pinyin(customer.family_name)
         return address[customer.salutation] % {"family": family}
     return customer.full_name
+
+
+def discreet_name(customer: Addressee) -> str:
+    """How to name the customer where others may read (a group chat, a colleague's lock screen): the
+    honorific or 李先生, never the full name."""
+    if customer.honorific or customer.salutation in (Salutation.MR, Salutation.MS):
+        return greeting_name(customer)
+    chinese = request_language() == "zh"
+    return _("Customer %(family)s", family=customer.family_name if chinese else family_in_pinyin(customer.family_name))
 
 
 def _iso(value: datetime | None) -> str | None:

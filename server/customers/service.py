@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from server.audit import service as audit
+from server.audit.models import AuditEvent
 from server.auth.models import User
+from server.branches.models import Branch
 from server.common.clock import utcnow
-from server.common.errors import Conflict, PermissionDenied, ValidationFailed
+from server.common.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
 from server.common.events import contributions
 from server.common.idempotency import create_once, fingerprint
 from server.common.policy import can_reveal, get_scoped_or_404
 from server.common.roles import Role
 from server.common.vault import vault
-from server.customers.events import search_matches
+from server.customers.events import reveals_reached_limit, search_matches
 from server.customers.identity import PROTECTORS
 from server.customers.models import Customer, Tier
 from server.customers.names import has_hanzi, is_pinyin_query, query_key, search_keys
@@ -29,6 +31,7 @@ SEARCH_LIMIT = 20
 LAST4 = "last4"  # a sentinel kind: resolved per customer to phone_last4, card_last4 or id_number_last4
 LAST4_FIELDS = ("phone", "card", "id_number")
 ID_NUMBER = re.compile(r"^\d{17}[\dXx]$")
+REVEAL_WINDOW = timedelta(hours=1)
 TOP = "\U0010ffff"  # sorts after every character: key >= prefix AND key < prefix + TOP is a prefix match
 
 
@@ -197,6 +200,7 @@ def reveal(actor: User, customer_id: str, field: str, reason: str) -> str:
     cipher = getattr(customer, f"{field}_cipher")
     if cipher is None:
         raise ValidationFailed(_("This customer gave no such number."), fields={"field": _("Not on record.")})
+    _check_reveal_rate(actor, customer.branch_id)
     value = vault().decrypt(field, cipher)
     audit.record(
         "customer.revealed",
@@ -208,6 +212,34 @@ def reveal(actor: User, customer_id: str, field: str, reason: str) -> str:
         field=field,
     )
     return value
+
+
+class RevealLimitReached(DomainError):
+    status, code = 429, "reveal_limit"
+
+
+def _check_reveal_rate(actor: User, branch_id: str) -> None:
+    """At most `reveals_per_hour` full numbers per person in any hour (the audit trail counts them); the
+    supervisors hear of it the first time someone reaches the limit in a day."""
+    limit = db.session.get_one(Branch, branch_id).settings.reveals_per_hour
+    since = utcnow() - REVEAL_WINDOW
+    done = (
+        db.session.scalar(
+            select(func.count()).where(
+                AuditEvent.branch_id == branch_id,
+                AuditEvent.at > since,
+                AuditEvent.actor_id == actor.id,
+                AuditEvent.action == "customer.revealed",
+            )
+        )
+        or 0
+    )
+    if done >= limit:
+        raise RevealLimitReached(
+            _("You have seen %(n)d full numbers in the last hour, the most allowed. Ask your supervisor.", n=limit)
+        )
+    if done + 1 == limit:
+        reveals_reached_limit.send(actor, limit=limit)
 
 
 def record_visit(customer: Customer, arrived_at: datetime) -> Tier:

@@ -42,6 +42,7 @@ KINDS = {
     "care.accompany": Kind("high", 10 * 60, renotify=True),
     "escort.due": Kind("high", 10 * 60, renotify=True),
     "push.test": Kind("normal", 5 * 60),
+    "privacy.reveals": Kind("normal", 8 * 3600),
 }
 
 
@@ -60,7 +61,7 @@ class Message:
     actions: list[dict] | None = None
     # The branch group's text (Enterprise WeChat); a function when wording it costs something, so that it is
     # worded only for branches that post to a group.
-    group_text: str | Callable[[], str] | None = None
+    group_text: str | Callable[[bool], str] | None = None
 
 
 Wording = Callable[[], tuple[str, str]]  # (title, body) in the current language
@@ -76,16 +77,23 @@ def worded(
     dedupe_key: str,
     tag: str | None = None,
     actions: Callable[[], list[dict]] | None = None,
+    group: Wording | None = None,
 ) -> Message:
     """A notification worded in its recipient's own language (their actions too). The branch group's text,
     Chinese and naming the recipient, is worded only if the branch posts to a group (it costs a second
-    wording)."""
+    wording). The group is a third party: unless the branch shares names with it, it reads `group` (the
+    honorific and the ticket, no reasons), or the title alone."""
 
-    def group_text() -> str:
+    def group_text(share_names: bool) -> str:
         with in_language("zh"):  # the branch's Enterprise WeChat group reads Chinese
-            title, body = text()
+            if share_names:
+                title, body = text()
+            elif group is not None:
+                title, body = group()
+            else:
+                title, body = text()[0], ""
             named = _("%(name)s: %(title)s", name=recipient.display_name, title=title)
-            return f"{named}\n{body}"
+            return f"{named}\n{body}" if body else named
 
     with in_language(recipient.preferred_locale or "zh"):
         title, body = text()
@@ -164,7 +172,8 @@ def _queue(message: Message, branch: Branch | None, subscription_ids: list[str])
     to_group = bool(branch and Channel.WECOM in channels and message.group_text and branch.wecom_webhook_cipher)
     group_text = None
     if to_group:
-        group_text = message.group_text() if callable(message.group_text) else message.group_text
+        share = branch.settings.wecom_share_names if branch else False
+        group_text = message.group_text(share) if callable(message.group_text) else message.group_text
     notification = Notification(
         id=new_id(),
         branch_id=recipient.branch_id,

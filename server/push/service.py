@@ -26,9 +26,7 @@ def subscribe(user: User, data: SubscriptionIn, user_agent: str | None) -> tuple
     if found is not None and found.user_id != user.id:
         # Whoever learnt an endpoint could otherwise move a colleague's phone to themselves and silence it.
         # A phone handed to someone else makes itself a fresh subscription (static/js/push.js).
-        raise Conflict(
-            _("This device's notifications belong to another account."), code="subscription_taken"
-        )
+        raise Conflict(_("This device's notifications belong to another account."), code="subscription_taken")
     created = found is None
     if found is None:
         found = PushSubscription(endpoint=data.endpoint, user_id=user.id)

@@ -19,6 +19,7 @@ from server.common.policy import get_scoped_or_404
 from server.common.roles import Role
 from server.customers import service as customers
 from server.customers.models import Customer, Tier
+from server.customers.schemas import discreet_name
 from server.extensions import db
 from server.notifications.service import Wording, notify_many, worded
 from server.referrals.models import (
@@ -429,6 +430,10 @@ def _tell(recipient: User, referral: Referral, kind: str, text: Wording, dedupe_
             return [{"action": "accept", "title": _("Accept")}, {"action": "open", "title": _("Open")}]
         return []
 
+    def discreet() -> tuple[str, str]:
+        # What the branch's group chat reads: who is meant and that it is a referral; no name, no reason.
+        return _("Referral: %(customer)s", customer=discreet_name(referral.customer)), ""
+
     notify_many(
         [
             worded(
@@ -439,6 +444,7 @@ def _tell(recipient: User, referral: Referral, kind: str, text: Wording, dedupe_
                 ref=("referral", referral.id),
                 dedupe_key=dedupe_key,
                 actions=actions,
+                group=discreet,
             )
         ]
     )

@@ -72,9 +72,31 @@ def _group_message_round_trip(app, floor, push, robot, first_errcode):
         deliver(app, utcnow() + timedelta(seconds=61))
     assert len(robot.messages) == (2 if first_errcode else 1)
     text = robot.messages[-1]
-    assert text.startswith("【大堂助手】") and "有客户等您：李小山" in text and "贵宾室 2" in text
+    # A third party: the honorific only, never the full name or the reason (finding 8 of the security review).
+    assert text.startswith("【大堂助手】") and "推荐：李先生" in text
+    assert "李小山" not in text and "存款" not in text
     assert text.endswith(f"https://lobbypad.bank.example/#referrals/{referral['id']}")
     assert push.wait_for(1)[0].payload["title"] == "Customer for you now: 李小山"  # the phone: their language
     shown = floor.lobby.get(f"/api/v1/referrals/{referral['id']}").get_json()["referral"]
     channels = {d["channel"]: d["status"] for r in shown["reach"] for d in r["deliveries"]}
     assert channels["wecom"] == "sent" and channels["webpush"] == "sent"
+
+
+def test_a_branch_may_opt_in_to_names_in_the_group(app, floor, push):
+    robot = FakeWecomRobot(errcodes=[0])
+    try:
+        from server.branches import service as branches
+
+        app.config.update(WECOM_ALLOWED_ORIGINS=(robot.origin,))
+        with app.app_context(), app.test_request_context():
+            branches.set_wecom_webhook(
+                branches.get_branch_by_code("A001"), f"{robot.origin}/cgi-bin/webhook/send?key=robot-key"
+            )
+            db.session.commit()
+        assert floor.supervisor.patch("/api/v1/settings", {"wecom_share_names": True}).status_code == 200
+        refer(floor, account_manager_id=floor.staff["manager"].id)
+        deliver(app)
+        assert "有客户等您：李小山" in robot.messages[-1] and "贵宾室 2" in robot.messages[-1]
+    finally:
+        robot.server.shutdown()
+        robot.server.server_close()
