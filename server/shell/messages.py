@@ -23,6 +23,21 @@ JS_MESSAGES = {
     "online": _l("Online"),
     "offline": _l("Offline"),
     "offline_since": _l("Offline — data from %(age)s ago"),
+    "numbers_removed": _l(
+        "Full numbers were removed from %(n)s refused records (kept only for the day). Re-enter them to send again."
+    ),
+    "numbers_removed_here": _l(
+        "Phone, ID and card numbers were removed from this record for privacy: enter them again."
+    ),
+    "lock_password_required": _l("Enter your password."),
+    "lock_wrong": _l("That is not your password."),
+    "lock_needs_network": _l("Unlocking needs the network this time (sign in once online to unlock offline)."),
+    "lock_session_ended": _l("This session has ended. Sign in again; records waiting on this phone are kept."),
+    "this_device": _l("This device"),
+    "device_last_seen": _l("last used %(time)s"),
+    "sign_out_there": _l("Sign out there"),
+    "device_signed_out": _l("%(device)s is signed out."),
+    "devices_need_network": _l("Seeing and ending sessions needs the network."),
     "pending_sync": _l("%(n)s waiting to sync"),
     "all_synced": _l("All saved"),
     "rejected": _l("%(n)s not accepted by the server"),

@@ -9,7 +9,7 @@ const BRANCH_DAY = new Intl.DateTimeFormat("en-CA", {
 });
 
 /** A snapshot expires at the end of the branch's business day (midnight in the branch's time zone). */
-function sameBusinessDay(a, b) {
+export function sameBusinessDay(a, b) {
   return BRANCH_DAY.format(a) === BRANCH_DAY.format(b);
 }
 
@@ -51,17 +51,39 @@ export async function read(url) {
   }
 }
 
+/** A question whose words must not reach a URL or the phone's storage (a search by full number): POSTed,
+    answered from the network only, never kept. Throws when offline or on an error answer. */
+export async function ask(url, body) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), READ_TIMEOUT_MS);
+  try {
+    const csrf = await DB.get("meta", "csrf");
+    const response = await fetch(url, {
+      method: "POST", credentials: "same-origin", cache: "no-store", signal: controller.signal,
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf ? csrf.value : "" },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) throw Object.assign(new Error(`HTTP ${response.status}`), { status: response.status });
+    return await response.json();
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Today's snapshots whose URL matches: what the phone can still show offline (e.g. customers opened today). */
 export async function snapshotsToday(pattern) {
   const now = Date.now();
   return (await DB.all("snapshots")).filter((s) => pattern.test(s.key) && sameBusinessDay(s.at, now));
 }
 
-/** Snapshots of an earlier business day are of no use and hold customers' (masked) data: gone at start. */
+/** Snapshots of an earlier business day are of no use and hold customers' (masked) data: gone at start. So
+    are searches an older version kept under their URL (the query may be a full number). */
 export async function pruneSnapshots() {
   const now = Date.now();
   for (const snapshot of await DB.all("snapshots")) {
-    if (!sameBusinessDay(snapshot.at, now)) await DB.delete("snapshots", snapshot.key);
+    if (!sameBusinessDay(snapshot.at, now) || snapshot.key.startsWith("/api/v1/customers?")) {
+      await DB.delete("snapshots", snapshot.key);
+    }
   }
 }
 

@@ -15,6 +15,8 @@ import { initMore } from "./views/more.js";
 import { initReferrals } from "./views/referrals.js";
 import { initLive } from "./live.js";
 import { initPush } from "./push.js";
+import { scrubRefusedNumbers } from "./privacy.js";
+import { initIdleLock } from "./idle-lock.js";
 
 const DB = self.LobbypadDB;
 const Outbox = self.LobbypadOutbox;
@@ -74,13 +76,25 @@ async function renderStatus() {
   document.dispatchEvent(new CustomEvent("lobbypad:status", { detail: { pending, rejected } }));
 }
 
+/** Refused records keep no full number past the day (privacy.js); the user hears when theirs lost one. */
+async function removeStaleNumbers() {
+  const userId = document.querySelector('meta[name="lobbypad-user"]').content;
+  const removed = await scrubRefusedNumbers(userId);
+  if (removed) {
+    notify(t("numbers_removed", { n: removed }));
+    renderStatus();
+  }
+}
+
 async function main() {
   await rememberSession();
   await pruneSnapshots();
   await forgetNotified({ olderThan: Date.now() - 12 * 60 * 60 * 1000 });
+  await removeStaleNumbers();
   // Ask the browser not to evict the outbox under storage pressure (granted silently to installed apps).
   navigator.storage?.persist?.().catch(() => {});
   initTabs();
+  initIdleLock();
   initMore();
   initArrival();
   if (document.querySelector("[data-board]")) initFloor();
@@ -99,7 +113,7 @@ async function main() {
   window.addEventListener("online", () => { lastOnlineRead = Date.now(); Outbox.flush(); renderStatus(); });
   window.addEventListener("offline", () => { lastOnlineRead = Date.now(); renderStatus(); });
   document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") Outbox.flush(); });
-  setInterval(() => Outbox.flush({ force: false }), FLUSH_EVERY_MS);
+  setInterval(() => { Outbox.flush({ force: false }); removeStaleNumbers(); }, FLUSH_EVERY_MS);
   await renderStatus();
   navigator.serviceWorker?.ready.then((registration) => {
     if (!navigator.serviceWorker.controller) registration.active.postMessage({ type: "CLAIM" });

@@ -1,6 +1,6 @@
 /* Customers: one search box (debounced), the customer card with the greeting by branch local time, the
    audited reveal of a full number (never stored on the phone), and a quick "new customer" with consent. */
-import { newId, read, snapshotsToday, write } from "../api.js";
+import { ask, newId, read, snapshotsToday, write } from "../api.js";
 import { Kind } from "../kinds.js";
 import { el, fieldErrors, lang, meta } from "../dom.js";
 import { t } from "../i18n.js";
@@ -10,7 +10,7 @@ import { openRefer } from "./refer-sheet.js";
 import { referralLine } from "./referral-list.js";
 
 const DB = self.LobbypadDB;
-const SEARCH_URL = "/api/v1/customers?q=";
+const SEARCH_URL = "/api/v1/customers/search";  // POST: a full number never reaches a URL or a snapshot
 const DEBOUNCE_MS = 250;
 const REVEAL_VISIBLE_MS = 60 * 1000;
 
@@ -47,8 +47,7 @@ async function search(query) {
   status.textContent = t("loading");
   let customers;
   try {
-    const result = await read(SEARCH_URL + encodeURIComponent(query.trim()));
-    customers = result.data.customers;
+    customers = (await ask(SEARCH_URL, { q: query.trim() })).customers;
   } catch (error) {
     if (seq !== searchSeq) return;
     status.textContent = t("search_offline");
@@ -182,7 +181,8 @@ async function submitReveal(form) {
   const error = dialog.querySelector("[data-reveal-error]");
   const shown = dialog.querySelector("[data-revealed]");
   const reason = form.reason.value.trim();
-  if (reason.length < 4) {
+  // Real words, as the server asks: spaces and invisible characters are no reason.
+  if (reason.replace(/[\s\u200b-\u200f\u2060\ufeff]/g, "").length < 2) {
     error.textContent = t("reveal_reason_required");
     form.reason.setAttribute("aria-invalid", "true");
     form.reason.focus();

@@ -6,6 +6,7 @@ import { t } from "../i18n.js";
 import { showAge, snapshotTime, told } from "../screen.js";
 import { coalesce } from "../timing.js";
 import { listItem, timeOf } from "../dom.js";
+import { initDevices } from "./devices.js";
 import { initLogout, initSync } from "./sync.js";
 
 const Outbox = self.LobbypadOutbox;
@@ -122,5 +123,6 @@ export function initMore() {
   initWorklog();
   initLanguage();
   initSync();
+  initDevices();
   initLogout();
 }

@@ -75,6 +75,7 @@ function rejectedItem(record) {
     .filter(([field]) => !fixable.some(([name]) => name === field))
     .map(([field, message]) => `${field}: ${message}`);
   if (fields.length) li.append(el("p", "field-error", fields.join(" · ")));
+  if (record.numbersRemoved) li.append(el("p", "hint", t("numbers_removed_here")));
   if (fixable.length) li.append(fixForm(record));
   const actions = el("div", "row-actions");
   const again = el("button", "button small", t("send_again"));

@@ -1,0 +1,107 @@
+/* The idle lock: a handheld left untouched for the branch's `idle_lock_minutes` covers the screen and asks for
+   the password again. Nothing underneath changes: the screen as it was, the outbox still syncing. Online the
+   server checks the password (rate-limited); offline, the verifier made at sign-in does (unlock-verifier.js).
+   A reload while locked stays locked. */
+import { branchSettings } from "./settings.js";
+import { t } from "./i18n.js";
+
+const DB = self.LobbypadDB;
+const Verifier = self.LobbypadVerifier;
+const LOCKED_KEY = "lobbypad.locked";
+const ACTIVITY = ["pointerdown", "keydown", "touchstart", "wheel"];
+const CHECK_EVERY_MS = 15 * 1000;
+const PENDING_VERIFIER = "lobbypad.verifier";  // handed over by the sign-in page (login.js)
+
+let lastActive = Date.now();
+
+async function adoptVerifierFromSignIn() {
+  const handed = sessionStorage.getItem(PENDING_VERIFIER);
+  sessionStorage.removeItem(PENDING_VERIFIER);
+  const username = document.querySelector('meta[name="lobbypad-username"]').content;
+  if (!handed) return;
+  const verifier = JSON.parse(handed);
+  if (verifier.username === username) await DB.put("meta", { key: "unlockVerifier", value: verifier });
+}
+
+async function checkOnline(password) {
+  const csrf = await DB.get("meta", "csrf");
+  const response = await fetch("/api/v1/auth/unlock", {
+    method: "POST", credentials: "same-origin", cache: "no-store",
+    headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf ? csrf.value : "" },
+    body: JSON.stringify({ password }),
+  });
+  if (response.ok) return { ok: true };
+  const answer = await response.json().catch(() => null);
+  const error = (answer && answer.error) || {};
+  if (error.code === "unauthenticated") return { ok: false, message: t("lock_session_ended"), signIn: true };
+  return { ok: false, message: error.message || t("lock_wrong") };
+}
+
+async function checkOffline(password) {
+  const stored = await DB.get("meta", "unlockVerifier");
+  if (!stored) return { ok: false, message: t("lock_needs_network") };
+  return (await Verifier.matches(stored.value, password)) ? { ok: true } : { ok: false, message: t("lock_wrong") };
+}
+
+export async function initIdleLock() {
+  const dialog = document.querySelector("[data-lock-dialog]");
+  if (!dialog) return;
+  await adoptVerifierFromSignIn();
+  const form = dialog.querySelector("form");
+  const error = dialog.querySelector("[data-lock-error]");
+  const signIn = dialog.querySelector("[data-lock-sign-in]");
+  const button = form.querySelector("button[type=submit]");
+  const minutes = (await branchSettings()).idle_lock_minutes || 10;
+
+  const lock = () => {
+    if (dialog.open) return;
+    localStorage.setItem(LOCKED_KEY, "1");
+    error.textContent = "";
+    form.reset();
+    dialog.showModal();
+    form.password.focus();
+  };
+  const unlock = () => {
+    localStorage.removeItem(LOCKED_KEY);
+    lastActive = Date.now();
+    dialog.close();
+  };
+  const check = () => { if (Date.now() - lastActive >= minutes * 60 * 1000) lock(); };
+
+  for (const type of ACTIVITY) {
+    document.addEventListener(type, () => { if (!dialog.open) lastActive = Date.now(); }, { capture: true, passive: true });
+  }
+  setInterval(check, CHECK_EVERY_MS);
+  document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") check(); });
+  dialog.addEventListener("cancel", (event) => event.preventDefault());  // Escape does not unlock
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const password = form.password.value;
+    if (!password) {
+      error.textContent = t("lock_password_required");
+      return;
+    }
+    button.disabled = true;
+    button.setAttribute("aria-busy", "true");
+    let result;
+    try {
+      result = navigator.onLine ? await checkOnline(password).catch(() => checkOffline(password)) : await checkOffline(password);
+    } finally {
+      button.disabled = false;
+      button.removeAttribute("aria-busy");
+    }
+    if (result.ok) {
+      unlock();
+      // Each unlock online refreshes the offline verifier (a password changed elsewhere is taken up).
+      if (navigator.onLine) Verifier.make(document.querySelector('meta[name="lobbypad-username"]').content, password)
+        .then((verifier) => verifier && DB.put("meta", { key: "unlockVerifier", value: verifier }));
+      return;
+    }
+    error.textContent = result.message;
+    signIn.hidden = !result.signIn;
+    form.password.select();
+  });
+
+  if (localStorage.getItem(LOCKED_KEY)) lock();
+}
