@@ -9,6 +9,7 @@ from flask_babel import get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from server import extensions
+from server.admin.api import bp as audit_api
 from server.admin.views import bp as admin_pages
 from server.auth.api import bp as auth_api
 from server.auth.locale import select_locale
@@ -41,6 +42,7 @@ from server.sync.api import bp as sync_api
 from server.worklog.api import bp as worklog_api
 
 BLUEPRINTS = (
+    audit_api,
     auth_api,
     branches_api,
     cards_api,

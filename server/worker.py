@@ -1,7 +1,7 @@
 """The background worker: delivers the notification outbox and runs the timed sweeps.
 
 Two cadences: the outbox every OUTBOX_POLL_SECONDS (a push must reach a phone within seconds), the sweeps
-(referral escalation, waiting-time care and escorts; complaint deadlines later) every SWEEP_SECONDS. Each step runs
+(referral escalation, waiting-time care and escorts, retention; complaint deadlines later) every SWEEP_SECONDS. Each step runs
 in its own transaction; one failing step neither stops the others nor the worker. Several workers may run.
 """
 
@@ -13,12 +13,13 @@ import threading
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import Flask
 
 from server.care.scheduling import sweep as care_sweep
 from server.common.clock import utcnow
+from server.customers.service import anonymise_expired
 from server.extensions import db
 from server.notifications.sender import deliver_due
 from server.referrals.service import escalate_due
@@ -26,8 +27,28 @@ from server.referrals.service import escalate_due
 log = logging.getLogger(__name__)
 
 Sweep = Callable[[datetime], int]
+
+
+class Hourly:
+    """A sweep that has nothing to do more often than hourly (retention): skipped in between, per process."""
+
+    def __init__(self, sweep: Sweep) -> None:
+        self.sweep: Sweep = sweep
+        self.last: datetime | None = None
+
+    def __call__(self, now: datetime) -> int:
+        if self.last is not None and now - self.last < timedelta(hours=1):
+            return 0
+        self.last = now
+        return self.sweep(now)
+
+
 # Name → sweep (a function of the current time, returning how many records it acted on).
-SWEEPS: dict[str, Sweep] = {"referral_escalation": escalate_due, "care": care_sweep}
+SWEEPS: dict[str, Sweep] = {
+    "referral_escalation": escalate_due,
+    "care": care_sweep,
+    "retention": Hourly(anonymise_expired),
+}
 
 
 @contextmanager

@@ -14,7 +14,12 @@ from server.extensions import Model
 
 class AuditEvent(Model):
     __tablename__ = "audit_events"
-    __table_args__ = (Index("ix_audit_events_branch_at", "branch_id", "at"),)
+    __table_args__ = (
+        Index("ix_audit_events_branch_at", "branch_id", "at"),
+        # The audit screen's filters (one customer's record, one person's actions) and the reveal limit.
+        Index("ix_audit_events_subject_at", "subject_type", "subject_id", "at"),
+        Index("ix_audit_events_actor_at", "actor_id", "at"),
+    )
 
     id: Mapped[str] = mapped_column(IdString, primary_key=True, default=new_id)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

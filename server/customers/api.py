@@ -9,13 +9,12 @@ from server.common.clock import local_day_start
 from server.common.events import contributions
 from server.common.http import outbox_write, parse_json, transactional
 from server.common.policy import require_roles
-from server.common.roles import Role
+from server.common.roles import BRANCH_STAFF, Role
 from server.customers import service
 from server.customers.events import card_sections
-from server.customers.schemas import CustomerIn, RevealIn, SearchIn, customer_out
+from server.customers.schemas import CustomerIn, CustomerPatch, ErasureIn, RevealIn, SearchIn, customer_out
 
 bp = Blueprint("customers_api", __name__, url_prefix="/api/v1/customers")
-BRANCH_STAFF = (Role.LOBBY_MANAGER, Role.ACCOUNT_MANAGER, Role.SUPERVISOR)
 
 
 @bp.get("")
@@ -59,6 +58,33 @@ def read(customer_id: str):
     for section in contributions(card_sections, customer):  # visits (floor), referrals (referrals)
         sections.update(section)
     return jsonify(customer=customer_out(customer), **sections)
+
+
+@bp.patch("/<customer_id>")
+@outbox_write
+@require_roles(*BRANCH_STAFF)
+@transactional
+def update(customer_id: str):
+    """Correct or complete the record (offline through the outbox); audited old → new, numbers masked."""
+    customer = service.update_customer(current_user, customer_id, parse_json(CustomerPatch))
+    return jsonify(customer=customer_out(customer))
+
+
+@bp.get("/<customer_id>/export")
+@require_roles(Role.SUPERVISOR)
+@transactional
+def export(customer_id: str):
+    """Everything held about the customer, for their right of access; audited."""
+    return jsonify(service.export_customer(current_user, customer_id))
+
+
+@bp.post("/<customer_id>/erase")
+@require_roles(Role.SUPERVISOR)
+@transactional
+def erase(customer_id: str):
+    """Remove the customer's personal data for good; their visits and referrals stay, anonymous."""
+    customer = service.erase_on_request(current_user, customer_id, parse_json(ErasureIn).reason)
+    return jsonify(customer=customer_out(customer))
 
 
 @bp.post("/<customer_id>/reveal")

@@ -11,3 +11,9 @@ card_sections = events.signal("customers.card-sections")
 search_matches = events.signal("customers.search-matches")
 # sender: the User who just revealed the last full number the hour allows them (limit=); the supervisors are told.
 reveals_reached_limit = events.signal("customers.reveals-reached-limit")
+# sender: the Customer whose personal data is being erased (PIPL). Each receiver removes the free text and
+# personal details its own records hold about them, keeping the records themselves (counts stay true).
+customer_erased = events.signal("customers.erased")
+# sender: the Customer. Each receiver answers {section: [records]} with everything it holds about them, for the
+# customer's right of access (floor: "visits", referrals: "referrals", care: "care_tasks").
+export_sections = events.signal("customers.export-sections")

@@ -86,6 +86,8 @@ class Customer(ClientCreated, Model):
 
     created_by_id: Mapped[str | None] = mapped_column(IdString, ForeignKey("users.id"))
     last_visit_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Personal data removed (PIPL erasure or retention); the row stays so that visits keep being counted.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     account_manager: Mapped[User | None] = relationship(foreign_keys=[assigned_account_manager_id])
     consent_recorded_by: Mapped[User | None] = relationship(foreign_keys=[consent_recorded_by_id])

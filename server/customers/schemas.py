@@ -29,6 +29,16 @@ class ConsentIn(BaseModel):
     marketing: StrictBool
 
 
+def normal_number(cls, value: str | None, info) -> str | None:
+    """A phone, ID or card number in its normal form (the blind index's input), or a field error."""
+    if not value:
+        return None
+    try:
+        return PROTECTORS[info.field_name](value).normalized
+    except InvalidNumber as e:
+        raise PydanticCustomError("invalid_number", str(e)) from None
+
+
 class CustomerIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -49,20 +59,46 @@ class CustomerIn(BaseModel):
     consent: ConsentIn
     occurred_at: ClientTime | None = None
 
-    @field_validator("phone", "id_number", "card_number")
-    @classmethod
-    def valid_number(cls, value: str | None, info) -> str | None:
-        if not value:
-            return None
-        try:
-            return PROTECTORS[info.field_name](value).normalized
-        except InvalidNumber as e:
-            raise PydanticCustomError("invalid_number", str(e)) from None
+    valid_number = field_validator("phone", "id_number", "card_number")(normal_number)
 
     @field_validator("honorific")
     @classmethod
     def empty_is_none(cls, value: str | None) -> str | None:
         return value or None
+
+
+class CustomerPatch(BaseModel):
+    """Any of the create fields; a field left out stays as it is, a number given as null is removed. A number
+    added or changed comes with the customer's consent, recorded again."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    family_name: str | None = Field(None, min_length=1, max_length=20)
+    given_name: str | None = Field(None, max_length=40)
+    salutation: Salutation | None = None
+    honorific: str | None = Field(None, max_length=20)
+    phone: str | None = Field(None, max_length=32)
+    id_number: str | None = Field(None, max_length=32)
+    card_number: str | None = Field(None, max_length=32)
+    tier: Tier | None = None
+    assigned_account_manager_id: str | None = Field(None, pattern=UUID_PATTERN)
+    preferred_language: Literal["zh", "en"] | None = None
+    needs: str | None = Field(None, max_length=2000)
+    notes: str | None = Field(None, max_length=2000)
+    consent: ConsentIn | None = None
+    occurred_at: ClientTime | None = None
+
+    valid_number = field_validator("phone", "id_number", "card_number")(normal_number)
+
+    def changes(self) -> dict:
+        """The fields the client sent, with their new values."""
+        return {name: getattr(self, name) for name in self.model_fields_set - {"occurred_at"}}
+
+
+class ErasureIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    reason: WrittenReason = Field(min_length=2, max_length=500)
 
 
 class RevealIn(BaseModel):
@@ -141,6 +177,7 @@ def customer_out(customer: Customer, matched: str | None = None) -> dict:
         "needs": customer.needs,
         "notes": customer.notes,
         "source": customer.source,
+        "erased": customer.erased_at is not None,
         "consent": {
             "contact": customer.consent_contact,
             "marketing": customer.consent_marketing,

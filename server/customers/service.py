@@ -20,11 +20,11 @@ from server.common.idempotency import create_once, fingerprint
 from server.common.policy import can_reveal, get_scoped_or_404
 from server.common.roles import Role
 from server.common.vault import vault
-from server.customers.events import reveals_reached_limit, search_matches
+from server.customers.events import customer_erased, export_sections, reveals_reached_limit, search_matches
 from server.customers.identity import PROTECTORS
-from server.customers.models import Customer, Tier
+from server.customers.models import Customer, Salutation, Tier
 from server.customers.names import has_hanzi, is_pinyin_query, query_key, search_keys
-from server.customers.schemas import CustomerIn
+from server.customers.schemas import CustomerIn, CustomerPatch, customer_out
 from server.extensions import db
 
 SEARCH_LIMIT = 20
@@ -32,6 +32,9 @@ LAST4 = "last4"  # a sentinel kind: resolved per customer to phone_last4, card_l
 LAST4_FIELDS = ("phone", "card", "id_number")
 ID_NUMBER = re.compile(r"^\d{17}[\dXx]$")
 REVEAL_WINDOW = timedelta(hours=1)
+NUMBER_FIELDS = ("phone", "id_number", "card_number")
+ERASED = "erased"  # the fingerprint of an erased customer: nothing derived from what they gave stays
+_MASKED = {"phone": "phone_masked", "id_number": "id_number_masked", "card_number": "card_masked"}
 TOP = "\U0010ffff"  # sorts after every character: key >= prefix AND key < prefix + TOP is a prefix match
 
 
@@ -43,17 +46,11 @@ def create_customer(actor: User, data: CustomerIn) -> tuple[Customer, bool]:
 
 def _build(actor: User, data: CustomerIn) -> Customer:
     _check_account_manager(actor, data.assigned_account_manager_id)
-    full_pinyin, initials = search_keys(data.family_name, data.given_name)
     when = data.occurred_at or utcnow()
     customer = Customer(
         branch_id=actor.branch_id,
         family_name=data.family_name,
         given_name=data.given_name,
-        full_name=f"{data.family_name}{data.given_name}"
-        if has_hanzi(data.family_name)
-        else f"{data.family_name} {data.given_name}".strip(),
-        name_pinyin=full_pinyin,
-        name_initials=initials,
         salutation=data.salutation,
         honorific=data.honorific,
         tier=data.tier,
@@ -69,7 +66,8 @@ def _build(actor: User, data: CustomerIn) -> Customer:
         created_by_id=actor.id,
         occurred_at=when,
     )
-    for field in ("phone", "id_number", "card_number"):
+    _name(customer)
+    for field in NUMBER_FIELDS:
         value = getattr(data, field)
         if value:
             _protect(customer, field, value)
@@ -247,3 +245,197 @@ def record_visit(customer: Customer, arrived_at: datetime) -> Tier:
     if customer.last_visit_at is None or arrived_at > customer.last_visit_at:
         customer.last_visit_at = arrived_at
     return customer.tier
+
+
+def update_customer(actor: User, customer_id: str, data: CustomerPatch) -> Customer:
+    """Correct or complete a customer's record (PIPL's right to correction). Audited old → new, numbers masked;
+    the same phone or ID as another customer is refused naming them. Sending the same change again (the
+    outbox retrying) changes nothing more."""
+    customer = get_customer(actor, customer_id)
+    if customer.erased_at:
+        raise Conflict(_("This customer's data was erased."), code="customer_erased")
+    changes = data.changes()
+    numbers = {f for f in NUMBER_FIELDS if f in changes and changes[f] is not None}
+    if numbers and data.consent is None:
+        raise ValidationFailed(fields={"consent": _("Record the customer's consent with the new number.")})
+    if "family_name" in changes and changes["family_name"] is None:
+        raise ValidationFailed(fields={"family_name": _("Required.")})
+    if "assigned_account_manager_id" in changes:
+        _check_account_manager(actor, changes["assigned_account_manager_id"])
+    before = _audited_view(customer)
+    with db.session.no_autoflush:  # a clash is answered by _refuse_duplicate, not by the unique index
+        _apply(customer, changes)
+        if data.consent is not None:
+            customer.consent_contact, customer.consent_marketing = data.consent.contact, data.consent.marketing
+            customer.consent_recorded_at, customer.consent_recorded_by_id = data.occurred_at or utcnow(), actor.id
+        _refuse_duplicate(customer, customer.id)
+    after = _audited_view(customer)
+    diff = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
+    if diff:
+        audit.record(
+            "customer.updated",
+            actor=actor,
+            subject_type="customer",
+            subject_id=customer.id,
+            branch_id=customer.branch_id,
+            changes=diff,
+        )
+    db.session.flush()
+    return customer
+
+
+# Fields a correction sets as given; "" or null clears those that may be empty.
+_TEXT_FIELDS = ("family_name", "given_name", "honorific", "preferred_language", "needs", "notes")
+_CHOICE_FIELDS = ("salutation", "tier", "assigned_account_manager_id")
+
+
+def _apply(customer: Customer, changes: dict) -> None:
+    for field in _TEXT_FIELDS:
+        if field in changes:
+            value = changes[field]
+            setattr(customer, field, value or (None if field in ("honorific", "preferred_language") else ""))
+    for field in _CHOICE_FIELDS:
+        if field in changes and (changes[field] is not None or field == "assigned_account_manager_id"):
+            setattr(customer, field, changes[field])
+    if {"family_name", "given_name"} & changes.keys():
+        _name(customer)
+    for field in NUMBER_FIELDS:
+        if field in changes:
+            _forget_number(customer, field)
+            if changes[field]:
+                _protect(customer, field, changes[field])
+
+
+def _name(customer: Customer) -> None:
+    """The derived name columns: the full name as written, and the pinyin keys search uses."""
+    customer.full_name = (
+        f"{customer.family_name}{customer.given_name}"
+        if has_hanzi(customer.family_name)
+        else f"{customer.family_name} {customer.given_name}".strip()
+    )
+    customer.name_pinyin, customer.name_initials = search_keys(customer.family_name, customer.given_name)
+
+
+def _forget_number(customer: Customer, field: str) -> None:
+    prefix = "card" if field == "card_number" else field
+    for suffix in ("cipher", "index", "last4", "masked"):
+        if hasattr(customer, f"{prefix}_{suffix}"):
+            setattr(customer, f"{prefix}_{suffix}", None)
+
+
+def _audited_view(customer: Customer) -> dict:
+    """What the audit trail compares: every field a correction may change, numbers only masked."""
+    return {
+        "family_name": customer.family_name,
+        "given_name": customer.given_name,
+        "salutation": customer.salutation.value if customer.salutation else None,
+        "honorific": customer.honorific,
+        "tier": customer.tier.value if customer.tier else None,
+        "assigned_account_manager_id": customer.assigned_account_manager_id,
+        "preferred_language": customer.preferred_language,
+        "needs": customer.needs,
+        "notes": customer.notes,
+        "consent_contact": customer.consent_contact,
+        "consent_marketing": customer.consent_marketing,
+        **{field: getattr(customer, masked) for field, masked in _MASKED.items()},
+    }
+
+
+def export_customer(actor: User, customer_id: str) -> dict:
+    """Everything held about the customer (PIPL's right of access), full numbers included: audited."""
+    customer = get_customer(actor, customer_id)
+    secret = vault()
+    held = {
+        "customer": customer_out(customer),
+        "numbers": {
+            field: secret.decrypt(field, cipher)
+            for field in ("phone", "id_number")
+            if (cipher := getattr(customer, f"{field}_cipher"))
+        },
+        "record": {
+            "created_at": customer.received_at.isoformat(),
+            "created_by_id": customer.created_by_id,
+            "erased_at": customer.erased_at.isoformat() if customer.erased_at else None,
+        },
+        "audit": [
+            {"at": e.at.isoformat(), "actor_id": e.actor_id, "action": e.action, "reason": e.reason}
+            for e in db.session.scalars(
+                select(AuditEvent)
+                .where(AuditEvent.subject_type == "customer", AuditEvent.subject_id == customer.id)
+                .order_by(AuditEvent.at)
+            )
+        ],
+    }
+    for section in contributions(export_sections, customer):
+        held.update(section)
+    audit.record(
+        "customer.exported", actor=actor, subject_type="customer", subject_id=customer.id, branch_id=customer.branch_id
+    )
+    return held
+
+
+def erase_customer(actor: User | None, customer: Customer, reason: str) -> Customer:
+    """Remove the customer's personal data for good (PIPL's right to deletion, and retention): names, numbers,
+    blind indexes, the request fingerprint, needs and notes, consent; every feature removes what its records
+    say of them (customer_erased). The visits and referrals stay, anonymous, so that counts stay true."""
+    if customer.erased_at:
+        return customer
+    for field in NUMBER_FIELDS:
+        _forget_number(customer, field)
+    customer.family_name = customer.given_name = customer.needs = customer.notes = ""
+    customer.honorific, customer.preferred_language, customer.salutation = None, None, Salutation.NONE
+    customer.consent_contact = customer.consent_marketing = False
+    customer.payload_hash = ERASED
+    customer.erased_at = utcnow()
+    _name(customer)
+    customer_erased.send(customer)
+    # What corrections recorded of the old values goes too; who changed what, when and why stays.
+    for event in db.session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.subject_type == "customer",
+            AuditEvent.subject_id == customer.id,
+            AuditEvent.action == "customer.updated",
+        )
+    ):
+        event.details = {"fields": sorted(event.details.get("changes", {}))}
+    audit.record(
+        "customer.erased",
+        actor=actor,
+        subject_type="customer",
+        subject_id=customer.id,
+        branch_id=customer.branch_id,
+        reason=reason,
+    )
+    db.session.flush()
+    return customer
+
+
+def erase_on_request(actor: User, customer_id: str, reason: str) -> Customer:
+    customer = get_customer(actor, customer_id)
+    if customer.erased_at:
+        raise Conflict(_("This customer's data was already erased."), code="customer_erased")
+    return erase_customer(actor, customer, reason)
+
+
+def anonymise_expired(now: datetime, limit: int = 200) -> int:
+    """The worker's retention sweep: customers of each branch with no visit for `retention_years` and no
+    marketing consent are anonymised; a batch at a time."""
+    erased = 0
+    for branch in db.session.scalars(select(Branch)):
+        cutoff = now - timedelta(days=365 * branch.settings.retention_years)
+        expired = db.session.scalars(
+            select(Customer)
+            .where(
+                Customer.branch_id == branch.id,
+                Customer.erased_at.is_(None),
+                Customer.consent_marketing.is_(False),
+                func.coalesce(Customer.last_visit_at, Customer.received_at) < cutoff,
+            )
+            .limit(limit - erased)
+        ).all()
+        for customer in expired:
+            erase_customer(None, customer, "retention")
+        erased += len(expired)
+        if erased >= limit:
+            break
+    return erased

@@ -257,3 +257,13 @@ def send_test(user: User, request_id: str) -> None:
         dedupe_key=f"push.test:{user.id}:{request_id}",
         tag="push-test",
     )
+
+
+def forget_notifications(ref_type: str, ref_ids) -> None:
+    """A customer's data erased: the notifications about their records keep who was told and when, not what
+    they said (names, reasons)."""
+    db.session.execute(
+        update(Notification)
+        .where(Notification.ref_type == ref_type, Notification.ref_id.in_(ref_ids))
+        .values(payload={"title": "", "body": "", "url": "/", "erased": True}, group_text=None)
+    )

@@ -9,7 +9,7 @@ from flask_login import current_user
 from server.common.errors import ValidationFailed
 from server.common.http import outbox_write, parse_json, transactional
 from server.common.policy import require_roles
-from server.common.roles import Role
+from server.common.roles import BRANCH_STAFF, Role
 from server.notifications.service import reach
 from server.referrals import service
 from server.referrals.models import Urgency
@@ -24,7 +24,6 @@ from server.referrals.schemas import (
 )
 
 bp = Blueprint("referrals_api", __name__, url_prefix="/api/v1/referrals")
-BRANCH_STAFF = (Role.LOBBY_MANAGER, Role.ACCOUNT_MANAGER, Role.SUPERVISOR)
 BOXES = ("inbox", "sent", "branch")
 
 
