@@ -124,5 +124,5 @@ def register_extensions(app: Flask) -> None:
         permissions_policy={"geolocation": "()", "camera": "()", "microphone": "()"},
     )
     register_security(app)
-    app.extensions["lobbypad.vault"] = Vault(app.config["PII_KEY"])
+    app.extensions["lobbypad.vault"] = Vault(app.config["PII_KEY"], app.config["PII_KEYS_PREVIOUS"])
     app.extensions["lobbypad.vapid"] = load_vapid_keys(app.config["VAPID_PRIVATE_KEY"], Path(app.instance_path))

@@ -61,6 +61,8 @@ class Config:
         self.SECRET_KEY = self._secret_key()
         # Encrypts customers' phone and ID numbers; losing it makes them unreadable (back it up with the database).
         self.PII_KEY = env("PII_KEY") or _instance_secret(self.INSTANCE_PATH, "pii_key")
+        # Keys being rotated out (comma-separated): still read and looked up until the worker re-keyed every row.
+        self.PII_KEYS_PREVIOUS = tuple(k.strip() for k in (env("PII_KEYS_PREVIOUS") or "").split(",") if k.strip())
         self.SQLALCHEMY_DATABASE_URI = self._database_url()
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         self.SESSION_COOKIE_SECURE = self.SECURE_COOKIES

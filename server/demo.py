@@ -153,6 +153,7 @@ def customer_rows(
             "id_number_last4": id_number.last4 if id_number else None,
             "id_number_masked": id_number.masked if id_number else None,
             "card_index": None,
+            "pii_key_id": secret.key_id,
             "card_last4": None,
             "card_masked": None,
             "consent_contact": True,

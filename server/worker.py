@@ -19,6 +19,7 @@ from flask import Flask
 
 from server.care.scheduling import sweep as care_sweep
 from server.common.clock import utcnow
+from server.customers.rekey import rekey_batch
 from server.customers.service import anonymise_expired
 from server.extensions import db
 from server.notifications.sender import deliver_due
@@ -48,6 +49,7 @@ SWEEPS: dict[str, Sweep] = {
     "referral_escalation": escalate_due,
     "care": care_sweep,
     "retention": Hourly(anonymise_expired),
+    "pii_rekey": rekey_batch,
 }
 
 

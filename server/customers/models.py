@@ -78,6 +78,8 @@ class Customer(ClientCreated, Model):
     card_index: Mapped[str | None] = mapped_column(String(64))
     card_last4: Mapped[str | None] = mapped_column(String(4))
     card_masked: Mapped[str | None] = mapped_column(String(24))
+    # The PII key the ciphers and indexes were made with (null: before keys had ids); rekey.py moves rows on.
+    pii_key_id: Mapped[str | None] = mapped_column(String(16), index=True)
 
     consent_contact: Mapped[bool] = mapped_column(Boolean, default=False)
     consent_marketing: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -71,7 +71,7 @@ def _build(actor: User, data: CustomerIn) -> Customer:
         value = getattr(data, field)
         if value:
             _protect(customer, field, value)
-    _refuse_duplicate(customer, data.id.lower())
+    _refuse_duplicate(customer, data.id.lower(), {"phone": data.phone, "id_number": data.id_number})
     audit.record(
         "customer.created",
         actor=actor,
@@ -94,23 +94,28 @@ def _protect(customer: Customer, field: str, value: str) -> None:
     setattr(customer, f"{field}_index", secret.blind_index(field, protected.normalized))
     setattr(customer, f"{field}_last4", protected.last4)
     setattr(customer, f"{field}_masked", protected.masked)
+    customer.pii_key_id = secret.key_id
 
 
-def _refuse_duplicate(customer: Customer, record_id: str) -> None:
-    """One record per phone and per ID number in a branch: point the user at the existing one.
+def _refuse_duplicate(customer: Customer, record_id: str, numbers: dict[str, str | None]) -> None:
+    """One record per phone and per ID number in a branch: point the user at the existing one. `numbers`: the
+    normalized numbers being given (looked up under every key, while a key rotation is under way).
 
     The same id is no duplicate: it is this very request arriving twice at once (the page's outbox and
     the service worker's sync); the primary key settles that one in create_once."""
     for field, label in (("phone", _("phone number")), ("id_number", _("ID number"))):
-        index = getattr(customer, f"{field}_index")
-        if index is None:
+        number = numbers.get(field)
+        if not number:
             continue
+        indexes = vault().blind_indexes(field, PROTECTORS[field](number).normalized)
         existing = db.session.scalar(
             select(Customer.id).where(
-                Customer.branch_id == customer.branch_id, getattr(Customer, f"{field}_index") == index
+                Customer.branch_id == customer.branch_id,
+                getattr(Customer, f"{field}_index").in_(indexes),
+                Customer.id != record_id,
             )
         )
-        if existing and existing != record_id:
+        if existing:
             raise Conflict(
                 _("A customer with this %(what)s is already registered.", what=label),
                 code="duplicate_customer",
@@ -159,11 +164,15 @@ def _conditions(actor: User, query: str, today_start: datetime):
     compact = re.sub(r"[\s-]", "", query)
     secret = vault()
     if compact.isdigit() and len(compact) == 11:
-        yield "phone", Customer.phone_index == secret.blind_index("phone", compact), by_relevance
+        yield "phone", Customer.phone_index.in_(secret.blind_indexes("phone", compact)), by_relevance
     if ID_NUMBER.match(compact):
-        yield "id_number", Customer.id_number_index == secret.blind_index("id_number", compact.upper()), by_relevance
+        yield (
+            "id_number",
+            Customer.id_number_index.in_(secret.blind_indexes("id_number", compact.upper())),
+            by_relevance,
+        )
     if compact.isdigit() and 16 <= len(compact) <= 19:
-        yield "card", Customer.card_index == secret.blind_index("card", compact), by_relevance
+        yield "card", Customer.card_index.in_(secret.blind_indexes("card", compact)), by_relevance
     for kind, customer_ids in contributions(search_matches, actor, query=compact, today_start=today_start):
         yield kind, Customer.id.in_(customer_ids), by_relevance  # today's ticket (the floor)
     if compact.isdigit() and len(compact) == 4:
@@ -268,7 +277,7 @@ def update_customer(actor: User, customer_id: str, data: CustomerPatch) -> Custo
         if data.consent is not None:
             customer.consent_contact, customer.consent_marketing = data.consent.contact, data.consent.marketing
             customer.consent_recorded_at, customer.consent_recorded_by_id = data.occurred_at or utcnow(), actor.id
-        _refuse_duplicate(customer, customer.id)
+        _refuse_duplicate(customer, customer.id, {f: changes.get(f) for f in ("phone", "id_number")})
     after = _audited_view(customer)
     diff = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
     if diff:
