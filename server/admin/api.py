@@ -13,6 +13,7 @@ from sqlalchemy import and_, or_, select
 from server.audit.models import AuditEvent
 from server.auth.models import User
 from server.common.errors import ValidationFailed
+from server.common.openapi import documented
 from server.common.policy import require_roles, scoped
 from server.common.roles import Role
 from server.extensions import db
@@ -35,6 +36,15 @@ def _time_arg(name: str) -> datetime | None:
 
 
 @bp.get("/audit")
+@documented(
+    query={
+        "customer_id": "one customer's record",
+        "user_id": "one person's actions",
+        "since": "ISO 8601",
+        "before": "the answer's next.before",
+        "after_id": "the answer's next.after_id",
+    }
+)
 @require_roles(Role.SUPERVISOR, Role.ADMIN)
 def audit_trail():
     """`?customer_id=&user_id=&since=&before=&after_id=` → {events: [{at, actor, action, record, reason}], next}.

@@ -9,6 +9,7 @@ from flask_wtf.csrf import generate_csrf
 from server.auth import limits, service, sessions
 from server.auth.schemas import DutyIn, LoginIn, MeUpdate, UnlockIn, sign_in_out, user_out
 from server.common.http import outbox_write, parse_json, transactional
+from server.common.openapi import documented
 from server.common.policy import require_login
 from server.extensions import csrf
 
@@ -32,6 +33,7 @@ def end_session() -> None:
 
 
 @bp.post("/auth/login")
+@documented(body=LoginIn)
 @csrf.exempt  # no session yet to forge; JSON-only, so a cross-site form cannot post it
 @limits.per_address
 @limits.per_username
@@ -45,6 +47,7 @@ def login():
 
 
 @bp.post("/auth/logout")
+@documented(answers=(204,))
 @transactional
 def logout():
     """End the session, on the server too."""
@@ -53,6 +56,7 @@ def logout():
 
 
 @bp.post("/auth/unlock")
+@documented(body=UnlockIn, answers=(204,))
 @require_login
 @limits.per_unlocker
 @transactional
@@ -71,6 +75,7 @@ def my_sessions():
 
 
 @bp.delete("/me/sessions/<sign_in_id>")
+@documented(answers=(204,))
 @require_login
 @transactional
 def end_my_session(sign_in_id: str):
@@ -87,6 +92,7 @@ def me():
 
 
 @bp.patch("/me")
+@documented(body=MeUpdate)
 @outbox_write
 @require_login
 @transactional
@@ -98,6 +104,7 @@ def update_me():
 
 
 @bp.put("/me/duty")
+@documented(body=DutyIn)
 @outbox_write
 @require_login
 @transactional

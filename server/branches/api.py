@@ -8,8 +8,10 @@ from flask_login import current_user
 
 from server.branches import service
 from server.branches.models import Branch
-from server.common.errors import DomainError, NotFound, ValidationFailed
-from server.common.http import transactional
+from server.branches.settings import SettingsPatch
+from server.common.errors import NotFound, ValidationFailed
+from server.common.http import parse_json, transactional
+from server.common.openapi import documented
 from server.common.policy import can_manage_settings, require_login, require_roles
 from server.common.roles import Role
 from server.extensions import db
@@ -39,6 +41,7 @@ def _branch_out(branch: Branch) -> dict:
 
 
 @bp.get("/settings")
+@documented(query={"branch_id": "administrators: which branch"})
 @require_login
 def get_settings():
     """The branch's thresholds and timeouts."""
@@ -46,13 +49,12 @@ def get_settings():
 
 
 @bp.patch("/settings")
+@documented(body=SettingsPatch)
 @require_roles(Role.SUPERVISOR, Role.ADMIN)
 @transactional
 def update_settings():
     """Change some settings; unknown keys and out-of-range values are refused with 422."""
-    changes = request.get_json(silent=True)
-    if not isinstance(changes, dict):
-        raise DomainError(_("The body must be a JSON object."), code="invalid_json")
+    changes = parse_json(SettingsPatch).model_dump(exclude_unset=True)
     branch = _branch_in_scope()
     service.update_settings(branch, changes, current_user)
     return jsonify(_branch_out(branch))

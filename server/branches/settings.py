@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic.fields import FieldInfo
 
 VisitFlag = Literal["elderly", "disabled", "urgent", "pregnant", "with_child"]
 NotificationChannel = Literal["webpush", "live", "wecom"]
@@ -48,3 +49,11 @@ class BranchSettings(BaseModel):
     def updated(self, changes: dict) -> BranchSettings:
         """A validated copy with `changes` applied (unknown keys and bad values are refused)."""
         return BranchSettings.model_validate({**self.model_dump(), **changes})
+
+
+# PATCH /settings: any of the settings (the description of the API; the branch checks the merged whole).
+_OPTIONAL: dict[str, Any] = {
+    name: (Optional[field.annotation], FieldInfo.merge_field_infos(field, default=None))  # noqa: UP045 — built at run time
+    for name, field in BranchSettings.model_fields.items()
+}
+SettingsPatch = create_model("SettingsPatch", __config__=ConfigDict(extra="forbid"), **_OPTIONAL)

@@ -9,6 +9,7 @@ from server.cards import service
 from server.cards.policy import RECEIVERS, STOCK_READERS
 from server.cards.schemas import BatchIn, batch_out, handout_out
 from server.common.http import outbox_write, parse_json, transactional
+from server.common.openapi import documented
 from server.common.policy import require_roles
 
 bp = Blueprint("cards_api", __name__, url_prefix="/api/v1/cards")
@@ -24,6 +25,7 @@ def stock():
 
 
 @bp.post("/batches")
+@documented(body=BatchIn, answers=(200, 201))
 @outbox_write
 @require_roles(*RECEIVERS)
 @transactional

@@ -12,6 +12,7 @@ from server.care.schemas import DoneIn, SkipIn, tasks_out
 from server.common.clock import utcnow
 from server.common.errors import ValidationFailed
 from server.common.http import outbox_write, parse_json, transactional
+from server.common.openapi import documented
 from server.common.policy import require_roles
 from server.common.roles import Role
 
@@ -20,6 +21,7 @@ STATES = ("open", "closed")
 
 
 @bp.get("")
+@documented(query={"state": "open or today"})
 @require_roles(*FLOOR_STAFF)
 def index():
     """`?state=open` (default: today's open tasks, earliest due first) or `closed` (today's, latest first)."""
@@ -38,6 +40,7 @@ def read(task_id: str):
 
 
 @bp.post("/<task_id>/done")
+@documented(body=DoneIn)
 @outbox_write
 @require_roles(*FLOOR_STAFF)
 @transactional
@@ -47,6 +50,7 @@ def done(task_id: str):
 
 
 @bp.post("/<task_id>/skip")
+@documented(body=SkipIn)
 @outbox_write
 @require_roles(*FLOOR_STAFF)
 @transactional

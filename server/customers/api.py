@@ -8,6 +8,7 @@ from flask_login import current_user
 from server.common.clock import local_day_start
 from server.common.events import contributions
 from server.common.http import outbox_write, parse_json, transactional
+from server.common.openapi import documented
 from server.common.policy import require_roles
 from server.common.roles import BRANCH_STAFF, Role
 from server.customers import service
@@ -18,6 +19,9 @@ bp = Blueprint("customers_api", __name__, url_prefix="/api/v1/customers")
 
 
 @bp.get("")
+@documented(
+    query={"q": "a name, pinyin, initials, last four digits or today's ticket (integrations; the app POSTs /search)"}
+)
 @require_roles(*BRANCH_STAFF)
 def search():
     """For integrations: as POST /search, with the query in the URL (so never a full number from the app)."""
@@ -25,6 +29,7 @@ def search():
 
 
 @bp.post("/search")
+@documented(body=SearchIn)
 @require_roles(*BRANCH_STAFF)
 def search_in_body():
     """One search box: name, pinyin or initials, phone or its last four, card/ID last four, today's ticket.
@@ -40,6 +45,7 @@ def _search(query: str):
 
 
 @bp.post("")
+@documented(body=CustomerIn, answers=(200, 201))
 @outbox_write
 @require_roles(*BRANCH_STAFF)
 @transactional
@@ -61,6 +67,7 @@ def read(customer_id: str):
 
 
 @bp.patch("/<customer_id>")
+@documented(body=CustomerPatch)
 @outbox_write
 @require_roles(*BRANCH_STAFF)
 @transactional
@@ -79,6 +86,7 @@ def export(customer_id: str):
 
 
 @bp.post("/<customer_id>/erase")
+@documented(body=ErasureIn)
 @require_roles(Role.SUPERVISOR)
 @transactional
 def erase(customer_id: str):
@@ -88,6 +96,7 @@ def erase(customer_id: str):
 
 
 @bp.post("/<customer_id>/reveal")
+@documented(body=RevealIn)
 @require_roles(*BRANCH_STAFF)
 @transactional
 def reveal(customer_id: str):

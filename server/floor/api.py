@@ -11,6 +11,7 @@ from flask_login import current_user
 from server.common.clock import utcnow
 from server.common.errors import DomainError
 from server.common.http import outbox_write, parse_json, transactional, validate
+from server.common.openapi import documented
 from server.common.policy import require_roles
 from server.common.roles import Role
 from server.extensions import csrf
@@ -24,6 +25,7 @@ FLOOR_STAFF = (Role.LOBBY_MANAGER, Role.SUPERVISOR)
 
 
 @bp.post("/visits")
+@documented(body=VisitIn, answers=(200, 201))
 @outbox_write
 @require_roles(*FLOOR_STAFF)
 @transactional
@@ -46,6 +48,7 @@ def read_visit(visit_id: str):
 
 
 @bp.post("/visits/<visit_id>/events")
+@documented(body=VisitEventIn, answers=(200, 201))
 @outbox_write
 @require_roles(*FLOOR_STAFF)
 @transactional
@@ -72,6 +75,7 @@ def floor():
 
 
 @bp.post("/queue/events")
+@documented(body=QueueEventIn, answers=(200, 201))
 @csrf.exempt
 @transactional
 def queue_event():
@@ -80,7 +84,7 @@ def queue_event():
     branch = queue.verify(body, request.headers.get("X-Lobbypad-Signature"), request.headers.get("X-Lobbypad-Branch"))
     try:
         data = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
         data = None
     if not isinstance(data, dict):
         raise DomainError(_("The body must be a JSON object."), code="invalid_json")

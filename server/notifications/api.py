@@ -12,6 +12,7 @@ from flask_login import current_user
 from server.common.clock import utcnow
 from server.common.errors import ValidationFailed
 from server.common.http import outbox_write, parse_json, transactional
+from server.common.openapi import documented
 from server.common.policy import require_login, require_roles
 from server.common.roles import BRANCH_STAFF
 from server.notifications.service import live_notifications, send_test
@@ -22,6 +23,7 @@ bp = Blueprint("notifications_api", __name__, url_prefix="/api/v1")
 
 
 @bp.get("/notifications")
+@documented(query={"after": "created_at of the last notification shown (ISO 8601 with time zone)"})
 @require_login
 @transactional
 def live():
@@ -47,6 +49,7 @@ def live():
 
 
 @bp.post("/push/test")
+@documented(body=PushTestIn, answers=(202,))
 @outbox_write
 @require_roles(*BRANCH_STAFF)
 @transactional

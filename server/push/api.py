@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, jsonify, request
 from flask_login import current_user
 
 from server.common.http import outbox_write, parse_json, transactional
+from server.common.openapi import documented
 from server.common.policy import require_login
 from server.push import service
 from server.push.schemas import EndpointIn, SubscriptionIn
@@ -21,6 +22,7 @@ def vapid_public_key():
 
 
 @bp.post("/subscriptions")
+@documented(body=SubscriptionIn, answers=(200, 201))
 @outbox_write
 @require_login
 @transactional
@@ -30,6 +32,7 @@ def subscribe():
 
 
 @bp.delete("/subscriptions")
+@documented(body=EndpointIn, answers=(204,))
 @outbox_write
 @require_login
 @transactional

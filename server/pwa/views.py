@@ -1,12 +1,14 @@
-"""Serves the service worker (scope "/"), the web app manifest and the offline fallback page."""
+"""Serves the service worker (scope "/"), the web app manifest, the offline fallback page and the API's
+OpenAPI description."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, render_template, send_from_directory
+from flask import Blueprint, Response, current_app, jsonify, render_template, send_from_directory
 
+from server.common.openapi import document
 from server.pwa.assets import ShellAssets, build_shell_assets
 
 bp = Blueprint("pwa", __name__)
@@ -49,6 +51,12 @@ def manifest():
     )
     response.headers["Cache-Control"] = "no-cache"
     return response
+
+
+@bp.get("/api/v1/openapi.json")
+def openapi():
+    """The OpenAPI 3.1 description of /api/v1 (generated from the routes and their schemas)."""
+    return jsonify(document(current_app))
 
 
 @bp.get("/offline")

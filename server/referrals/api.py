@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from server.common.errors import ValidationFailed
 from server.common.http import outbox_write, parse_json, transactional
+from server.common.openapi import documented
 from server.common.policy import require_roles
 from server.common.roles import BRANCH_STAFF, Role
 from server.notifications.service import reach
@@ -28,6 +29,7 @@ BOXES = ("inbox", "sent", "branch")
 
 
 @bp.post("")
+@documented(body=ReferralIn, answers=(200, 201))
 @outbox_write
 @require_roles(*BRANCH_STAFF)
 @transactional
@@ -37,6 +39,7 @@ def create():
 
 
 @bp.get("")
+@documented(query={"box": "inbox, sent or open"})
 @require_roles(*BRANCH_STAFF)
 def index():
     """`?box=inbox` (to me; the account manager's default), `sent` (from me), `branch` (supervisors: all open)."""
@@ -50,6 +53,7 @@ def index():
 
 
 @bp.get("/account-managers")
+@documented(query={"urgency": "now or follow_up"})
 @require_roles(*BRANCH_STAFF)
 def account_managers():
     """Who can take a referral now: on duty, with their open referrals (for the lobby manager's choice)."""
@@ -79,6 +83,7 @@ def show(referral_id: str):
 
 
 @bp.post("/<referral_id>/accept")
+@documented(body=AcceptIn)
 @outbox_write
 @require_roles(Role.ACCOUNT_MANAGER)
 @transactional
@@ -87,6 +92,7 @@ def accept(referral_id: str):
 
 
 @bp.post("/<referral_id>/decline")
+@documented(body=DeclineIn)
 @outbox_write
 @require_roles(Role.ACCOUNT_MANAGER)
 @transactional
@@ -103,6 +109,7 @@ def met(referral_id: str):
 
 
 @bp.post("/<referral_id>/outcome")
+@documented(body=OutcomeIn)
 @outbox_write
 @require_roles(Role.ACCOUNT_MANAGER)
 @transactional
@@ -111,6 +118,7 @@ def outcome(referral_id: str):
 
 
 @bp.post("/<referral_id>/reassign")
+@documented(body=ReassignIn)
 @outbox_write
 @require_roles(*BRANCH_STAFF)
 @transactional
@@ -119,6 +127,7 @@ def reassign(referral_id: str):
 
 
 @bp.post("/<referral_id>/cancel")
+@documented(body=NoteIn)
 @outbox_write
 @require_roles(*BRANCH_STAFF)
 @transactional

@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.test import EnvironBuilder
 
 from server.common.http import is_outbox_write, parse_json
+from server.common.openapi import documented
 from server.common.policy import require_login
 
 bp = Blueprint("sync_api", __name__, url_prefix="/api/v1")
@@ -25,7 +26,7 @@ MAX_RECORDS = 100
 FORWARDED_HEADERS = ("Cookie", "X-CSRF-Token", "Accept-Language", "User-Agent")
 
 
-class RecordIn(BaseModel):
+class SyncRecordIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: str = Field(min_length=1, max_length=80)
@@ -35,7 +36,7 @@ class RecordIn(BaseModel):
     body: Any = None
 
     @model_validator(mode="after")
-    def an_outbox_write(self) -> RecordIn:
+    def an_outbox_write(self) -> SyncRecordIn:
         """Only what the outbox writes may ride in a batch: routed as the app would route it, the view must be
         marked as an outbox write. Never a batch in a batch, never a sign-in (Argon2 a hundred times)."""
         adapter = current_app.url_map.bind(request.host)
@@ -48,22 +49,23 @@ class RecordIn(BaseModel):
         return self
 
 
-class BatchIn(BaseModel):
+class SyncBatchIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    records: list[RecordIn] = Field(min_length=1, max_length=MAX_RECORDS)
+    records: list[SyncRecordIn] = Field(min_length=1, max_length=MAX_RECORDS)
 
 
 @bp.post("/sync")
+@documented(body=SyncBatchIn)
 @require_login
 def sync():
     """`{records: [{id, method, url, body}]}` → `{results: [{id, status, body}]}`, in the order given."""
-    batch = parse_json(BatchIn)
+    batch = parse_json(SyncBatchIn)
     headers = {name: request.headers[name] for name in FORWARDED_HEADERS if name in request.headers}
     return jsonify(results=[_dispatch(record, headers) for record in batch.records])
 
 
-def _dispatch(record: RecordIn, headers: dict) -> dict:
+def _dispatch(record: SyncRecordIn, headers: dict) -> dict:
     builder = EnvironBuilder(
         path=record.url.split("?")[0],
         query_string=record.url.partition("?")[2],

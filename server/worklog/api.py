@@ -9,6 +9,7 @@ from flask_login import current_user
 from server.common.clock import local_day_start
 from server.common.errors import DomainError
 from server.common.http import outbox_write, parse_json, transactional
+from server.common.openapi import documented
 from server.common.policy import require_login
 from server.worklog import service
 from server.worklog.schemas import WorkLogEntryIn, entry_out
@@ -17,6 +18,7 @@ bp = Blueprint("worklog_api", __name__, url_prefix="/api/v1/worklog")
 
 
 @bp.post("/entries")
+@documented(body=WorkLogEntryIn, answers=(200, 201))
 @outbox_write
 @require_login
 @transactional
