@@ -5,6 +5,7 @@ The shell embeds it as JSON; placeholders are Python-style `%(name)s`, filled in
 
 from flask_babel import lazy_gettext as _l
 
+from server.audit import labels as audit_labels
 from server.cards import labels as card_labels
 from server.care import labels as care_labels
 from server.floor import labels as floor_labels
@@ -17,12 +18,15 @@ FEATURE_LABELS: tuple[dict[str, dict], ...] = (
     referral_labels.JS_LABELS,
     card_labels.JS_LABELS,
     care_labels.JS_LABELS,
+    audit_labels.JS_LABELS,
 )
 
 JS_MESSAGES = {
     "online": _l("Online"),
     "offline": _l("Offline"),
     "offline_since": _l("Offline — data from %(age)s ago"),
+    "audit_empty": _l("Nothing recorded yet."),
+    "audit_needs_network": _l("The audit trail needs the network."),
     "numbers_removed": _l(
         "Full numbers were removed from %(n)s refused records (kept only for the day). Re-enter them to send again."
     ),

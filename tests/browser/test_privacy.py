@@ -6,6 +6,7 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from tests.browser.test_floor import add_customer
+from tests.browser.test_referrals import add_staff
 from tests.helpers import wait_until
 
 IDLE = "10:30"  # past the default idle_lock_minutes (10)
@@ -126,3 +127,13 @@ def test_a_refused_record_does_not_keep_full_numbers_past_the_day(live_server, p
     assert "13912345671" not in rejected and "周" in rejected
     page.click("[data-tab=more]")
     expect(page.locator("[data-rejected-list] li")).to_contain_text("were removed from this record for privacy")
+
+
+def test_the_supervisor_reads_the_audit_trail_in_chinese(live_server, new_context, sign_in):
+    _, username, password = add_staff(live_server, "supervisor", "赵主管")
+    page = new_context(locale="zh-CN").new_page()
+    sign_in(page, username, password)
+    page.click("[data-tab=more]")
+    trail = page.locator("[data-audit-list] li")
+    expect(trail.first).to_contain_text("登录")  # this very sign-in, newest first
+    expect(trail.first).to_contain_text("赵主管")

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from server import create_app
 from server.auth.models import User
 from server.cli import DEMO_USERS
+from server.common.vault import vault
 from server.config import Config, ProductionConfig
 from server.customers.models import Customer
 from server.extensions import db
@@ -69,7 +70,7 @@ def test_seed_demo_prints_logins_and_is_idempotent(app):
         assert len(waiting) == 12 and db.session.scalar(select(func.count(Visit.id))) == 42
         # Demo rows are protected like real ones: masked, encrypted, findable by pinyin.
         customer = db.session.scalars(select(Customer).limit(1)).one()
-        assert "****" in customer.phone_masked and customer.phone_cipher.startswith("v1.")
+        assert "****" in customer.phone_masked and customer.phone_cipher.startswith(vault().key_id + ".")
     client = app.test_client()
     assert (
         client.post("/api/v1/auth/login", json={"username": "lobby", "password": "lobby-demo-2026"}).status_code == 200

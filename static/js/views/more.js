@@ -6,6 +6,7 @@ import { t } from "../i18n.js";
 import { showAge, snapshotTime, told } from "../screen.js";
 import { coalesce } from "../timing.js";
 import { listItem, timeOf } from "../dom.js";
+import { initAudit } from "./audit.js";
 import { initDevices } from "./devices.js";
 import { initLogout, initSync } from "./sync.js";
 
@@ -124,5 +125,6 @@ export function initMore() {
   initLanguage();
   initSync();
   initDevices();
+  initAudit();
   initLogout();
 }
