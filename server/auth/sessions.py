@@ -6,7 +6,6 @@ reset and a deactivation all end sign-ins here; a copied cookie is refused from 
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 from typing import cast
 
@@ -39,7 +38,7 @@ def device_label(user_agent: str | None) -> str:
     """ "Chrome · Android": enough to tell one's devices apart, without keeping the whole user agent."""
     ua = user_agent or ""
     browser = next((name for token, name in _BROWSERS if token in ua), "")
-    system = next((name for token, name in _SYSTEMS if re.search(token, ua)), "")
+    system = next((name for token, name in _SYSTEMS if token in ua), "")
     return " · ".join(part for part in (browser, system) if part) or _("Unknown device")
 
 

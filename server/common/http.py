@@ -74,6 +74,8 @@ _FIELD_MESSAGES: list[tuple[tuple[str, ...], Callable[[dict], str]]] = [
     (("bool_parsing", "bool_type"), lambda ctx: _("Yes or no.")),
     (("string_type", "dict_type", "list_type", "model_type"), lambda ctx: _("Wrong kind of value.")),
     (("extra_forbidden",), lambda ctx: _("Not a field of this record.")),
+    # A validator's plain ValueError speaks English: the user reads this instead. Ours raise translated errors.
+    (("value_error", "assertion_error"), lambda ctx: _("Not valid.")),
 ]
 
 

@@ -5,16 +5,22 @@ from __future__ import annotations
 import base64
 import binascii
 
+from flask_babel import gettext as _
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
+
+
+def _bad_key() -> PydanticCustomError:
+    return PydanticCustomError("bad_push_key", _("Not a key this browser could have made."))
 
 
 def _b64url(value: str, length: int) -> str:
     try:
         raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
     except (binascii.Error, ValueError):
-        raise ValueError("not base64url") from None
+        raise _bad_key() from None
     if len(raw) != length:
-        raise ValueError(f"must decode to {length} bytes")
+        raise _bad_key()
     return value.rstrip("=")
 
 
@@ -29,7 +35,7 @@ class SubscriptionKeys(BaseModel):
     def _point(cls, value: str) -> str:
         value = _b64url(value, 65)
         if not base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).startswith(b"\x04"):
-            raise ValueError("must be an uncompressed P-256 point")
+            raise _bad_key()
         return value
 
     @field_validator("auth")

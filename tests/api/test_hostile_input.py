@@ -104,3 +104,24 @@ def test_a_newline_in_the_next_page_is_not_followed(api, make_user):
     response = api.client.get("/login?next=/%0d%0aX-Injected:1")
     assert response.status_code == 302
     assert "X-Injected" not in response.headers and response.headers["Location"].endswith("/")
+
+
+def test_every_field_error_reads_chinese_for_a_chinese_user(floor, push):
+    """Finding 8: "Value error, must not be in the future" reached Chinese users in English."""
+    visit = arrive(floor.lobby)["visit"]
+    soon = "2999-01-01T00:00:00+08:00"
+    device = push.new_device("p").subscription()
+    attempts = [
+        ("/api/v1/worklog/entries", {"body": "x", "occurred_at": soon}),
+        ("/api/v1/visits", {"ticket": "A0?", "business_type": "nope", "arrived_at": "2000-01-01T00:00:00Z"}),
+        (f"/api/v1/visits/{visit['id']}/events", {"type": "rerouted", "occurred_at": soon}),
+        ("/api/v1/customers", {"family_name": "", "phone": "123", "consent": {"contact": 1}, "extra": True}),
+        ("/api/v1/push/subscriptions", {**device, "keys": {"p256dh": "!!", "auth": "AAAA"}}),
+        ("/api/v1/sync", {"records": [{"id": "1", "method": "POST", "url": "/api/v1/auth/login", "body": {}}]}),
+    ]
+    for url, body in attempts:
+        response = floor.lobby.post(url, body)  # no preference, no Accept-Language: Chinese
+        fields = response.get_json()["error"].get("fields", {})
+        assert response.status_code == 422 and fields, url
+        for field, message in fields.items():
+            assert re.search(r"[\u4e00-\u9fff]", message), f"{url} {field}: {message}"
