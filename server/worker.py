@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 from flask import Flask
 
+from server.auth.sessions import prune_sign_ins
 from server.care.scheduling import sweep as care_sweep
 from server.common.clock import utcnow
 from server.customers.rekey import rekey_batch
@@ -50,6 +51,7 @@ SWEEPS: dict[str, Sweep] = {
     "care": care_sweep,
     "retention": Hourly(anonymise_expired),
     "pii_rekey": rekey_batch,
+    "sign_ins": Hourly(prune_sign_ins),
 }
 
 

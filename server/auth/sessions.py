@@ -6,12 +6,12 @@ reset and a deactivation all end sign-ins here; a copied cookie is refused from 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import cast
 
 from flask import current_app, session
 from flask_babel import gettext as _
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, delete, select, update
 
 from server.audit import service as audit
 from server.auth.models import SignIn, User, new_session_token
@@ -115,3 +115,12 @@ def end_all_sign_ins(user: User, actor: User | None, action: str | None = "auth.
             action, actor=actor, subject_type="user", subject_id=user.id, branch_id=user.branch_id, ended=ended
         )
     return ended
+
+
+KEEP_ENDED = timedelta(days=30)
+
+
+def prune_sign_ins(now: datetime) -> int:
+    """The worker's hourly clean-up: sign-ins ended or expired a month ago are of no more use."""
+    result = db.session.execute(delete(SignIn).where(SignIn.created_at < now - KEEP_ENDED))
+    return cast(CursorResult, result).rowcount

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from server.audit.models import AuditEvent
+from server.auth.models import SignIn
+from server.auth.sessions import prune_sign_ins
+from server.common.clock import utcnow
 from server.extensions import db
 from tests.helpers import JsonClient, assert_error
 
@@ -90,3 +95,12 @@ def test_cookie_header_is_unchanged_by_reading(api, make_user):
     """Reading does not rewrite the cookie (a late answer must not sign a device back in)."""
     api.login(make_user())
     assert api.get("/api/v1/me/sessions").headers.getlist("Set-Cookie") == []
+
+
+def test_sign_ins_of_a_month_ago_are_pruned_by_the_worker(app, api, make_user):
+    api.login(make_user())
+    with app.app_context():
+        assert prune_sign_ins(utcnow()) == 0
+        assert prune_sign_ins(utcnow() + timedelta(days=31)) == 1
+        db.session.commit()
+        assert db.session.scalar(select(SignIn.id)) is None
