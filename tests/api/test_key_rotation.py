@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from server import create_app
 from server.common.clock import utcnow
 from server.config import TestConfig
@@ -17,10 +19,25 @@ from tests.helpers import JsonClient
 PHONE, ID_NUMBER, CARD = "13812340001", "11010519491231002X", "6222020200112345679"
 
 
-def rotated(app, current: str, previous: tuple[str, ...] = ()):
-    config = TestConfig(app.config["SQLALCHEMY_DATABASE_URI"], instance_path=Path(app.instance_path), PII_KEY=current)
-    config.PII_KEYS_PREVIOUS = previous
-    return create_app(config)
+@pytest.fixture
+def rotated(app):
+    """The same database served with other PII keys; each app's connections are closed at the end (a
+    PostgreSQL connection left to the garbage collector warns in whichever test runs then)."""
+    apps = []
+
+    def make(current: str, previous: tuple[str, ...] = ()):
+        config = TestConfig(
+            app.config["SQLALCHEMY_DATABASE_URI"], instance_path=Path(app.instance_path), PII_KEY=current
+        )
+        config.PII_KEYS_PREVIOUS = previous
+        apps.append(create_app(config))
+        return apps[-1]
+
+    yield make
+    for made in apps:
+        with made.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 def signed_in(app, staff) -> JsonClient:
@@ -33,13 +50,13 @@ def found(client, query: str) -> list[str]:
     return [c["id"] for c in client.post(f"{URL}/search", {"q": query}).get_json()["customers"]]
 
 
-def test_search_and_reveal_work_throughout_a_key_rotation(app, make_user):
+def test_search_and_reveal_work_throughout_a_key_rotation(app, make_user, rotated):
     old_key, new_key = app.config["PII_KEY"], "n" * 40
     lobby, manager = make_user("lobby_manager"), make_user("account_manager")
     before = signed_in(app, lobby)
     customer = new_customer(before, phone=PHONE, id_number=ID_NUMBER, card_number=CARD)
 
-    during = rotated(app, new_key, (old_key,))
+    during = rotated(new_key, (old_key,))
     client, revealer = signed_in(during, lobby), signed_in(during, manager)
     for query in (PHONE, ID_NUMBER, CARD, "0001"):
         assert found(client, query) == [customer["id"]], query
@@ -57,7 +74,7 @@ def test_search_and_reveal_work_throughout_a_key_rotation(app, make_user):
         assert row.pii_key_id == during.extensions["lobbypad.vault"].key_id
         assert rekey_batch(utcnow()) == 0
 
-    after = rotated(app, new_key)  # the old key dropped
+    after = rotated(new_key)  # the old key dropped
     client, revealer = signed_in(after, lobby), signed_in(after, manager)
     for query in (PHONE, ID_NUMBER, "0001"):
         assert found(client, query) == [customer["id"]], query
