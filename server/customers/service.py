@@ -83,6 +83,19 @@ def _build(actor: User, data: CustomerIn) -> Customer:
     return customer
 
 
+def _audit(action: str, actor: User | None, customer: Customer, reason: str | None = None, **details) -> None:
+    """An audit event about the customer, in the caller's transaction."""
+    audit.record(
+        action,
+        actor=actor,
+        subject_type="customer",
+        subject_id=customer.id,
+        branch_id=customer.branch_id,
+        reason=reason,
+        **details,
+    )
+
+
 def _protect(customer: Customer, field: str, value: str) -> None:
     protected = PROTECTORS[field](value)
     secret = vault()
@@ -209,15 +222,7 @@ def reveal(actor: User, customer_id: str, field: str, reason: str) -> str:
         raise ValidationFailed(_("This customer gave no such number."), fields={"field": _("Not on record.")})
     _check_reveal_rate(actor, customer.branch_id)
     value = vault().decrypt(field, cipher)
-    audit.record(
-        "customer.revealed",
-        actor=actor,
-        subject_type="customer",
-        subject_id=customer.id,
-        branch_id=customer.branch_id,
-        reason=reason,
-        field=field,
-    )
+    _audit("customer.revealed", actor, customer, reason=reason, field=field)
     return value
 
 
@@ -281,14 +286,7 @@ def update_customer(actor: User, customer_id: str, data: CustomerPatch) -> Custo
     after = _audited_view(customer)
     diff = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
     if diff:
-        audit.record(
-            "customer.updated",
-            actor=actor,
-            subject_type="customer",
-            subject_id=customer.id,
-            branch_id=customer.branch_id,
-            changes=diff,
-        )
+        _audit("customer.updated", actor, customer, changes=diff)
     db.session.flush()
     return customer
 
@@ -377,9 +375,7 @@ def export_customer(actor: User, customer_id: str) -> dict:
     }
     for section in contributions(export_sections, customer):
         held.update(section)
-    audit.record(
-        "customer.exported", actor=actor, subject_type="customer", subject_id=customer.id, branch_id=customer.branch_id
-    )
+    _audit("customer.exported", actor, customer)
     return held
 
 
@@ -407,14 +403,7 @@ def erase_customer(actor: User | None, customer: Customer, reason: str) -> Custo
         )
     ):
         event.details = {"fields": sorted(event.details.get("changes", {}))}
-    audit.record(
-        "customer.erased",
-        actor=actor,
-        subject_type="customer",
-        subject_id=customer.id,
-        branch_id=customer.branch_id,
-        reason=reason,
-    )
+    _audit("customer.erased", actor, customer, reason=reason)
     db.session.flush()
     return customer
 

@@ -12,24 +12,32 @@ from tests.helpers import wait_until
 IDLE = "10:30"  # past the default idle_lock_minutes (10)
 
 
-def test_an_idle_phone_locks_and_unlocks_with_the_password(page, staff, sign_in):
-    _, password = staff
+def idle_with_a_note_half_written(page, staff, sign_in) -> None:
+    """Signed in, a note typed on More and left: the clock runs past the idle time."""
     page.clock.install()
     sign_in(page, *staff)
     page.click("[data-tab=more]")
     page.fill("#worklog-body", "half-written note")
     page.clock.fast_forward(IDLE)
-    lock = page.locator("[data-lock-dialog]")
-    expect(lock).to_be_visible()
-    expect(page.locator("#lock-password")).to_be_focused()
-    page.fill("#lock-password", "not my password")
+    expect(page.locator("[data-lock-dialog]")).to_be_visible()
+
+
+def unlock(page, password: str) -> None:
+    page.fill("#lock-password", password)
     page.click("[data-lock-dialog] button[type=submit]")
+
+
+def test_an_idle_phone_locks_and_unlocks_with_the_password(page, staff, sign_in):
+    _, password = staff
+    idle_with_a_note_half_written(page, staff, sign_in)
+    lock = page.locator("[data-lock-dialog]")
+    expect(page.locator("#lock-password")).to_be_focused()
+    unlock(page, "not my password")
     expect(page.locator("[data-lock-error]")).to_have_text("Wrong password.")
     page.reload()  # a reload stays locked
     page.wait_for_selector("body[data-ready=true]")
     expect(lock).to_be_visible()
-    page.fill("#lock-password", password)
-    page.click("[data-lock-dialog] button[type=submit]")
+    unlock(page, password)
     expect(lock).to_be_hidden()
     page.click("[data-tab=more]")
     expect(page.locator("[data-screen=more]")).to_be_visible()
@@ -37,14 +45,8 @@ def test_an_idle_phone_locks_and_unlocks_with_the_password(page, staff, sign_in)
 
 def test_the_screen_under_the_lock_is_kept(page, staff, sign_in):
     _, password = staff
-    page.clock.install()
-    sign_in(page, *staff)
-    page.click("[data-tab=more]")
-    page.fill("#worklog-body", "half-written note")
-    page.clock.fast_forward(IDLE)
-    expect(page.locator("[data-lock-dialog]")).to_be_visible()
-    page.fill("#lock-password", password)
-    page.click("[data-lock-dialog] button[type=submit]")
+    idle_with_a_note_half_written(page, staff, sign_in)
+    unlock(page, password)
     expect(page.locator("[data-lock-dialog]")).to_be_hidden()
     expect(page.locator("#worklog-body")).to_have_value("half-written note")
 
@@ -59,11 +61,9 @@ def test_offline_the_lock_opens_with_the_password_given_at_sign_in(page, staff, 
     page.context.set_offline(True)
     page.clock.fast_forward(IDLE)
     expect(page.locator("[data-lock-dialog]")).to_be_visible()
-    page.fill("#lock-password", "wrong-password-here")
-    page.click("[data-lock-dialog] button[type=submit]")
+    unlock(page, "wrong-password-here")
     expect(page.locator("[data-lock-error]")).to_have_text("That is not your password.")
-    page.fill("#lock-password", password)
-    page.click("[data-lock-dialog] button[type=submit]")
+    unlock(page, password)
     expect(page.locator("[data-lock-dialog]")).to_be_hidden()
 
 
