@@ -21,7 +21,7 @@ from server.auth.sessions import prune_sign_ins
 from server.care.scheduling import sweep as care_sweep
 from server.common.clock import utcnow
 from server.customers.rekey import rekey_batch
-from server.customers.service import anonymise_expired
+from server.customers.rights import anonymise_expired
 from server.extensions import db
 from server.notifications.sender import deliver_due
 from server.referrals.service import escalate_due

@@ -11,7 +11,7 @@ from server.common.http import outbox_write, parse_json, transactional
 from server.common.openapi import documented
 from server.common.policy import require_roles
 from server.common.roles import BRANCH_STAFF, Role
-from server.customers import service
+from server.customers import rights, service
 from server.customers.events import card_sections
 from server.customers.schemas import CustomerIn, CustomerPatch, ErasureIn, RevealIn, SearchIn, customer_out
 
@@ -82,7 +82,7 @@ def update(customer_id: str):
 @transactional
 def export(customer_id: str):
     """Everything held about the customer, for their right of access; audited."""
-    return jsonify(service.export_customer(current_user, customer_id))
+    return jsonify(rights.export_customer(current_user, customer_id))
 
 
 @bp.post("/<customer_id>/erase")
@@ -91,7 +91,7 @@ def export(customer_id: str):
 @transactional
 def erase(customer_id: str):
     """Remove the customer's personal data for good; their visits and referrals stay, anonymous."""
-    customer = service.erase_on_request(current_user, customer_id, parse_json(ErasureIn).reason)
+    customer = rights.erase_on_request(current_user, customer_id, parse_json(ErasureIn).reason)
     return jsonify(customer=customer_out(customer))
 
 

@@ -1,4 +1,5 @@
-"""Registering customers, finding them on the floor, and revealing a full number (audited)."""
+"""Registering and correcting customers, finding them on the floor, and revealing a full number (audited).
+Their rights over their data (export, erasure, retention) are in rights.py."""
 
 from __future__ import annotations
 
@@ -20,11 +21,11 @@ from server.common.idempotency import create_once, fingerprint
 from server.common.policy import can_reveal, get_scoped_or_404
 from server.common.roles import Role
 from server.common.vault import vault
-from server.customers.events import customer_erased, export_sections, reveals_reached_limit, search_matches
+from server.customers.events import reveals_reached_limit, search_matches
 from server.customers.identity import PROTECTORS
-from server.customers.models import Customer, Salutation, Tier
+from server.customers.models import Customer, Tier
 from server.customers.names import has_hanzi, is_pinyin_query, query_key, search_keys
-from server.customers.schemas import CustomerIn, CustomerPatch, customer_out
+from server.customers.schemas import CustomerIn, CustomerPatch
 from server.extensions import db
 
 SEARCH_LIMIT = 20
@@ -33,7 +34,6 @@ LAST4_FIELDS = ("phone", "card", "id_number")
 ID_NUMBER = re.compile(r"^\d{17}[\dXx]$")
 REVEAL_WINDOW = timedelta(hours=1)
 NUMBER_FIELDS = ("phone", "id_number", "card_number")
-ERASED = "erased"  # the fingerprint of an erased customer: nothing derived from what they gave stays
 _MASKED = {"phone": "phone_masked", "id_number": "id_number_masked", "card_number": "card_masked"}
 TOP = "\U0010ffff"  # sorts after every character: key >= prefix AND key < prefix + TOP is a prefix match
 
@@ -66,7 +66,7 @@ def _build(actor: User, data: CustomerIn) -> Customer:
         created_by_id=actor.id,
         occurred_at=when,
     )
-    _name(customer)
+    derive_names(customer)
     for field in NUMBER_FIELDS:
         value = getattr(data, field)
         if value:
@@ -83,7 +83,7 @@ def _build(actor: User, data: CustomerIn) -> Customer:
     return customer
 
 
-def _audit(action: str, actor: User | None, customer: Customer, reason: str | None = None, **details) -> None:
+def audit_event(action: str, actor: User | None, customer: Customer, reason: str | None = None, **details) -> None:
     """An audit event about the customer, in the caller's transaction."""
     audit.record(
         action,
@@ -222,7 +222,7 @@ def reveal(actor: User, customer_id: str, field: str, reason: str) -> str:
         raise ValidationFailed(_("This customer gave no such number."), fields={"field": _("Not on record.")})
     _check_reveal_rate(actor, customer.branch_id)
     value = vault().decrypt(field, cipher)
-    _audit("customer.revealed", actor, customer, reason=reason, field=field)
+    audit_event("customer.revealed", actor, customer, reason=reason, field=field)
     return value
 
 
@@ -286,7 +286,7 @@ def update_customer(actor: User, customer_id: str, data: CustomerPatch) -> Custo
     after = _audited_view(customer)
     diff = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
     if diff:
-        _audit("customer.updated", actor, customer, changes=diff)
+        audit_event("customer.updated", actor, customer, changes=diff)
     db.session.flush()
     return customer
 
@@ -305,15 +305,15 @@ def _apply(customer: Customer, changes: dict) -> None:
         if field in changes and (changes[field] is not None or field == "assigned_account_manager_id"):
             setattr(customer, field, changes[field])
     if {"family_name", "given_name"} & changes.keys():
-        _name(customer)
+        derive_names(customer)
     for field in NUMBER_FIELDS:
         if field in changes:
-            _forget_number(customer, field)
+            forget_number(customer, field)
             if changes[field]:
                 _protect(customer, field, changes[field])
 
 
-def _name(customer: Customer) -> None:
+def derive_names(customer: Customer) -> None:
     """The derived name columns: the full name as written, and the pinyin keys search uses."""
     customer.full_name = (
         f"{customer.family_name}{customer.given_name}"
@@ -323,7 +323,7 @@ def _name(customer: Customer) -> None:
     customer.name_pinyin, customer.name_initials = search_keys(customer.family_name, customer.given_name)
 
 
-def _forget_number(customer: Customer, field: str) -> None:
+def forget_number(customer: Customer, field: str) -> None:
     prefix = "card" if field == "card_number" else field
     for suffix in ("cipher", "index", "last4", "masked"):
         if hasattr(customer, f"{prefix}_{suffix}"):
@@ -346,94 +346,3 @@ def _audited_view(customer: Customer) -> dict:
         "consent_marketing": customer.consent_marketing,
         **{field: getattr(customer, masked) for field, masked in _MASKED.items()},
     }
-
-
-def export_customer(actor: User, customer_id: str) -> dict:
-    """Everything held about the customer (PIPL's right of access), full numbers included: audited."""
-    customer = get_customer(actor, customer_id)
-    secret = vault()
-    held = {
-        "customer": customer_out(customer),
-        "numbers": {
-            field: secret.decrypt(field, cipher)
-            for field in ("phone", "id_number")
-            if (cipher := getattr(customer, f"{field}_cipher"))
-        },
-        "record": {
-            "created_at": customer.received_at.isoformat(),
-            "created_by_id": customer.created_by_id,
-            "erased_at": customer.erased_at.isoformat() if customer.erased_at else None,
-        },
-        "audit": [
-            {"at": e.at.isoformat(), "actor_id": e.actor_id, "action": e.action, "reason": e.reason}
-            for e in db.session.scalars(
-                select(AuditEvent)
-                .where(AuditEvent.subject_type == "customer", AuditEvent.subject_id == customer.id)
-                .order_by(AuditEvent.at)
-            )
-        ],
-    }
-    for section in contributions(export_sections, customer):
-        held.update(section)
-    _audit("customer.exported", actor, customer)
-    return held
-
-
-def erase_customer(actor: User | None, customer: Customer, reason: str) -> Customer:
-    """Remove the customer's personal data for good (PIPL's right to deletion, and retention): names, numbers,
-    blind indexes, the request fingerprint, needs and notes, consent; every feature removes what its records
-    say of them (customer_erased). The visits and referrals stay, anonymous, so that counts stay true."""
-    if customer.erased_at:
-        return customer
-    for field in NUMBER_FIELDS:
-        _forget_number(customer, field)
-    customer.family_name = customer.given_name = customer.needs = customer.notes = ""
-    customer.honorific, customer.preferred_language, customer.salutation = None, None, Salutation.NONE
-    customer.consent_contact = customer.consent_marketing = False
-    customer.payload_hash = ERASED
-    customer.erased_at = utcnow()
-    _name(customer)
-    customer_erased.send(customer)
-    # What corrections recorded of the old values goes too; who changed what, when and why stays.
-    for event in db.session.scalars(
-        select(AuditEvent).where(
-            AuditEvent.subject_type == "customer",
-            AuditEvent.subject_id == customer.id,
-            AuditEvent.action == "customer.updated",
-        )
-    ):
-        event.details = {"fields": sorted(event.details.get("changes", {}))}
-    _audit("customer.erased", actor, customer, reason=reason)
-    db.session.flush()
-    return customer
-
-
-def erase_on_request(actor: User, customer_id: str, reason: str) -> Customer:
-    customer = get_customer(actor, customer_id)
-    if customer.erased_at:
-        raise Conflict(_("This customer's data was already erased."), code="customer_erased")
-    return erase_customer(actor, customer, reason)
-
-
-def anonymise_expired(now: datetime, limit: int = 200) -> int:
-    """The worker's retention sweep: customers of each branch with no visit for `retention_years` and no
-    marketing consent are anonymised; a batch at a time."""
-    erased = 0
-    for branch in db.session.scalars(select(Branch)):
-        cutoff = now - timedelta(days=365 * branch.settings.retention_years)
-        expired = db.session.scalars(
-            select(Customer)
-            .where(
-                Customer.branch_id == branch.id,
-                Customer.erased_at.is_(None),
-                Customer.consent_marketing.is_(False),
-                func.coalesce(Customer.last_visit_at, Customer.received_at) < cutoff,
-            )
-            .limit(limit - erased)
-        ).all()
-        for customer in expired:
-            erase_customer(None, customer, "retention")
-        erased += len(expired)
-        if erased >= limit:
-            break
-    return erased

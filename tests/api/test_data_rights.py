@@ -9,7 +9,7 @@ from sqlalchemy import select
 from server.audit.models import AuditEvent
 from server.common.clock import utcnow
 from server.customers.models import Customer
-from server.customers.service import anonymise_expired
+from server.customers.rights import anonymise_expired
 from server.extensions import db
 from server.floor.models import Visit
 from server.notifications.models import Notification
