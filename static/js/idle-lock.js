@@ -10,6 +10,7 @@ const Verifier = self.LobbypadVerifier;
 const LOCKED_KEY = "lobbypad.locked";
 const ACTIVITY = ["pointerdown", "keydown", "touchstart", "wheel"];
 const CHECK_EVERY_MS = 15 * 1000;
+const DEFAULT_MINUTES = 10;
 const PENDING_VERIFIER = "lobbypad.verifier";  // handed over by the sign-in page (login.js)
 
 let lastActive = Date.now();
@@ -43,15 +44,14 @@ async function checkOffline(password) {
   return (await Verifier.matches(stored.value, password)) ? { ok: true } : { ok: false, message: t("lock_wrong") };
 }
 
-export async function initIdleLock() {
+export function initIdleLock() {
   const dialog = document.querySelector("[data-lock-dialog]");
   if (!dialog) return;
-  await adoptVerifierFromSignIn();
   const form = dialog.querySelector("form");
   const error = dialog.querySelector("[data-lock-error]");
   const signIn = dialog.querySelector("[data-lock-sign-in]");
   const button = form.querySelector("button[type=submit]");
-  const minutes = (await branchSettings()).idle_lock_minutes || 10;
+  let minutes = DEFAULT_MINUTES;  // the branch's own number as soon as its settings are read
 
   const lock = () => {
     if (dialog.open) return;
@@ -68,12 +68,16 @@ export async function initIdleLock() {
   };
   const check = () => { if (Date.now() - lastActive >= minutes * 60 * 1000) lock(); };
 
+  // Armed at once, before anything is read: a phone put down while the app starts still locks.
   for (const type of ACTIVITY) {
     document.addEventListener(type, () => { if (!dialog.open) lastActive = Date.now(); }, { capture: true, passive: true });
   }
   setInterval(check, CHECK_EVERY_MS);
   document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") check(); });
   dialog.addEventListener("cancel", (event) => event.preventDefault());  // Escape does not unlock
+  if (localStorage.getItem(LOCKED_KEY)) lock();
+  branchSettings().then((settings) => { minutes = settings.idle_lock_minutes || DEFAULT_MINUTES; });
+  adoptVerifierFromSignIn();
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -102,6 +106,4 @@ export async function initIdleLock() {
     signIn.hidden = !result.signIn;
     form.password.select();
   });
-
-  if (localStorage.getItem(LOCKED_KEY)) lock();
 }
