@@ -3,16 +3,13 @@ administrators: every branch)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from flask import Blueprint, jsonify, request
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import and_, or_, select
 
 from server.audit.models import AuditEvent
 from server.auth.models import User
-from server.common.errors import ValidationFailed
+from server.common.http import time_arg
 from server.common.openapi import documented
 from server.common.policy import require_roles, scoped
 from server.common.roles import Role
@@ -20,19 +17,6 @@ from server.extensions import db
 
 bp = Blueprint("audit_api", __name__, url_prefix="/api/v1")
 PAGE = 50
-
-
-def _time_arg(name: str) -> datetime | None:
-    raw = request.args.get(name)
-    if not raw:
-        return None
-    try:
-        value = datetime.fromisoformat(raw)
-        if value.tzinfo is None:
-            raise ValueError
-        return value.astimezone(UTC)
-    except (ValueError, OverflowError):
-        raise ValidationFailed(fields={name: _("Not a date and time with its time zone.")}) from None
 
 
 @bp.get("/audit")
@@ -54,9 +38,9 @@ def audit_trail():
         stmt = stmt.where(AuditEvent.subject_type == "customer", AuditEvent.subject_id == customer_id[:64])
     if user_id := request.args.get("user_id"):
         stmt = stmt.where(AuditEvent.actor_id == user_id[:64])
-    if since := _time_arg("since"):
+    if since := time_arg("since"):
         stmt = stmt.where(AuditEvent.at >= since)
-    if before := _time_arg("before"):
+    if before := time_arg("before"):
         # Keyset paging on (at, id): events of the same instant are neither skipped nor repeated.
         last_id = request.args.get("after_id", "")[:64]
         stmt = stmt.where(or_(AuditEvent.at < before, and_(AuditEvent.at == before, AuditEvent.id < last_id)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -22,6 +23,21 @@ def parse_json(schema: type[M]) -> M:
     if not isinstance(data, dict):
         raise DomainError(_("The body must be a JSON object."), code="invalid_json")
     return validate(schema, data)
+
+
+def time_arg(name: str) -> datetime | None:
+    """An ISO 8601 time with its zone from the query string, in UTC; None when absent, 422 when not one
+    (a time that overflows in UTC, such as 0001-01-01T00:00+14:00, included)."""
+    raw = request.args.get(name)
+    if not raw:
+        return None
+    try:
+        value = datetime.fromisoformat(raw)
+        if value.tzinfo is None:
+            raise ValueError("no time zone")
+        return value.astimezone(UTC)
+    except (ValueError, OverflowError):
+        raise ValidationFailed(fields={name: _("Not a date and time with its time zone.")}) from None
 
 
 def validate(schema: type[M], data: dict) -> M:

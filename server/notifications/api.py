@@ -3,15 +3,11 @@ test notification."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from flask import Blueprint, jsonify, request
-from flask_babel import gettext as _
+from flask import Blueprint, jsonify
 from flask_login import current_user
 
 from server.common.clock import utcnow
-from server.common.errors import ValidationFailed
-from server.common.http import outbox_write, parse_json, transactional
+from server.common.http import outbox_write, parse_json, time_arg, transactional
 from server.common.openapi import documented
 from server.common.policy import require_login, require_roles
 from server.common.roles import BRANCH_STAFF
@@ -28,20 +24,8 @@ bp = Blueprint("notifications_api", __name__, url_prefix="/api/v1")
 @transactional
 def live():
     """`?after=<created_at of the last one shown>` → {notifications: [payload + id, created_at], now}."""
-    after = None
-    if raw := request.args.get("after"):
-        try:
-            after = datetime.fromisoformat(raw)
-        except ValueError:
-            raise ValidationFailed(fields={"after": _("Not a date and time.")}) from None
-        if after.tzinfo is None:
-            raise ValidationFailed(fields={"after": _("Give the time zone.")})
-        try:
-            after = after.astimezone(UTC)
-        except OverflowError:
-            raise ValidationFailed(fields={"after": _("Not a date and time.")}) from None
     now = utcnow()
-    found = live_notifications(current_user, now, after)
+    found = live_notifications(current_user, now, time_arg("after"))
     return jsonify(
         notifications=[{**n.payload, "id": n.id, "created_at": n.created_at.isoformat()} for n in found],
         now=now.isoformat(),
