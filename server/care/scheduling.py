@@ -35,7 +35,7 @@ STALE_AFTER = timedelta(hours=12)  # a visit nobody closed yesterday is not toda
 # Gone from the waiting area (called, served, left): waiting care and the lounge no longer apply.
 MOOT_WHEN_CALLED = (CareKind.WAIT_CARE, CareKind.VIP_LOUNGE)
 MOOT_WHEN_FINISHED = (*MOOT_WHEN_CALLED, CareKind.GREEN_CHANNEL)
-CLOSED_VISIT = (VisitStatus.DONE, VisitStatus.LEFT)
+CLOSED_VISIT = (VisitStatus.DONE, VisitStatus.LEFT, VisitStatus.CANCELLED)
 PUSH_KINDS = {
     CareKind.WAIT_CARE: "wait.care",
     CareKind.VIP_LOUNGE: "care.accompany",
@@ -76,7 +76,9 @@ def visit_changed(
     now: datetime,
 ) -> None:
     """Follow one step of a visit: care no longer needed is withdrawn, care now needed is raised."""
-    if visit.status != VisitStatus.WAITING:
+    if kind == EventType.LOGGED_IN_ERROR:  # the visit never was: none of its care is owed
+        _withdraw(visit, tuple(CareKind), now)
+    elif visit.status != VisitStatus.WAITING:
         _withdraw(visit, MOOT_WHEN_FINISHED if visit.status in CLOSED_VISIT else MOOT_WHEN_CALLED, now)
     if kind == EventType.SERVED:
         if visit.tier == Tier.VIP:

@@ -6,7 +6,7 @@ import statistics
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import case, select
 from sqlalchemy.orm import selectinload
 
 from server.auth.models import User
@@ -132,8 +132,12 @@ def _action_line(data: DoneIn) -> str:
     return f"{names} · {data.note}" if data.note else names
 
 
+# Accompanying a customer in the green channel, or a VIP to the lounge, comes before everything else.
+PRIORITY_KINDS = (CareKind.GREEN_CHANNEL, CareKind.VIP_LOUNGE)
+
+
 def list_tasks(actor: User, state: str, now: datetime) -> list[CareTask]:
-    """Today's open tasks, earliest due first; or today's closed ones, latest first."""
+    """Today's open tasks, priority care first, then earliest due; or today's closed ones, latest first."""
     day_start = local_day_start(actor.home_branch.timezone, now)
     stmt = (
         select(CareTask)
@@ -145,7 +149,9 @@ def list_tasks(actor: User, state: str, now: datetime) -> list[CareTask]:
         .where(CareTask.branch_id == actor.branch_id, CareTask.due_at >= day_start - scheduling.STALE_AFTER)
     )
     if state == "open":
-        stmt = stmt.where(CareTask.status == CareStatus.OPEN).order_by(CareTask.due_at)
+        stmt = stmt.where(CareTask.status == CareStatus.OPEN).order_by(
+            case((CareTask.kind.in_(PRIORITY_KINDS), 0), else_=1), CareTask.due_at
+        )
     else:
         stmt = stmt.where(
             CareTask.status.in_((CareStatus.DONE, CareStatus.SKIPPED)), CareTask.done_at >= day_start

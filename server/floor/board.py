@@ -21,7 +21,7 @@ from server.customers.schemas import greeting_name
 from server.floor.codes import Channel, VisitStatus
 from server.floor.events import board_rows
 from server.floor.schemas import visit_summary
-from server.floor.service import BoardRow, floor_board
+from server.floor.service import BoardRow, floor_board, is_priority
 
 MAX_ENTRIES = 4096  # branches × languages; far above any deployment, bounded all the same
 MAX_DESCRIBED_ROWS = 100_000  # a day's open visits of every branch, twice over
@@ -80,6 +80,7 @@ def _row(row: BoardRow, language: str) -> dict:
         "ahead": row.ahead,
         "care_due_at": row.care_due_at.isoformat() if row.care_due_at else None,
         "tolerance_state": row.tolerance_state,
+        "priority": is_priority(row.visit.channel, row.visit.status),
     }
 
 

@@ -41,6 +41,7 @@ class VisitStatus(StrEnum):
     SERVING = "serving"
     DONE = "done"
     LEFT = "left"  # left without service
+    CANCELLED = "cancelled"  # logged in error: kept in the history, counted as nothing
 
 
 OPEN_STATUSES = (VisitStatus.WAITING, VisitStatus.CALLED, VisitStatus.SERVING)
@@ -54,6 +55,7 @@ class EventType(StrEnum):
     CARE = "care"
     ESCORTED = "escorted"
     REROUTED = "rerouted"  # second triage: moved to another channel
+    LOGGED_IN_ERROR = "logged_in_error"  # withdrawn (a double entry, a wrong ticket): not a walk-out
 
 
 class VisitSource(StrEnum):

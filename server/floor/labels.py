@@ -39,6 +39,7 @@ STATUS_NAMES = {
     VisitStatus.SERVING: _l("being served"),
     VisitStatus.DONE: _l("served"),
     VisitStatus.LEFT: _l("left without service"),
+    VisitStatus.CANCELLED: _l("withdrawn (logged in error)"),
 }
 EVENT_NAMES = {
     EventType.CALLED: _l("called"),
@@ -48,6 +49,7 @@ EVENT_NAMES = {
     EventType.CARE: _l("cared for"),
     EventType.ESCORTED: _l("escorted"),
     EventType.REROUTED: _l("moved to another channel"),
+    EventType.LOGGED_IN_ERROR: _l("withdrawn as logged in error"),
 }
 
 # What the app's JS catalog takes from here (server/shell/messages.py): "business.deposit", "status.waiting", …

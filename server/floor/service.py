@@ -15,6 +15,7 @@ from server.branches.models import Branch, touch_floor
 from server.common.clock import local_day_start, utcnow
 from server.common.errors import Conflict, ValidationFailed
 from server.common.idempotency import create_once, fingerprint
+from server.common.locking import lock
 from server.common.policy import get_scoped_or_404
 from server.common.types import new_id
 from server.customers import service as customers
@@ -37,7 +38,11 @@ TRANSITIONS: dict[EventType, tuple[tuple[VisitStatus, ...], VisitStatus | None]]
     EventType.CARE: ((S.WAITING, S.CALLED, S.SERVING), None),
     EventType.ESCORTED: ((S.SERVING, S.DONE), None),
     EventType.REROUTED: ((S.WAITING, S.CALLED), None),
+    EventType.LOGGED_IN_ERROR: ((S.WAITING, S.CALLED, S.SERVING), S.CANCELLED),
 }
+PRIORITY_CHANNELS = (Channel.GREEN_CHANNEL, Channel.VIP_AREA)
+# The steps that take a visit off the floor (when it finished).
+FINISHING = (EventType.SERVED, EventType.LEFT, EventType.LOGGED_IN_ERROR)
 
 
 def log_arrival(actor: User, data: VisitIn) -> tuple[Visit, Triage, bool]:
@@ -46,6 +51,7 @@ def log_arrival(actor: User, data: VisitIn) -> tuple[Visit, Triage, bool]:
     built: list[Triage] = []
 
     def build() -> Visit:
+        _refuse_a_ticket_still_open(actor.home_branch, data.ticket)
         customer = customers.get_customer(actor, data.customer_id) if data.customer_id else None
         visit, suggestion = new_visit(
             actor.home_branch,
@@ -70,6 +76,31 @@ def log_arrival(actor: User, data: VisitIn) -> tuple[Visit, Triage, bool]:
         visit_arrived.send(visit)
     suggestion = built[0] if built else Triage(visit.suggested_channel, visit.triage_rule, visit.triage_params)
     return visit, suggestion, created
+
+
+def _refuse_a_ticket_still_open(branch: Branch, ticket: str) -> None:
+    """One ticket is one customer in the lobby: a second tap, or the same ticket logged again with another
+    business, is answered with the visit already on the board (tickets restart every day)."""
+    lock(branch)  # two phones logging the same ticket at once: the second sees the first
+    open_visit = db.session.scalar(
+        select(Visit).where(
+            Visit.branch_id == branch.id,
+            Visit.ticket == ticket,
+            Visit.status.in_(OPEN_STATUSES),
+            Visit.arrived_at >= local_day_start(branch.timezone, utcnow()),
+        )
+    )
+    if open_visit is not None:
+        raise Conflict(
+            _(
+                "Ticket %(ticket)s is already on the board (%(status)s since %(time)s): open it there.",
+                ticket=ticket,
+                status=STATUS_NAMES[open_visit.status],
+                time=_clock_times(open_visit, open_visit)[0],
+            ),
+            code="ticket_on_board",
+            details={"visit_id": open_visit.id, "ticket": ticket, "status": open_visit.status.value},
+        )
 
 
 def new_visit(
@@ -231,7 +262,7 @@ def _replay(visit: Visit, history: list[VisitEvent], new: VisitEvent) -> None:
             visit.called_at = event.occurred_at
         elif event.type == EventType.SERVING:
             visit.serving_at = event.occurred_at
-        elif event.type in (EventType.SERVED, EventType.LEFT):
+        elif event.type in FINISHING:
             visit.finished_at = event.occurred_at
         elif event.type == EventType.CARE:
             visit.care_given_at = event.occurred_at
@@ -327,7 +358,7 @@ def apply(
         visit.called_at = when
     elif kind == EventType.SERVING:
         visit.serving_at = when
-    elif kind in (EventType.SERVED, EventType.LEFT):
+    elif kind in FINISHING:
         visit.finished_at = when
     elif kind == EventType.CARE:
         visit.care_given_at = when
@@ -416,7 +447,8 @@ class BoardRow:
 
 
 def floor_board(branch: Branch, now: datetime | None = None) -> list[BoardRow]:
-    """Everyone in the lobby today, longest wait first: one query, people ahead counted in memory."""
+    """Everyone in the lobby today, priority customers first, then longest wait first: one query, people ahead
+    counted in memory."""
     now = now or utcnow()
     settings = branch.settings
     tolerance = timedelta(minutes=settings.wait_tolerance_minutes)
@@ -460,4 +492,10 @@ def floor_board(branch: Branch, now: datetime | None = None) -> list[BoardRow]:
         elif waiting and waited * 3 >= tolerance * 2:
             state = "near"
         rows.append(BoardRow(visit, customer, max(0, int(waited.total_seconds() // 60)), ahead, care_due, state))
+    rows.sort(key=lambda row: not is_priority(row.visit.channel, row.visit.status))  # stable: then by wait
     return rows
+
+
+def is_priority(channel: Channel, status: VisitStatus) -> bool:
+    """Who is seen to first on the board: the green channel (accompany now) and VIPs waiting for the lounge."""
+    return status in (S.WAITING, S.CALLED) and channel in PRIORITY_CHANNELS

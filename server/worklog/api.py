@@ -12,7 +12,7 @@ from server.common.http import outbox_write, parse_json, transactional
 from server.common.openapi import documented
 from server.common.policy import require_login
 from server.worklog import service
-from server.worklog.schemas import WorkLogEntryIn, entry_out
+from server.worklog.schemas import WorkLogCorrectionIn, WorkLogEntryIn, entry_out
 
 bp = Blueprint("worklog_api", __name__, url_prefix="/api/v1/worklog")
 
@@ -45,3 +45,25 @@ def list_entries():
 def get_entry(entry_id: str):
     """One note of the user's branch."""
     return jsonify(entry=entry_out(service.get_entry(current_user, entry_id)))
+
+
+@bp.patch("/entries/<entry_id>")
+@documented(body=WorkLogCorrectionIn, answers=(200,))
+@outbox_write
+@require_login
+@transactional
+def correct_entry(entry_id: str):
+    """The author rewords a note of today."""
+    entry = service.get_entry(current_user, entry_id)
+    return jsonify(entry=entry_out(service.correct_entry(current_user, entry, parse_json(WorkLogCorrectionIn).body)))
+
+
+@bp.delete("/entries/<entry_id>")
+@documented(answers=(200,))
+@outbox_write
+@require_login
+@transactional
+def withdraw_entry(entry_id: str):
+    """The author withdraws a note of today (kept on record, no longer listed); repeating it changes nothing."""
+    entry = service.get_entry(current_user, entry_id)
+    return jsonify(entry=entry_out(service.withdraw_entry(current_user, entry)))

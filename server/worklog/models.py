@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import ForeignKey, Index, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.auth.models import User
 from server.common.idempotency import ClientCreated
-from server.common.types import IdString
+from server.common.types import IdString, UTCDateTime
 from server.extensions import Model
 
 
@@ -19,5 +21,8 @@ class WorkLogEntry(ClientCreated, Model):
     branch_id: Mapped[str] = mapped_column(IdString, ForeignKey("branches.id"))
     author_id: Mapped[str] = mapped_column(IdString, ForeignKey("users.id"))
     body: Mapped[str] = mapped_column(Text)
+    # The author may correct or withdraw a note the same day; a withdrawn note is kept, not listed.
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     author: Mapped[User] = relationship()

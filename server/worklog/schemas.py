@@ -16,6 +16,12 @@ class WorkLogEntryIn(BaseModel):
     occurred_at: ClientTime | None = None
 
 
+class WorkLogCorrectionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    body: str = Field(min_length=1, max_length=2000)
+
+
 def entry_out(entry) -> dict:
     return {
         "id": entry.id,
@@ -23,4 +29,6 @@ def entry_out(entry) -> dict:
         "author": {"id": entry.author_id, "display_name": entry.author.display_name},
         "occurred_at": entry.occurred_at.isoformat(),
         "received_at": entry.received_at.isoformat(),
+        "edited_at": entry.edited_at.isoformat() if entry.edited_at else None,
+        "withdrawn_at": entry.withdrawn_at.isoformat() if entry.withdrawn_at else None,
     }

@@ -108,4 +108,10 @@ export async function write({ kind, url, body = {}, method = "POST", id = body.i
   return { record, sent: !stillQueued && !rejected, rejected, answer };
 }
 
+/** Queue a write that waits `holdMs` before it may be sent, so that the user can take it back: resolves
+    with the stored record at once (the outbox sends it when the time is up). */
+export function hold({ kind, url, body = {}, method = "POST", id = body.id || newId(), local, holdMs }) {
+  return Outbox.enqueue({ kind, method, url, body, id, local, holdMs });
+}
+
 export const newId = () => Outbox.uuid();

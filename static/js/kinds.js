@@ -17,6 +17,8 @@ export const Kind = Object.freeze({
   REFERRAL_CANCEL: "referral.cancel",
   CARDS_BATCH: "cards.batch",
   WORKLOG_ENTRY: "worklog.entry",
+  WORKLOG_EDIT: "worklog.edit",
+  WORKLOG_WITHDRAW: "worklog.withdraw",
   ME_DUTY: "me.duty",
   ME_LOCALE: "me.locale",
   PUSH_SUBSCRIBE: "push.subscribe",

@@ -1,10 +1,13 @@
 /* The outbox: every write of the app is stored here first, then sent. Shared by the page and the
-   service worker (classic script). The server dedupes by the record's id, so sending twice is safe;
-   a record leaves the outbox only on a 2xx, and a refusal (4xx) moves it to "rejected", never away. */
+   service worker (classic script). The server dedupes by the record's id, so sending twice would be safe,
+   but one sender at a time (a Web Lock shared by the page and the worker) keeps it from happening: the
+   page sends at once, Background Sync only what could not go. A record leaves the outbox only on a 2xx,
+   and a refusal (4xx) moves it to "rejected", never away. */
 (function (scope) {
   "use strict";
   const DB = scope.LobbypadDB;
   const SYNC_TAG = "lobbypad-outbox";
+  const LOCK = "lobbypad-outbox-flush";
   const MAX_BACKOFF_MS = 5 * 60 * 1000;
   const BATCH_SIZE = 50;  // records per POST /api/v1/sync (the server takes up to 100)
   let batching = true;
@@ -13,6 +16,7 @@
   const listeners = new Set();
   const channel = typeof BroadcastChannel === "function" ? new BroadcastChannel("lobbypad-outbox") : null;
   let flushing = null;
+  let heldTimer = null;
 
   function uuid() {
     if (scope.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -56,10 +60,12 @@
     return lastStamp;
   }
 
-  async function enqueue({ id, kind, method = "POST", url, body, local }) {
+  /** `holdMs`: the record waits that long before it may be sent (the user can still undo it meanwhile). */
+  async function enqueue({ id, kind, method = "POST", url, body, local, holdMs = 0 }) {
     const record = {
       id: id || uuid(), kind, method, url, body, local,
       createdAt: stamp(), attempts: 0, nextAttemptAt: 0, userId: await meta("userId"),
+      heldUntil: holdMs ? Date.now() + holdMs : 0,
     };
     try {
       await DB.put("outbox", record);
@@ -71,8 +77,17 @@
       await DB.put("outbox", record);
     }
     emit({ type: "queued", id: record.id, kind });
-    registerSync();
+    if (holdMs) setTimeout(() => flush(), holdMs + 50);
     return record;
+  }
+
+  /** Take back a record still held for undo: true when it was (it never reached the server). */
+  async function undo(id) {
+    const record = await DB.get("outbox", id);
+    if (!record || !(record.heldUntil > Date.now())) return false;
+    await DB.delete("outbox", id);
+    emit({ type: "undone", id, kind: record.kind });
+    return true;
   }
 
   function registerSync() {
@@ -83,15 +98,23 @@
 
   /** Send what is due (everything when force is true). One flush at a time per context. */
   function flush({ force = true } = {}) {
-    if (!flushing) flushing = doFlush(force).finally(() => { flushing = null; });
+    if (!flushing) flushing = exclusively(() => doFlush(force)).finally(() => { flushing = null; });
     return flushing;
+  }
+
+  /** One flush at a time across the page and the service worker (where Web Locks exist). */
+  function exclusively(task) {
+    const locks = scope.navigator && navigator.locks;
+    return locks ? locks.request(LOCK, task) : task();
   }
 
   async function doFlush(force) {
     const userId = await meta("userId");
+    const now = Date.now();
     const due = (await DB.all("outbox", "createdAt")).filter((record) =>
       !(record.userId && userId && record.userId !== userId)  // waits for its own account
-      && (force || record.nextAttemptAt <= Date.now()));
+      && !(record.heldUntil > now)  // the user may still undo it
+      && (force || record.nextAttemptAt <= now));
     const unsent = new Set();  // ids of this flush's records that did not reach the server
     if (due.length > 1 && batching) {
       for (let start = 0; start < due.length; start += BATCH_SIZE) {
@@ -108,6 +131,11 @@
         if (outcome !== "sent") unsent.add(record.id);
         if (outcome === "offline" || outcome === "signed-out") break;
       }
+    }
+    const held = (await DB.all("outbox")).filter((record) => record.heldUntil > Date.now());
+    if (held.length) {  // held for undo when this flush began (or after a reload): sent when the time is up
+      clearTimeout(heldTimer);
+      heldTimer = setTimeout(() => flush(), Math.min(...held.map((r) => r.heldUntil)) - Date.now() + 50);
     }
     if (lastSent > syncedAt) {
       syncedAt = lastSent;
@@ -262,6 +290,7 @@
     const backoff = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** attempts) * (0.75 + Math.random() / 2);
     const wait = retryAfter && !Number.isNaN(Number(retryAfter)) ? Number(retryAfter) * 1000 : backoff;
     await DB.replace("outbox", { ...record, attempts, nextAttemptAt: Date.now() + wait });
+    registerSync();  // the browser sends it when the network is back, even with the app closed
   }
 
   /** A refused security token is never the record's fault: it is not a reason to reject it. */
@@ -284,7 +313,7 @@
   }
 
   scope.LobbypadOutbox = {
-    SYNC_TAG, enqueue, flush, uuid, resend,
+    SYNC_TAG, enqueue, flush, uuid, resend, undo,
     lastSyncAt: () => meta("lastSyncAt"),
     pending: () => mine("outbox", "createdAt"),
     rejected: () => mine("rejected"),

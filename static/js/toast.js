@@ -1,12 +1,23 @@
-/* Confirmation of what was saved, visible whichever screen the user is on (and read by screen readers). */
+/* Confirmation of what was saved, visible whichever screen the user is on (and read by screen readers).
+   A toast may carry one action ("Undo"): it stays while the action can still be taken. */
 const SHOW_MS = 4000;
 let timer = null;
 
-export function notify(text) {
+export function notify(text, { action = null, onAction = null, ms = SHOW_MS } = {}) {
   const toast = document.getElementById("toast");
   if (!toast) return;
   toast.querySelector("[data-toast-text]").textContent = text;
+  const button = toast.querySelector("[data-toast-action]");
+  button.hidden = !action;
+  button.textContent = action || "";
+  button.onclick = action ? () => { hide(toast); onAction(); } : null;
   toast.hidden = false;
   clearTimeout(timer);
-  timer = setTimeout(() => { toast.hidden = true; }, SHOW_MS);
+  timer = setTimeout(() => hide(toast), ms);
+}
+
+function hide(toast) {
+  clearTimeout(timer);
+  toast.hidden = true;
+  toast.querySelector("[data-toast-action]").onclick = null;
 }

@@ -223,6 +223,23 @@ def test_board_orders_by_wait_counts_ahead_and_colours_by_tolerance(lobby):
     assert due == timedelta(minutes=15)
 
 
+def test_the_green_channel_and_waiting_vips_come_first_then_the_longest_wait(app, lobby):
+    from server.worker import run_sweeps_once
+
+    arrive(lobby, ticket="A001", amount=100, arrived_at=ago(16))
+    arrive(lobby, ticket="A002", amount=100, arrived_at=ago(2), flags=["elderly"])  # sent to accompany now
+    arrive(lobby, ticket="A003", amount=100, arrived_at=ago(9))
+    board = lobby.get("/api/v1/floor").get_json()["visits"]
+    assert [(v["ticket"], v["channel"], v["priority"]) for v in board] == [
+        ("A002", "green_channel", True),
+        ("A001", "self_service", False),
+        ("A003", "self_service", False),
+    ]
+    run_sweeps_once(app)  # A001's waiting care fell due a minute ago, before A002 arrived
+    tasks = lobby.get("/api/v1/care-tasks").get_json()["tasks"]
+    assert [(t["kind"], t["visit"]["ticket"]) for t in tasks] == [("green_channel", "A002"), ("wait_care", "A001")]
+
+
 def test_board_answers_304_until_something_changes(lobby):
     arrive(lobby, ticket="A001")
     first = lobby.get("/api/v1/floor")

@@ -1,5 +1,7 @@
 /* The log-arrival sheet: ticket, business, done. The triage suggestion shows as soon as the business is
-   chosen (computed here, offline too); the record goes through the outbox and the board shows it at once. */
+   chosen (computed here, offline too); the record goes through the outbox and the board shows it at once.
+   One opening of the sheet is one record: a second tap sends the same id, and a ticket already on the
+   board is shown, not logged again. */
 import { newId, write } from "../api.js";
 import { Kind } from "../kinds.js";
 import { fieldError } from "../dom.js";
@@ -7,10 +9,14 @@ import { t } from "../i18n.js";
 import { branchSettings } from "../settings.js";
 import { notify } from "../toast.js";
 import { explain, triage } from "../triage.js";
+import { openRowWithTicket, showRow } from "./floor.js";
 
 const DB = self.LobbypadDB;
 const WITH_AMOUNT = new Set(["withdrawal", "deposit", "transfer"]);
+const Outbox = self.LobbypadOutbox;
 let customer = null;  // {id, greeting_name, tier} when logged from a customer card
+let recordId = null;  // the id of the record this opening of the sheet makes
+let saving = false;
 
 function nextTicket(last) {
   const match = /^([A-Z]*)(\d+)$/.exec(last || "");
@@ -60,6 +66,8 @@ export async function openArrival(forCustomer = null) {
   const dialog = document.querySelector("[data-arrival-dialog]");
   const form = dialog.querySelector("form");
   form.reset();
+  recordId = newId();
+  showExisting(form, null);
   customer = forCustomer;
   const who = form.querySelector("[data-arrival-customer]");
   who.hidden = !customer;
@@ -73,13 +81,42 @@ export async function openArrival(forCustomer = null) {
   form.ticket.select();
 }
 
+/** "A050 is already on the board": the field says so and a button opens the row (null: hide it). */
+function showExisting(form, row) {
+  const button = form.querySelector("[data-show-existing]");
+  button.hidden = !row;
+  button.onclick = row ? () => { form.closest("dialog").close(); showRow(row.id); } : null;
+  if (row) fieldError(form, "ticket", t("ticket_on_board", { ticket: row.ticket }));
+}
+
 async function submit(form) {
+  if (saving) return;  // a second tap while the first is being saved
+  const button = form.querySelector("[data-arrival-submit]");
+  saving = true;
+  button.disabled = true;
+  button.setAttribute("aria-busy", "true");
+  try {
+    await save(form);
+  } finally {
+    saving = false;
+    button.disabled = false;
+    button.removeAttribute("aria-busy");
+  }
+}
+
+async function save(form) {
   const values = formValues(form);
   if (Object.keys(validate(form, values)).length) {
     form.querySelector("[aria-invalid=true]")?.focus();
     return;
   }
-  const id = newId();
+  const existing = await openRowWithTicket(values.ticket);
+  showExisting(form, existing && existing.id !== recordId ? existing : null);
+  if (existing && existing.id !== recordId) {
+    form.ticket.focus();
+    return;
+  }
+  const id = recordId;
   const body = {
     id, ticket: values.ticket, business_type: values.business_type, flags: values.flags,
     arrived_at: new Date().toISOString(),
@@ -96,7 +133,11 @@ async function submit(form) {
   const result = await sending;
   const channel = t(`channel.${values.channel || suggestion.channel}`);
   let message;
-  if (result.rejected) message = t("action_failed", { message: result.rejected.error.message });
+  if (result.rejected && result.rejected.error.code === "ticket_on_board") {
+    // Another phone (or the queue machine) logged it first: the visit is there, nothing of this one is lost.
+    await Outbox.dismissRejected(id);
+    message = result.rejected.error.message;
+  } else if (result.rejected) message = t("action_failed", { message: result.rejected.error.message });
   else if (result.sent) message = t("arrival_logged", { ticket: values.ticket, channel });
   else message = t("arrival_logged_offline", { ticket: values.ticket, channel });
   notify(message);

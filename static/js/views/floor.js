@@ -1,7 +1,7 @@
 /* The floor board: everyone waiting, longest wait first, with one-tap steps. It merges the server's board
    with what this phone has not synced yet, ticks the waited minutes locally, polls with ETag, and never
    reorders rows under the user's finger. */
-import { newId, read, write } from "../api.js";
+import { hold, newId, read, write } from "../api.js";
 import { Kind } from "../kinds.js";
 import { el } from "../dom.js";
 import { t } from "../i18n.js";
@@ -20,7 +20,9 @@ const POLL_MS = 10 * 1000;
 const TICK_MS = 20 * 1000;
 const HANDS_OFF_MS = 1500;  // after a touch, wait this long before moving rows
 const CHANNELS = ["self_service", "counter", "vip_area", "green_channel"];
-const CLOSING = new Set(["served", "left"]);
+const PRIORITY_CHANNELS = new Set(["green_channel", "vip_area"]);  // seen to first
+const CLOSING = new Set(["served", "left", "logged_in_error"]);
+const UNDO_MS = 5000;  // a step that takes the customer off the board waits this long: the user may undo it
 
 let server = { visits: [], wait_tolerance_minutes: 15 };
 let snapshotAt = null;
@@ -83,8 +85,10 @@ async function compose() {
   for (const row of list) {
     row.ahead = row.status === "waiting" ? (before[row.channel] || 0) : 0;
     if (row.status === "waiting") before[row.channel] = row.ahead + 1;
+    row.priority = PRIORITY_CHANNELS.has(row.channel) && ["waiting", "called"].includes(row.status);
   }
-  return list;
+  // As the server sorts (server/floor/service.py is_priority): priority customers first, then longest wait.
+  return list.sort((a, b) => Number(b.priority) - Number(a.priority));
 }
 
 
@@ -132,6 +136,7 @@ function buildRow(row) {
   actions.append(actionButton(t("served"), "served", row.ticket));
   if (row.status !== "serving") actions.append(actionButton(t("left"), "left", row.ticket));
   actions.append(actionButton(t("care"), "care", row.ticket));
+  actions.append(actionButton(t("logged_in_error"), "logged_in_error", row.ticket));
   if (row.customer && !row.unsynced) {  // a potential VIP seen on the floor: refer from the board itself
     actions.append(actionButton(t("refer"), "refer", row.ticket));
     li.dataset.customerId = row.customer.id;
@@ -236,11 +241,41 @@ function mergeAnswer(event) {
 async function step(visitId, ticket, type) {
   const id = newId();
   const body = { id, type, occurred_at: new Date().toISOString() };
-  const sending = write({ kind: Kind.VISIT_EVENT, url: `/api/v1/visits/${visitId}/events`, body, local: { visitId, ticket } });
+  const record = { kind: Kind.VISIT_EVENT, url: `/api/v1/visits/${visitId}/events`, body, local: { visitId, ticket } };
+  if (CLOSING.has(type)) {
+    await hold({ ...record, holdMs: UNDO_MS });
+    await render({ force: true });
+    notify(`${ticket} · ${t(type)}`, { action: t("undo"), ms: UNDO_MS, onAction: () => undoStep(id, ticket) });
+    return;
+  }
+  const sending = write(record);
   await render({ force: true });
   const result = await sending;
-  if (result.rejected) notify(t("action_failed", { message: result.rejected.error.message }));
-  else notify(`${ticket} · ${t(type)} · ${result.sent ? t("saved") : t("saved_offline")}`);
+  if (!result.rejected) notify(`${ticket} · ${t(type)} · ${result.sent ? t("saved") : t("saved_offline")}`);
+}
+
+async function undoStep(id, ticket) {
+  const undone = await Outbox.undo(id);
+  notify(undone ? t("step_undone", { ticket }) : t("undo_too_late", { ticket }));
+  if (undone) {
+    await render({ force: true });
+    document.querySelector(`[data-board] [data-id] [aria-label$=" ${ticket}"]`)?.focus();
+  }
+}
+
+/** The row of a ticket still on the board (this phone's unsynced arrivals included), or null. */
+export async function openRowWithTicket(ticket) {
+  return (await compose()).find((row) => row.ticket === ticket && ["waiting", "called", "serving"].includes(row.status)) || null;
+}
+
+/** Bring a row into view and put the focus on it (a ticket logged twice: "it is here"). */
+export function showRow(id) {
+  const li = document.querySelector(`[data-board] [data-id="${CSS.escape(id)}"]`);
+  if (!li) return;
+  li.scrollIntoView({ block: "center" });
+  li.classList.add("flash");
+  li.querySelector("[data-action]")?.focus();
+  setTimeout(() => li.classList.remove("flash"), 2000);
 }
 
 function initActions() {
@@ -271,7 +306,9 @@ export function initFloor() {
     if (event.kind && !event.kind.startsWith("visit.") && !event.kind.startsWith("care.")) return;
     if (event.type === "sent") mergeAnswer(event);
     if (event.type === "sent" || event.type === "rejected") refreshSoon();
-    else render({ force: event.type === "queued" });
+    else render({ force: event.type === "queued" || event.type === "undone" });
+    // A held step went after the toast was gone: a refusal must still be heard.
+    if (event.type === "rejected" && event.kind === Kind.VISIT_EVENT) notify(t("action_failed", { message: event.error.message }));
   });
   pollWhileVisible(refresh, POLL_MS, tabShown("floor"));
   setInterval(() => render(), TICK_MS);
