@@ -41,6 +41,19 @@ def pytest_collection_modifyitems(items):
 class LiveServer:
     app: object
     url: str
+    writes: list  # (method, path) of every write the server received, from pages and service workers alike
+
+
+def _recording_writes(wsgi_app, writes: list):
+    """The server's own count of the writes it receives: a browser's request events miss a service
+    worker's, and the question is what reached the server."""
+
+    def app(environ, start_response):
+        if environ["REQUEST_METHOD"] not in ("GET", "HEAD", "OPTIONS"):
+            writes.append((environ["REQUEST_METHOD"], environ["PATH_INFO"]))
+        return wsgi_app(environ, start_response)
+
+    return app
 
 
 @pytest.fixture(scope="session")
@@ -66,10 +79,12 @@ def live_server(tmp_path_factory):
         db.create_all()
         branches.create_branch("LIVE", "Live Branch")
         db.session.commit()
+    writes: list = []
+    app.wsgi_app = _recording_writes(app.wsgi_app, writes)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield LiveServer(app, f"http://127.0.0.1:{server.server_port}")
+    yield LiveServer(app, f"http://127.0.0.1:{server.server_port}", writes)
     server.shutdown()
     thread.join(timeout=5)
 
