@@ -17,6 +17,7 @@ ACTION_NAMES = {
     "branch.wecom_webhook_set": _l("WeCom group set"),
     "customer.created": _l("Customer registered"),
     "customer.updated": _l("Customer record corrected"),
+    "customer.consent": _l("Marketing consent given"),
     "customer.revealed": _l("Full number seen"),
     "customer.exported": _l("Customer's data exported"),
     "customer.erased": _l("Customer's data erased"),

@@ -25,7 +25,7 @@ from server.customers.events import reveals_reached_limit, search_matches
 from server.customers.identity import PROTECTORS
 from server.customers.models import Customer, Tier
 from server.customers.names import has_hanzi, is_pinyin_query, query_key, search_keys
-from server.customers.schemas import CustomerIn, CustomerPatch
+from server.customers.schemas import CustomerIn, CustomerPatch, greeting_name
 from server.extensions import db
 
 SEARCH_LIMIT = 20
@@ -289,6 +289,25 @@ def update_customer(actor: User, customer_id: str, data: CustomerPatch) -> Custo
         audit_event("customer.updated", actor, customer, changes=diff)
     db.session.flush()
     return customer
+
+
+def require_marketing_consent(actor: User, customer: Customer, *, agreed_now: bool, when: datetime | None) -> None:
+    """Nobody is referred for products, or handed a VIP card, without agreeing to marketing contact: the lobby
+    manager asks, and a yes given now is recorded (and audited) with the referral it came with."""
+    if customer.consent_marketing:
+        return
+    if not agreed_now:
+        raise ValidationFailed(
+            _(
+                "%(name)s has not agreed to marketing contact: ask first and record the answer, or do not refer.",
+                name=greeting_name(customer),
+            ),
+            code="marketing_consent_needed",
+            fields={"marketing_consent": _("Ask the customer, and record their answer.")},
+        )
+    customer.consent_marketing = True
+    customer.consent_recorded_at, customer.consent_recorded_by_id = when or utcnow(), actor.id
+    audit_event("customer.consent", actor, customer, consent={"marketing": [False, True]})
 
 
 # Fields a correction sets as given; "" or null clears those that may be empty.

@@ -46,6 +46,8 @@ class ReferralIn(BaseModel):
     # The customer had no time: the card handed out, and when they would like the call.
     card: CardIn | None = None
     best_time: str | None = Field(None, max_length=60)
+    # The customer, asked on the spot, agreed to marketing contact (needed when they had not before).
+    marketing_consent: bool | None = None
     occurred_at: ClientTime | None = None
 
     @model_validator(mode="after")

@@ -94,6 +94,7 @@ def _build(actor: User, data: ReferralIn) -> Referral:
         customer, _created = customers.create_customer(actor, data.lead.model_copy(update={"source": "referral"}))
     else:
         customer = customers.get_customer(actor, data.customer_id or "")  # one or the other (ReferralIn)
+    customers.require_marketing_consent(actor, customer, agreed_now=bool(data.marketing_consent), when=data.occurred_at)
     now = utcnow()
     assignee = choose_account_manager(actor.home_branch.id, customer, data.urgency, data.account_manager_id)
     if assignee is None:

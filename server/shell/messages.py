@@ -35,6 +35,14 @@ JS_MESSAGES = {
     ),
     "lock_password_required": _l("Enter your password."),
     "lock_wrong": _l("That is not your password."),
+    "sign_in_needs_network": _l("Signing in needs the network. Your records wait on this phone."),
+    "signed_out_since": _l("Signed out — data from %(age)s ago. Sign in again to see what is new."),
+    "session_ended": _l("Session ended"),
+    "logout_session_ended": _l(
+        "Your session has ended and %(n)s records wait on this phone. Sign in again to send them, or sign out: "
+        "they stay on this phone and are sent when you sign in again."
+    ),
+    "rejected_only": _l("%(n)s not accepted by the server: see Sync"),
     "lock_needs_network": _l("Unlocking needs the network this time (sign in once online to unlock offline)."),
     "lock_session_ended": _l("This session has ended. Sign in again; records waiting on this phone are kept."),
     "this_device": _l("This device"),
@@ -194,6 +202,8 @@ JS_MESSAGES = {
     "duty_off": _l("You are away: floor notifications go to colleagues on duty."),
     "urgency.now": _l("Now"),
     "urgency.follow_up": _l("Call back"),
+    "ref.consent_required": _l("Ask the customer about marketing contact, and tick their answer."),
+    "ref.no_consent": _l("Without marketing consent there is no referral and no card: the customer is served as usual."),
     "ref.nobody": _l("nobody"),
     "ref.waiting_for": _l("Waiting for %(name)s to answer"),
     "ref.waiting_for_you": _l("Waiting for your answer"),

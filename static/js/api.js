@@ -1,5 +1,7 @@
 /* Reads and writes of the app. Reads: network first with a short timeout, else the last snapshot with
    its age. Writes: always through the outbox (static/js/outbox.js), never a bare fetch. */
+import { markSessionEnded } from "./session.js";
+
 const DB = self.LobbypadDB;
 const Outbox = self.LobbypadOutbox;
 const READ_TIMEOUT_MS = 3000;
@@ -36,6 +38,7 @@ export async function read(url) {
       if (owner) await keep({ ...known, at }, owner.value);
       return { data: known.data, fromSnapshot: false, at, unchanged: true };
     }
+    if (response.status === 401) await markSessionEnded();  // the screen says so, not "offline"
     if (!response.ok) throw Object.assign(new Error(`HTTP ${response.status}`), { status: response.status });
     const data = await response.json();
     // A read that finishes after sign-out wiped the device must not leave the user's data behind.

@@ -16,7 +16,8 @@ import { initReferrals } from "./views/referrals.js";
 import { initLive } from "./live.js";
 import { initPush } from "./push.js";
 import { scrubRefusedNumbers } from "./privacy.js";
-import { initIdleLock } from "./idle-lock.js";
+import { askToSignIn, initIdleLock } from "./idle-lock.js";
+import { onSessionChange } from "./session.js";
 
 const DB = self.LobbypadDB;
 const Outbox = self.LobbypadOutbox;
@@ -67,9 +68,15 @@ async function renderStatus() {
   net.textContent = online ? t("online") : t("offline_since", { age: age(Date.now() - lastOnlineRead) });
   net.dataset.state = online ? "online" : "offline";
   document.body.classList.toggle("is-offline", !online);
-  let text = pending.length ? t("pending_sync", { n: pending.length }) : t("all_synced");
-  if (signedOut && signedOut.value && pending.length) text = `${text} · ${t("sign_in_to_sync")}`;
-  if (rejected.length) text = `${text} · ${t("rejected", { n: rejected.length })}`;
+  const ended = Boolean(signedOut && signedOut.value);
+  document.body.dataset.session = ended ? "ended" : "open";
+  document.querySelector("[data-sign-in-again]").hidden = !ended;
+  // Never "all saved" while something was refused: the refusal is the news.
+  let text = t("all_synced");
+  if (pending.length) text = t("pending_sync", { n: pending.length });
+  else if (rejected.length) text = t("rejected_only", { n: rejected.length });
+  if (ended && pending.length) text = `${text} · ${t("sign_in_to_sync")}`;
+  if (pending.length && rejected.length) text = `${text} · ${t("rejected", { n: rejected.length })}`;
   sync.textContent = text;
   sync.dataset.pending = String(pending.length);
   sync.dataset.state = rejected.length ? "rejected" : pending.length ? "pending" : "synced";
@@ -110,6 +117,8 @@ async function main() {
   Outbox.onChange((event) => (event.type === "sent" ? statusSoon() : renderStatus()));
   // A record accepted after the visit had moved on: say so wherever the user is (details stay in Sync).
   Outbox.onChange((event) => { if (event.type === "notice") notify(event.message); });
+  document.querySelector("[data-sign-in-again]").addEventListener("click", askToSignIn);
+  onSessionChange(() => renderStatus());
   window.addEventListener("online", () => { lastOnlineRead = Date.now(); Outbox.flush(); renderStatus(); });
   window.addEventListener("offline", () => { lastOnlineRead = Date.now(); renderStatus(); });
   document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") Outbox.flush(); });

@@ -149,13 +149,15 @@
       });
     },
     /** Sign-out: forget everything this user had on the device (the shell's cache stays). Records of
-        another account that signed in here before stay: they wait for that account to sign in again. */
-    wipe: async (userId) => {
+        another account that signed in here before stay: they wait for that account to sign in again, and so
+        do this user's with `keepRecords` (their session ended before they could be sent). */
+    wipe: async (userId, { keepRecords = false } = {}) => {
       const db = await open();
       const names = Array.from(db.objectStoreNames);
       return new Promise((resolve, reject) => {
         const tx = db.transaction(names, "readwrite");
         for (const name of names) {
+          if (keepRecords && ["outbox", "rejected"].includes(name)) continue;
           if (!["outbox", "rejected", "notices"].includes(name)) {
             tx.objectStore(name).clear();
             continue;

@@ -2,10 +2,16 @@
    poll only while the user can see the screen, and tell the user what became of a write. */
 import { age, t } from "./i18n.js";
 
-/** The "Offline — data from 5 min ago" line: shown with the snapshot's time, hidden for fresh data. */
+/** The "Offline — data from 5 min ago" line: shown with the snapshot's time, hidden for fresh data. With the
+    session over, the phone is not offline: the line says that signing in again brings the news. */
 export function showAge(line, snapshotAt) {
   line.hidden = snapshotAt === null || snapshotAt === undefined;
-  line.textContent = line.hidden ? "" : t("offline_since", { age: age(Date.now() - snapshotAt) });
+  if (line.hidden) {
+    line.textContent = "";
+    return;
+  }
+  const key = document.body.dataset.session === "ended" && navigator.onLine ? "signed_out_since" : "offline_since";
+  line.textContent = t(key, { age: age(Date.now() - snapshotAt) });
 }
 
 /** The snapshot time of a read() result, or null when it came from the network. */

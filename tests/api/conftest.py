@@ -39,7 +39,7 @@ def floor(app, api_factory, make_user, push):
             "family_name": "李",
             "given_name": "小山",
             "salutation": "mr",
-            "consent": {"contact": True, "marketing": False},
+            "consent": {"contact": True, "marketing": True},
         },
     )
     return Floor(

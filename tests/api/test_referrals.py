@@ -113,7 +113,7 @@ def test_a_lead_with_consent_becomes_a_potential_vip_with_a_follow_up_due_next_b
                 "family_name": "周",
                 "salutation": "ms",
                 "phone": "13900001111",
-                "consent": {"contact": True, "marketing": False},
+                "consent": {"contact": True, "marketing": True},
             },
             "reason": "没时间，留了电话",
             "urgency": "follow_up",

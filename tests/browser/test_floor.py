@@ -30,14 +30,14 @@ def ticket() -> str:
     return f"T{next(TICKETS)}"
 
 
-def add_customer(live_server, family: str, given: str, **fields) -> str:
+def add_customer(live_server, family: str, given: str, marketing: bool = True, **fields) -> str:
     with live_server.app.app_context(), live_server.app.test_request_context():
         branch = branches.get_branch_by_code("LIVE")
         actor = next(u for u in accounts.list_users() if u.branch_id == branch.id)
         customer, _ = create_customer(
             actor,
             CustomerIn(
-                family_name=family, given_name=given, consent=ConsentIn(contact=True, marketing=False), **fields
+                family_name=family, given_name=given, consent=ConsentIn(contact=True, marketing=marketing), **fields
             ),
         )
         db.session.commit()

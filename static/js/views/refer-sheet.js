@@ -27,11 +27,24 @@ async function fillManagers(select, urgency) {
   }));
 }
 
-export function openRefer(customer) {
+/** Whether the customer agreed to marketing contact: from the card that opened the sheet, else the customer's
+    record (the phone's snapshot offline); undefined when the phone cannot tell (the server will). */
+async function marketingConsent(customer) {
+  if (customer.consent) return customer.consent.marketing;
+  try {
+    return (await read(`/api/v1/customers/${customer.id}`)).data.customer.consent.marketing;
+  } catch (error) {
+    return undefined;
+  }
+}
+
+export async function openRefer(customer) {
   const dialog = document.querySelector("[data-refer-dialog]");
   const form = dialog.querySelector("form");
   form.reset();
   fieldErrors(form, {});
+  const consent = dialog.querySelector("[data-refer-consent]");
+  consent.hidden = (await marketingConsent(customer)) === true;  // ask unless known to have agreed
   dialog.querySelector("[data-refer-error]").textContent = "";
   dialog.querySelector("[data-refer-customer]").textContent = customer.greeting_name;
   const where = dialog.querySelector("[data-refer-where]");
@@ -56,6 +69,9 @@ export function openRefer(customer) {
     const errors = {};
     if (!data.get("urgency")) errors.urgency = t("ref.urgency_required");
     if (!reason) errors.reason = t("ref.reason_required");
+    if (!consent.hidden && data.get("marketing_consent") !== "yes") {
+      errors.marketing_consent = t(data.get("marketing_consent") === "no" ? "ref.no_consent" : "ref.consent_required");
+    }
     if (data.get("urgency") === "follow_up" && data.get("card_type") === "vip_experience"
         && !String(data.get("serial") || "").trim()) errors["card.serial"] = t("ref.serial_required");
     fieldErrors(form, errors);
@@ -63,6 +79,7 @@ export function openRefer(customer) {
     const id = newId();
     const body = { id, customer_id: customer.id, urgency: data.get("urgency"), reason, signals,
       occurred_at: new Date().toISOString() };
+    if (!consent.hidden) body.marketing_consent = true;
     const place = String(data.get("location") || "").trim();
     if (place && body.urgency === "now") body.location = place;
     if (data.get("account_manager_id")) body.account_manager_id = data.get("account_manager_id");
@@ -75,7 +92,8 @@ export function openRefer(customer) {
     if (bestTime && body.urgency === "follow_up") body.best_time = bestTime;
     const submit = form.querySelector("[data-refer-submit]");
     submit.disabled = true;
-    const result = await write({ kind: Kind.REFERRAL_CREATE, url: "/api/v1/referrals", body });
+    const result = await write({ kind: Kind.REFERRAL_CREATE, url: "/api/v1/referrals", body,
+      local: { about: customer.greeting_name } });
     submit.disabled = false;
     if (result.rejected) {
       dialog.querySelector("[data-refer-error]").textContent = result.rejected.error.message;

@@ -37,7 +37,8 @@ function button(label, className, onClick) {
 }
 
 async function step(referral, path, body, done) {
-  const result = await write({ kind: referralStep(path), url: `/api/v1/referrals/${referral.id}/${path}`, body });
+  const result = await write({ kind: referralStep(path), url: `/api/v1/referrals/${referral.id}/${path}`, body,
+    local: { about: referral.customer ? referral.customer.greeting_name : "" } });
   notify(told(result, done));
   if (result.rejected) await self.LobbypadOutbox.dismissRejected(result.record.id);  // told here, not kept in Sync
   if (openId === referral.id) showDetail(root, referral.id);

@@ -4,16 +4,29 @@
 import { el, listItem, timeOf } from "../dom.js";
 import { age, t } from "../i18n.js";
 import { coalesce } from "../timing.js";
+import { askToSignIn } from "../idle-lock.js";
+import { sessionEnded } from "../session.js";
 
 const Outbox = self.LobbypadOutbox;
 const DB = self.LobbypadDB;
 
-/** What a record is, in words: "Arrival A023", "Care given A023", "Work log: …". */
+/** What a record is about, in words a colleague would use: the ticket, the customer, the note, the cards. */
+function about(record) {
+  const local = record.local || {};
+  const body = record.body || {};
+  if (local.about) return local.about;
+  if (local.ticket || body.ticket) return local.ticket || body.ticket;
+  if (body.family_name) return `${body.family_name}${body.honorific ? ` ${body.honorific}` : ""}`;
+  if (body.prefix !== undefined && body.first !== undefined) return `${body.prefix}${body.first}–${body.prefix}${body.last}`;
+  return body.body || "";
+}
+
+/** What a record is, in words: "Arrival · A023", "Referral · Ms Fang", "Work log · ATM 2 …". */
 function describe(record) {
   const label = t(`record.${record.kind}`);
   const name = label === `record.${record.kind}` ? record.kind : label;
-  const about = (record.local && record.local.ticket) || (record.body && (record.body.ticket || record.body.body)) || "";
-  return about ? `${name} · ${String(about).slice(0, 60)}` : name;
+  const what = about(record);
+  return what ? `${name} · ${String(what).slice(0, 60)}` : name;
 }
 
 function pendingItem(record) {
@@ -147,36 +160,47 @@ export function initLogout() {
   const warningText = document.querySelector("[data-logout-warning-text]");
   const syncFirst = document.querySelector("[data-logout-sync]");
   const discard = document.querySelector("[data-logout-discard]");
+  const signInFirst = document.querySelector("[data-logout-sign-in]");
+  const keep = document.querySelector("[data-logout-keep]");
   let waitingToSignOut = false;
 
   async function signOut() {
     const userId = (await DB.get("meta", "userId")).value;
     const csrf = (await DB.get("meta", "csrf")).value;
+    const ended = await sessionEnded();  // nothing left to end on the server
     const response = await fetch("/api/v1/auth/logout", {
       method: "POST", credentials: "same-origin", headers: { "X-CSRF-Token": csrf },
     }).catch(() => null);
-    if (!response || !response.ok) {
+    if (!ended && (!response || !response.ok)) {
       feedback.textContent = t("logout_needs_network");
       return;
     }
-    await DB.wipe(userId);
+    // With the session over, what waits can only be sent by signing in again: it stays on the phone.
+    await DB.wipe(userId, { keepRecords: ended });
     await caches.delete("lobbypad-pages");  // cached pages carry the user's name
     location.assign("/login");
   }
 
-  function warn(text, { canSync, canDiscard }) {
+  function warn(text, { canSync = false, canDiscard = false, canSignIn = false }) {
     const first = warning.hidden;
     warningText.textContent = text;
     syncFirst.hidden = !canSync;
     discard.hidden = !canDiscard;
+    signInFirst.hidden = !canSignIn;
+    keep.hidden = !canSignIn;
     warning.hidden = false;
     // The safe choice has the focus: syncing, or staying signed in (never discarding by a stray Enter).
-    if (first) (canSync ? syncFirst : warning.querySelector("[data-logout-cancel]")).focus();
+    if (first) (canSync ? syncFirst : canSignIn ? signInFirst : warning.querySelector("[data-logout-cancel]")).focus();
   }
 
   /** Signs out when nothing of the user's is left to lose; otherwise says what is left and what to do. */
   async function attempt() {
     const [pending, rejected] = await Promise.all([Outbox.pending(), Outbox.rejected()]);
+    if (pending.length && await sessionEnded()) {  // syncing first would wait forever
+      waitingToSignOut = false;
+      warn(t("logout_session_ended", { n: pending.length }), { canSignIn: true });
+      return;
+    }
     if (pending.length) {
       warn(waitingToSignOut ? `${t("logout_pending", { n: pending.length })} ${t("logout_waits")}`
         : t("logout_pending", { n: pending.length }), { canSync: !waitingToSignOut, canDiscard: false });
@@ -203,6 +227,11 @@ export function initLogout() {
     await Outbox.flush();
     await attempt();
   });
+  signInFirst.addEventListener("click", () => {
+    warning.hidden = true;
+    askToSignIn();
+  });
+  keep.addEventListener("click", () => signOut());
   discard.addEventListener("click", async () => {
     for (const record of await Outbox.rejected()) await Outbox.dismissRejected(record.id);
     await attempt();
