@@ -5,6 +5,11 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app server
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# A certificate and its key to serve HTTPS (a phone on the LAN needs it: see README, "On a real phone").
+CERT ?=
+KEY ?=
+SCHEME := $(if $(CERT),https,http)
+TLS := $(if $(CERT),--cert $(CERT) --key $(KEY))
 
 .PHONY: run install test test-fast lint stress translations i18n-update clean
 
@@ -26,10 +31,10 @@ translations: $(VENV)/.installed
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
-	@echo "Lobbypad: http://$(HOST):$(PORT)   (Ctrl+C stops the server and the worker)"
+	@echo "Lobbypad: $(SCHEME)://$(HOST):$(PORT)   (Ctrl+C stops the server and the worker)"
 	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	 $(FLASK) worker & worker=$$!; \
-	 $(FLASK) run --host $(HOST) --port $(PORT)
+	 $(FLASK) run --host $(HOST) --port $(PORT) $(TLS)
 
 # Every test: unit and API on SQLite and PostgreSQL, pages, and the browser tests on Debian's Chromium.
 test: install

@@ -56,7 +56,9 @@ def demo_floor(branch) -> str | None:
     if not db.session.scalar(select(func.count(Customer.id)).where(Customer.branch_id == branch.id)):
         count = current_app.config["DEMO_CUSTOMERS"]
         demo.insert_customers(
-            demo.customer_rows(branch.id, count, random.Random(2026), created_by=recorder, account_manager_ids=managers)
+            demo.customer_rows(
+                branch.id, count, random.Random(2026), created_by=recorder, account_manager_ids=managers, showcase=True
+            )
         )
         messages.append(f"{count} demo customers")
     if not floor.floor_board(branch):
@@ -84,7 +86,9 @@ def demo_referrals(branch) -> bool:
         cards.receive_batch(lobby, BatchIn(prefix="VIP", first=1, last=200, width=6))
         customers = list(
             db.session.scalars(
-                select(Customer).where(Customer.branch_id == branch.id, Customer.tier != Tier.VIP).limit(2)
+                select(Customer)
+                .where(Customer.branch_id == branch.id, Customer.tier != Tier.VIP, Customer.consent_marketing)
+                .limit(2)
             )
         )
         _waiting, _ = referrals.create_referral(

@@ -104,21 +104,24 @@ def customer_rows(
     rng: random.Random,
     created_by: str | None = None,
     account_manager_ids: tuple[str, ...] = (),
+    showcase: bool = False,
 ) -> list[dict]:
-    """Rows for a bulk insert into customers; phones and ID numbers are unique within the batch."""
+    """Rows for a bulk insert into customers; phones and ID numbers are unique within the batch. `showcase`:
+    the first is 李小山, a VIP with a phone ending 5678 (the search box's example finds him)."""
     secret = vault()
     now = utcnow()
     rows: list[dict] = []
     phones: set[str] = set()
     id_numbers: set[str] = set()
     while len(rows) < count:
-        family, given = _name(rng)
-        phone = protect_phone(_phone(rng))
+        first = showcase and not rows
+        family, given = ("李", "小山") if first else _name(rng)
+        phone = protect_phone("13812345678" if first else _phone(rng))
         if phone.normalized in phones:
             continue
         phones.add(phone.normalized)
-        male = rng.random() < 0.5
-        tier = rng.choices((Tier.ORDINARY, Tier.POTENTIAL, Tier.VIP), (85, 9, 6))[0]
+        male = first or rng.random() < 0.5
+        tier = Tier.VIP if first else rng.choices((Tier.ORDINARY, Tier.POTENTIAL, Tier.VIP), (85, 9, 6))[0]
         id_number = protect_id_number(_id_number(rng, male)) if rng.random() < 0.6 else None
         if id_number is not None:
             if id_number.normalized in id_numbers:
@@ -157,7 +160,7 @@ def customer_rows(
             "card_last4": None,
             "card_masked": None,
             "consent_contact": True,
-            "consent_marketing": rng.random() < 0.4,
+            "consent_marketing": first or rng.random() < 0.4,
             "consent_recorded_at": now,
             "consent_recorded_by_id": created_by,
             "created_by_id": created_by,

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from server.auth import service as accounts
 from server.auth import sessions
+from server.auth.labels import ROLE_NAMES
 from server.branches import service as branches
 from server.common.errors import DomainError
 from server.common.http import transactional
@@ -121,6 +122,7 @@ def _admin_page(status: int = 200, **form):
         branches=branches.list_branches(),
         users=accounts.list_users(),
         roles=list(Role),
+        role_names=ROLE_NAMES,
         me=current_user,
         **form,
     )

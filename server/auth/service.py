@@ -11,7 +11,7 @@ from server.audit import service as audit
 from server.auth import sessions
 from server.auth.models import User
 from server.auth.passwords import hash_password, verify_password
-from server.branches.models import Branch
+from server.branches.models import Branch, touch_floor
 from server.common.clock import utcnow
 from server.common.errors import Conflict, DomainError, NotFound, ValidationFailed
 from server.common.roles import Role
@@ -165,6 +165,8 @@ def count_users() -> int:
 def set_duty(user: User, on_duty: bool) -> None:
     if bool(user.on_duty) != on_duty:
         user.on_duty, user.on_duty_since = on_duty, (utcnow() if on_duty else None)
+        if user.branch_id and user.role == Role.LOBBY_MANAGER:
+            touch_floor(user.branch_id)  # the board says whether a lobby manager is on duty
         audit.record(
             "user.duty_changed",
             actor=user,
@@ -173,6 +175,17 @@ def set_duty(user: User, on_duty: bool) -> None:
             branch_id=user.branch_id,
             on_duty=on_duty,
         )
+
+
+def lobby_managers_on_duty(branch_id: str) -> int:
+    return (
+        db.session.scalar(
+            select(func.count(User.id)).where(
+                User.branch_id == branch_id, User.role == Role.LOBBY_MANAGER, User.on_duty, User.active
+            )
+        )
+        or 0
+    )
 
 
 def supervisors(branch_id: str) -> list[User]:

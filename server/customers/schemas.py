@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal, Protocol
 
+from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
@@ -130,16 +132,29 @@ class Addressee(Protocol):
     def honorific(self) -> str | None: ...
 
 
-def greeting_name(customer: Addressee) -> str:
-    """How to address the customer in the current language: 李先生 / Mr Li, 张总, or the full name."""
-    address = resolved(ADDRESS)
-    chinese = request_language() == "zh"
+def greeting_name(customer: Addressee, language: str | None = None) -> str:
+    """How to address the customer in the current language (or `language`): 李先生 / Mr Li, 张总, or the
+    full name."""
+    current = request_language()
+    language = language or current
+    chinese = language == "zh"
     if customer.honorific and (chinese or customer.salutation == Salutation.NONE):
         return customer.honorific
     if customer.salutation in (Salutation.MR, Salutation.MS):
         family = customer.family_name if chinese else family_in_pinyin(customer.family_name)
-        return address[customer.salutation] % {"family": family}
+        if language == current:
+            template = resolved(ADDRESS)[customer.salutation]
+        else:
+            with force_locale(language):
+                template = str(ADDRESS[customer.salutation])
+        return template % {"family": family}
     return customer.full_name
+
+
+def greeting_names(customer: Addressee) -> dict[str, str]:
+    """The greeting in each language of the app: a phone words a stored customer in the language it shows
+    now, not the one it was read in."""
+    return {language: greeting_name(customer, language) for language in current_app.config["LANGUAGES"]}
 
 
 def discreet_name(customer: Addressee) -> str:
@@ -167,6 +182,8 @@ def customer_out(customer: Customer, matched: str | None = None) -> dict:
         "salutation": customer.salutation.value,
         "honorific": customer.honorific,
         "greeting_name": greeting_name(customer),
+        "greeting_names": greeting_names(customer),
+        "name_initials": customer.name_initials,
         "tier": customer.tier.value,
         "account_manager": {"id": manager.id, "display_name": manager.display_name} if manager else None,
         "preferred_language": customer.preferred_language,

@@ -14,10 +14,11 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
+from server.auth import service as accounts
 from server.branches.models import Branch
 from server.common.events import contributions
 from server.common.i18n import request_language
-from server.customers.schemas import greeting_name
+from server.customers.schemas import greeting_name, greeting_names
 from server.floor.codes import Channel, VisitStatus
 from server.floor.events import board_rows
 from server.floor.schemas import visit_summary
@@ -61,6 +62,8 @@ def board_body(branch: Branch, now: datetime) -> dict:
         "wait_tolerance_minutes": settings.wait_tolerance_minutes,
         "care_reminder_minutes": settings.care_reminder_minutes,
         "timezone": branch.timezone,
+        # None on duty: the floor says so (care notifications go to the supervisor meanwhile).
+        "lobby_managers_on_duty": accounts.lobby_managers_on_duty(branch.id),
     }
 
 
@@ -99,7 +102,16 @@ def _described(row: BoardRow, language: str) -> dict:
     described = {
         **visit_summary(visit),
         "care_given_at": visit.care_given_at.isoformat() if visit.care_given_at else None,
-        "customer": {"id": customer.id, "greeting_name": greeting_name(customer), "tier": customer.tier.value}
+        # Enough for the phone to find today's customers offline the way the server's search does.
+        "customer": {
+            "id": customer.id,
+            "greeting_name": greeting_name(customer),
+            "greeting_names": greeting_names(customer),
+            "full_name": customer.full_name,
+            "name_pinyin": customer.name_pinyin,
+            "name_initials": customer.name_initials,
+            "tier": customer.tier.value,
+        }
         if customer
         else None,
     }

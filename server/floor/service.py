@@ -300,7 +300,7 @@ def moved_on(visit: Visit, event: VisitEvent) -> str | None:
     )
 
 
-def _clock_times(visit: Visit, *events: VisitEvent) -> list[str]:
+def _clock_times(visit: Visit, *events: VisitEvent | Visit) -> list[str]:
     """When the events happened, as the branch's wall clock reads ("10:40")."""
     tz = ZoneInfo(db.session.get_one(Branch, visit.branch_id).timezone)
     return [e.occurred_at.astimezone(tz).strftime("%H:%M") for e in events]
@@ -423,6 +423,8 @@ BOARD_CUSTOMER_COLUMNS = (
     Customer.salutation,
     Customer.honorific,
     Customer.tier.label("customer_tier"),
+    Customer.name_pinyin,
+    Customer.name_initials,
 )
 
 
@@ -434,6 +436,8 @@ class BoardCustomer:
     salutation: Salutation
     honorific: str | None
     tier: Tier
+    name_pinyin: str
+    name_initials: str
 
 
 @dataclass(frozen=True)
@@ -474,6 +478,8 @@ def floor_board(branch: Branch, now: datetime | None = None) -> list[BoardRow]:
                 visit.salutation,
                 visit.honorific,
                 visit.customer_tier,
+                visit.name_pinyin,
+                visit.name_initials,
             )
             if visit.customer_id
             else None

@@ -129,6 +129,8 @@ def referral_out(referral: Referral, reader: User, *, timeline: bool = False, re
         "signals": referral.signals or [],
         "location": referral.location,
         "best_time": referral.best_time,
+        # The card handed out with a call-back: the account manager names it ("the VIP card VIP000123").
+        "cards": [{"card_type": h.card_type.value, "serial": h.serial} for h in referral.handouts],
         "urgency": referral.urgency.value,
         "status": referral.status.value,
         "eta_minutes": referral.eta_minutes,
@@ -158,3 +160,15 @@ def referral_out(referral: Referral, reader: User, *, timeline: bool = False, re
     if reach is not None:
         out["reach"] = reach
     return out
+
+
+def referral_on_board(referral: Referral) -> dict:
+    """What a board row shows of its customer's referral: under way, or who is coming and since when."""
+    return {
+        "id": referral.id,
+        "status": referral.status.value,
+        "urgency": referral.urgency.value,
+        "to": _person(referral.to_user),
+        "eta_minutes": referral.eta_minutes,
+        "accepted_at": referral.accepted_at.isoformat() if referral.accepted_at else None,
+    }

@@ -6,10 +6,12 @@ from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from server.audit import service as audit
 from server.auth.models import User
 from server.auth.service import supervisors
+from server.branches.models import touch_floor
 from server.cards import service as cards
 from server.common.clock import add_business_days, utcnow
 from server.common.errors import Conflict, PermissionDenied, ValidationFailed
@@ -262,7 +264,7 @@ def cancel(actor: User, referral_id: str, note: str | None) -> Referral:
 
 def list_referrals(actor: User, box: str) -> list[Referral]:
     """inbox: sent to me; sent: from me; branch (supervisors): everything open. Waiting for an answer first."""
-    stmt = select(Referral).where(Referral.branch_id == actor.branch_id)
+    stmt = select(Referral).options(selectinload(Referral.handouts)).where(Referral.branch_id == actor.branch_id)
     if box == "inbox":
         stmt = stmt.where(Referral.to_user_id == actor.id)
     elif box == "sent":
@@ -387,6 +389,7 @@ def _event(
     referral: Referral, kind: str, actor: User | None, to_user: User | None, at: datetime, note: str | None = None
 ) -> None:
     referral.events.append(ReferralEvent(type=kind, actor=actor, to_user=to_user, note=note, occurred_at=at))
+    touch_floor(referral.branch_id)  # the customer's row on the board shows the referral's state
 
 
 def _name(user: User | None) -> str:

@@ -19,7 +19,7 @@ class Tab:
 
 FLOOR = Tab("floor", _l("Floor"), "floor")
 CUSTOMERS = Tab("customers", _l("Customers"), "customers")
-REFER = Tab("refer", _l("Refer"), "refer")  # the lobby manager's referrals and their live status
+REFER = Tab("refer", _l("Referrals"), "refer")  # the lobby manager's referrals and their live status
 TASKS = Tab("tasks", _l("Tasks"), "tasks")  # care due now: waiting customers, VIPs, green channel, escorts
 INBOX = Tab("inbox", _l("Referrals"), "refer")  # the account manager's inbox
 BRANCH_REFERRALS = Tab("referrals", _l("Referrals"), "refer")  # the supervisor's view of every open referral

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
-
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from server.common.clock import local_day_start, utcnow
 from server.common.errors import Conflict, PermissionDenied

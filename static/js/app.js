@@ -18,6 +18,7 @@ import { initPush } from "./push.js";
 import { scrubRefusedNumbers } from "./privacy.js";
 import { askToSignIn, initIdleLock } from "./idle-lock.js";
 import { onSessionChange } from "./session.js";
+import { initShiftCard } from "./shift.js";
 
 const DB = self.LobbypadDB;
 const Outbox = self.LobbypadOutbox;
@@ -112,6 +113,7 @@ async function main() {
   initTasks();
   initDashboard();
   initPush();
+  initShiftCard();
   if (document.querySelector('meta[name="lobbypad-role"]').content !== "admin") initLive();
   const statusSoon = coalesce(renderStatus);  // a sync sends hundreds: redraw after the burst
   Outbox.onChange((event) => (event.type === "sent" ? statusSoon() : renderStatus()));

@@ -102,10 +102,14 @@
     return flushing;
   }
 
-  /** One flush at a time across the page and the service worker (where Web Locks exist). */
+  /** One flush at a time across the page and the service worker (where Web Locks exist). The worker never
+      waits for the page: a worker event left waiting keeps a new version from activating, while the page's
+      own requests may wait for that activation (a deadlock). When the page holds the lock, it is sending. */
   function exclusively(task) {
     const locks = scope.navigator && navigator.locks;
-    return locks ? locks.request(LOCK, task) : task();
+    if (!locks) return task();
+    if (typeof scope.window === "undefined") return locks.request(LOCK, { ifAvailable: true }, (lock) => (lock ? task() : null));
+    return locks.request(LOCK, task);
   }
 
   async function doFlush(force) {

@@ -73,19 +73,24 @@ export async function resendSubscription() {
   if (subscription) await sendOwnSubscription(registration, subscription);
 }
 
+/** Ask for notifications after the user's tap (More → Notifications, or the start-of-shift card). */
+export async function turnOnNotifications() {
+  try {
+    await enable();
+  } catch (error) {
+    notify(t("push.failed", { message: error.message }));
+  } finally {
+    await render();
+  }
+}
+
 export function initPush() {
   const enableButton = document.querySelector("[data-push-enable]");
   if (!enableButton) return;
   enableButton.addEventListener("click", async () => {
     enableButton.disabled = true;
-    try {
-      await enable();
-    } catch (error) {
-      notify(t("push.failed", { message: error.message }));
-    } finally {
-      enableButton.disabled = false;
-      render();
-    }
+    await turnOnNotifications();
+    enableButton.disabled = false;
   });
   document.querySelector("[data-push-test]").addEventListener("click", async () => {
     const result = await write({ kind: Kind.PUSH_TEST, url: "/api/v1/push/test", body: { id: newId() } });

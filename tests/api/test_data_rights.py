@@ -76,7 +76,7 @@ def test_the_supervisor_exports_everything_held_and_it_is_audited(app, floor):
     customer = new_customer(floor.lobby, phone=PHONE, id_number=ID_NUMBER)
     floor.customer_id = customer["id"]
     arrive(floor.lobby, customer_id=customer["id"])
-    refer(floor, account_manager_id=floor.staff["manager"].id)
+    refer(floor, account_manager_id=floor.staff["manager"].id, marketing_consent=True)
     assert_error(floor.lobby.get(f"{URL}/{customer['id']}/export"), 403, "forbidden")
     held = floor.supervisor.get(f"{URL}/{customer['id']}/export").get_json()
     assert held["numbers"] == {"phone": PHONE, "id_number": ID_NUMBER}
@@ -99,7 +99,7 @@ def test_erasure_removes_personal_data_and_keeps_the_counts(app, floor):
     )
     floor.customer_id = customer["id"]
     arrive(floor.lobby, customer_id=customer["id"])
-    referral = refer(floor, account_manager_id=floor.staff["manager"].id)
+    referral = refer(floor, account_manager_id=floor.staff["manager"].id, marketing_consent=True)
     url = f"{URL}/{customer['id']}/erase"
     assert_error(floor.lobby.post(url, {"reason": "客户要求删除"}), 403, "forbidden")
     assert (

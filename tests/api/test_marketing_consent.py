@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from server.audit.models import AuditEvent
 from server.cards.models import CardHandout
 from server.customers.models import Customer
-from server.notifications.models import Notification
 from server.extensions import db
+from server.notifications.models import Notification
 from server.referrals.models import Referral
 from tests.helpers import assert_error
 

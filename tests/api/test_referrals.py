@@ -276,3 +276,18 @@ def test_each_reader_is_told_the_steps_they_may_take_and_no_other_step_is_taken(
         assert answer.status_code in (403, 409), (step, answer.get_json())
     assert assignee.post(f"/api/v1/referrals/{referral['id']}/met", {}).status_code == 200
     assert actions(assignee) == ["outcome"] and actions(floor.lobby) == ["cancel"]
+
+
+def test_the_board_row_of_a_referred_customer_shows_the_referral_and_who_is_coming(floor):
+    from tests.helpers import arrive
+
+    visit = arrive(floor.lobby, ticket="V001", customer_id=floor.customer_id)["visit"]
+    board = floor.lobby.get("/api/v1/floor")
+    assert "referral" not in board.get_json()["visits"][0]
+    referral = refer(floor)
+    row = floor.lobby.get("/api/v1/floor", headers={"If-None-Match": board.headers["ETag"]}).get_json()["visits"][0]
+    assert row["id"] == visit["id"] and row["referral"]["status"] == "sent" and row["referral"]["accepted_at"] is None
+    assert floor.manager.post(f"/api/v1/referrals/{referral['id']}/accept", {"eta_minutes": 3}).status_code == 200
+    row = floor.lobby.get("/api/v1/floor").get_json()["visits"][0]
+    assert row["referral"]["status"] == "accepted" and row["referral"]["eta_minutes"] == 3
+    assert row["referral"]["to"]["id"] == floor.staff["manager"].id and row["referral"]["accepted_at"]

@@ -30,7 +30,11 @@ def test_a_ticket_on_the_board_is_not_logged_twice_whatever_the_business(app, lo
     assert lobby.post("/api/v1/visits", first).status_code == 200  # the same tap again: the same record
     again = lobby.post("/api/v1/visits", {"ticket": "a050", "business_type": "deposit"})
     error = assert_error(again, 409, "ticket_on_board")
-    assert "A050" in error["message"] and error["details"] == {"visit_id": visit["id"], "ticket": "A050", "status": "waiting"}
+    assert "A050" in error["message"] and error["details"] == {
+        "visit_id": visit["id"],
+        "ticket": "A050",
+        "status": "waiting",
+    }
     board = lobby.get("/api/v1/floor").get_json()["visits"]
     assert [(v["ticket"], v["business_type"]) for v in board] == [("A050", "withdrawal")]
     assert board[0]["ahead"] == 0

@@ -264,6 +264,9 @@ def test_new_customer_needs_consent_and_shows_the_servers_field_errors(live_serv
     form.locator("#nc-phone").fill("12345678901")
     form.locator("button[type=submit]").click()
     expect(form.locator("[data-error-for=consent]")).to_have_text("Ask the customer and record both answers.")
+    # Not "by name" by default: Mr or Ms from what is known (here nothing), else the lobby manager asks.
+    expect(form.locator("[data-error-for=salutation]")).to_contain_text("Choose how to address the customer")
+    form.locator("input[name=salutation][value=ms]").check()
     form.locator("input[name=consent_contact][value=yes]").check()
     form.locator("input[name=consent_marketing][value=no]").check()
     form.locator("button[type=submit]").click()

@@ -33,10 +33,10 @@ def test_a_double_tap_on_log_sends_one_arrival_once(live_server, shell):
 
 
 def test_a_ticket_already_on_the_board_is_shown_not_logged_again_online_and_offline(live_server, shell):
-    number, row = walk_in(shell, "Deposit")
+    number, _row = walk_in(shell, "Deposit")
     wait_until(shell, SYNCED)
     shell.context.set_offline(True)
-    offline_number, offline_row = walk_in(shell, "Deposit")
+    offline_number, _offline_row = walk_in(shell, "Deposit")
     for again in (number, offline_number):
         shell.click("[data-open-arrival]")
         log_arrival(shell, again, "Withdrawal")  # the same ticket, another business

@@ -72,9 +72,13 @@ def test_seed_demo_prints_logins_and_is_idempotent(app):
         customer = db.session.scalars(select(Customer).limit(1)).one()
         assert "****" in customer.phone_masked and customer.phone_cipher.startswith(vault().key_id + ".")
     client = app.test_client()
-    assert (
-        client.post("/api/v1/auth/login", json={"username": "lobby", "password": "lobby-demo-2026"}).status_code == 200
-    )
+    login = client.post("/api/v1/auth/login", json={"username": "lobby", "password": "lobby-demo-2026"})
+    assert login.status_code == 200
+    # Every example of the search box's hint ("lxs, lixiaoshan, 李小山, 5678") finds someone in the demo.
+    csrf = {"X-CSRF-Token": login.get_json()["csrf_token"]}
+    for example in ("lxs", "lixiaoshan", "李小山", "5678"):
+        found = client.post("/api/v1/customers/search", json={"q": example}, headers=csrf).get_json()["customers"]
+        assert "李小山" in [c["full_name"] for c in found], example
 
 
 def test_seed_demo_is_refused_in_production(monkeypatch, tmp_path):

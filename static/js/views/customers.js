@@ -2,14 +2,17 @@
    audited reveal of a full number (never stored on the phone), and a quick "new customer" with consent. */
 import { ask, newId, read, snapshotsToday, write } from "../api.js";
 import { Kind } from "../kinds.js";
-import { el, fieldErrors, lang, meta } from "../dom.js";
+import { el, fieldErrors, lang, listItem, meta } from "../dom.js";
 import { t } from "../i18n.js";
 import { showAge, snapshotTime } from "../screen.js";
 import { openArrival } from "./arrival.js";
 import { openRefer } from "./refer-sheet.js";
 import { referralLine } from "./referral-list.js";
+import { matches, nameOf } from "../names.js";
 
 const DB = self.LobbypadDB;
+const Outbox = self.LobbypadOutbox;
+const SEARCH_LIMIT = 20;  // the server answers at most this many (server/customers/service.py)
 const SEARCH_URL = "/api/v1/customers/search";  // POST: a full number never reaches a URL or a snapshot
 const DEBOUNCE_MS = 250;
 const REVEAL_VISIBLE_MS = 60 * 1000;
@@ -22,7 +25,7 @@ function dateOf(iso) {
 /** "李先生，下午好" / "Good afternoon, Mr Li", by the hour at the branch. */
 export function greeting(name, now = new Date()) {
   const hour = Number(new Intl.DateTimeFormat("en-GB", { hour: "numeric", hourCycle: "h23", timeZone: meta("timezone") }).format(now));
-  const key = hour < 11 ? "greet_morning" : hour < 13 ? "greet_noon" : hour < 18 ? "greet_afternoon" : "greet_evening";
+  const key = hour < 5 || hour >= 18 ? "greet_evening" : hour < 11 ? "greet_morning" : hour < 13 ? "greet_noon" : "greet_afternoon";
   return t(key, { name });
 }
 
@@ -49,19 +52,34 @@ async function search(query) {
   try {
     customers = (await ask(SEARCH_URL, { q: query.trim() })).customers;
   } catch (error) {
+    const found = await foundOnThePhone(query.trim());
     if (seq !== searchSeq) return;
-    status.textContent = t("search_offline");
-    results.replaceChildren(...(await openedEarlier()).map(resultItem));
+    status.textContent = found.length ? t("search_offline", { n: found.length }) : t("search_offline_none", { q: query.trim() });
+    results.replaceChildren(...found.map(resultItem));
     return;
   }
   if (seq !== searchSeq) return;  // a newer keystroke already answered
-  status.textContent = customers.length ? t("search_count", { n: customers.length }) : t("search_none", { q: query.trim() });
+  let count = t("search_none", { q: query.trim() });
+  if (customers.length) count = t(customers.length >= SEARCH_LIMIT ? "search_count_first" : "search_count", { n: customers.length });
+  status.textContent = count;
   results.replaceChildren(...customers.map(resultItem));
 }
 
-/** Customers opened today on this phone (their masked card, as the server gave it). */
-async function openedEarlier() {
-  return (await snapshotsToday(/^\/api\/v1\/customers\/[0-9a-f-]{36}$/)).map((s) => s.data.customer);
+/** Offline: today's customers the phone holds (cards opened today, today's board), filtered the way the
+    server searches; masked numbers only, as the server gave them. */
+async function foundOnThePhone(query) {
+  const byId = new Map();
+  const board = (await snapshotsToday(/^\/api\/v1\/floor$/))[0];
+  const tickets = new Map();  // customer id → today's tickets
+  for (const visit of board ? board.data.visits : []) {
+    if (!visit.customer) continue;
+    byId.set(visit.customer.id, visit.customer);
+    tickets.set(visit.customer.id, [...(tickets.get(visit.customer.id) || []), visit.ticket]);
+  }
+  for (const snapshot of await snapshotsToday(/^\/api\/v1\/customers\/[0-9a-f-]{36}$/)) {
+    byId.set(snapshot.data.customer.id, snapshot.data.customer);  // the full card: masked numbers too
+  }
+  return Array.from(byId.values()).filter((c) => matches(c, query, tickets.get(c.id) || [])).slice(0, SEARCH_LIMIT);
 }
 
 function resultItem(customer) {
@@ -69,7 +87,7 @@ function resultItem(customer) {
   const link = el("a", "result-link");
   link.href = `#customers/${customer.id}`;
   const top = el("span", "result-top");
-  top.append(el("strong", "", customer.greeting_name), el("span", "result-name", customer.full_name), tierBadge(customer.tier));
+  top.append(el("strong", "", nameOf(customer)), el("span", "result-name", customer.full_name || ""), tierBadge(customer.tier));
   const details = [customer.phone_masked, customer.account_manager ? t("manager", { name: customer.account_manager.display_name }) : null,
     customer.last_visit_at ? t("last_visit", { date: dateOf(customer.last_visit_at) }) : t("never_visited")].filter(Boolean);
   link.append(top, el("span", "result-details", details.join(" · ")));
@@ -85,9 +103,9 @@ function row(label, value) {
   return div;
 }
 
-async function showCard(customerId) {
+async function showCard(customerId, { keepFocus = false } = {}) {
   const card = document.querySelector("[data-customer-card]");
-  card.replaceChildren(el("p", "hint", t("loading")));
+  if (!keepFocus) card.replaceChildren(el("p", "hint", t("loading")));
   let result;
   try {
     result = await read(`/api/v1/customers/${customerId}`);
@@ -99,7 +117,7 @@ async function showCard(customerId) {
   const back = el("a", "button small", "←");
   back.href = "#customers";
   back.setAttribute("aria-label", t("back"));
-  const title = el("h2", "greeting", greeting(customer.greeting_name));
+  const title = el("h2", "greeting", greeting(nameOf(customer)));
   title.tabIndex = -1;
   const who = el("p", "card-who");
   who.append(el("span", "", customer.full_name), tierBadge(customer.tier));
@@ -131,7 +149,7 @@ async function showCard(customerId) {
   const actions = el("div", "card-actions");
   const arrive = el("button", "button primary", t("log_arrival"));
   arrive.type = "button";
-  arrive.addEventListener("click", () => openArrival({ id: customer.id, greeting_name: customer.greeting_name, tier: customer.tier }));
+  arrive.addEventListener("click", () => openArrival({ id: customer.id, greeting_name: nameOf(customer), tier: customer.tier }));
   const refer = el("button", "button", t("refer"));
   refer.type = "button";
   refer.addEventListener("click", () => openRefer(customer));
@@ -148,15 +166,20 @@ async function showCard(customerId) {
   if (!referralList.children.length) referralList.append(el("li", "list-item", t("no_referrals")));
   const visitList = el("ul", "list");
   visitList.setAttribute("aria-label", t("label_visits"));
-  visits.forEach((v) => visitList.append(el("li", "list-item",
-    `${dateOf(v.arrived_at)} · ${v.ticket} · ${t(`business.${v.business_type}`)} · ${t(`channel.${v.channel}`)}`)));
-  if (!visits.length) visitList.append(el("li", "list-item", t("no_visits")));
+  // Arrivals logged on this phone and not synced yet are on the card at once.
+  const known = new Set(visits.map((v) => v.id));
+  const unsynced = (await Outbox.pending()).filter((r) => r.kind === Kind.VISIT_CREATE && !known.has(r.id)
+    && r.body.customer_id === customer.id).map((r) => ({ ...r.body, channel: r.local?.triage?.channel || "counter", unsynced: true }));
+  [...unsynced, ...visits].forEach((v) => visitList.append(listItem(
+    `${dateOf(v.arrived_at)} · ${v.ticket} · ${t(`business.${v.business_type}`)} · ${t(`channel.${v.channel}`)}`,
+    v.unsynced ? t("not_synced_yet") : "", Boolean(v.unsynced))));
+  if (!visitList.children.length) visitList.append(el("li", "list-item", t("no_visits")));
   const visitsTitle = el("h3", "", t("label_visits"));
   const ageLine = el("p", "snapshot-age");
   showAge(ageLine, snapshotTime(result));
   card.replaceChildren(back, title, who, ageLine, actions, facts, visitsTitle, visitList,
     el("h3", "", t("label_referrals")), referralList);
-  title.focus();
+  if (!keepFocus) title.focus();
 }
 
 /* Reveal: straight to the server (never the outbox or a snapshot), shown for a minute, then gone. */
@@ -220,6 +243,7 @@ async function submitCustomer(form) {
   const errors = {};
   if (!String(data.get("family_name") || "").trim()) errors.family_name = t("family_required");
   if (!data.get("consent_contact") || !data.get("consent_marketing")) errors.consent = t("consent_required");
+  if (!data.get("salutation")) errors.salutation = t("salutation_required");
   fieldErrors(form, errors);
   if (Object.keys(errors).length) return;
   const id = newId();
@@ -282,6 +306,24 @@ export function initCustomers() {
   });
   const form = document.querySelector("[data-customer-form]");
   form.addEventListener("submit", (event) => { event.preventDefault(); submitCustomer(form); });
+  // An ID number says Mr or Ms (its 17th digit is odd for men): chosen for the user, who may change it.
+  form.querySelector("[name=id_number]").addEventListener("change", (event) => {
+    const id = event.target.value.trim();
+    if (!/^\d{17}[\dXx]$/.test(id) || form.querySelector("[name=salutation]:checked")) return;
+    form.querySelector(`[name=salutation][value=${Number(id[16]) % 2 ? "mr" : "ms"}]`).checked = true;
+  });
   window.addEventListener("hashchange", route);
+  // The open card follows what happens to its customer: an arrival or a referral logged, synced, refused.
+  Outbox.onChange((event) => {
+    const [tab, sub] = location.hash.slice(1).split("/");
+    if (tab !== "customers" || !sub || sub === "new" || !["queued", "sent", "rejected"].includes(event.type)) return;
+    if ([Kind.VISIT_CREATE, Kind.REFERRAL_CREATE].includes(event.kind)) refreshCard(sub);
+  });
   route();
+}
+
+let cardTimer = null;
+function refreshCard(customerId) {
+  clearTimeout(cardTimer);
+  cardTimer = setTimeout(() => { if (location.hash === `#customers/${customerId}`) showCard(customerId, { keepFocus: true }); }, 100);
 }

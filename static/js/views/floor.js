@@ -13,6 +13,7 @@ import { remindWhileOffline } from "../care-reminders.js";
 import { coalesce } from "../timing.js";
 import { openCare } from "./care.js";
 import { openRefer } from "./refer-sheet.js";
+import { nameOf } from "../names.js";
 
 const Outbox = self.LobbypadOutbox;
 const FLOOR_URL = "/api/v1/floor";
@@ -117,18 +118,19 @@ function buildRow(row) {
   const main = el("div", "visit-main");
   const head = el("div", "visit-head");
   head.append(el("span", "ticket", row.ticket));
-  const who = row.customer ? el("a", "visit-who", row.customer.greeting_name) : el("span", "visit-who", t("walk_in"));
+  const who = row.customer ? el("a", "visit-who", nameOf(row.customer)) : el("span", "visit-who", t("walk_in"));
   if (row.customer) who.href = `#customers/${row.customer.id}`;
   head.append(who);
   const badgeBox = el("span", "badges");
   for (const [kind, text] of badges(row)) badgeBox.append(el("span", `badge badge-${kind}`, text));
   head.append(badgeBox);
   const what = [t(`business.${row.business_type}`)];
-  if (row.amount) what.push(`¥${money(row.amount)}`);
+  if (row.amount) what.push(t("amount_cny", { amount: money(row.amount) }));  // as the triage reason writes it
   what.push(t(`channel.${row.channel}`));
   if (row.status === "waiting") what.push(t("ahead", { n: row.ahead }));
   else what.push(t(row.status === "called" ? "called" : "served"));
   main.append(head, el("p", "visit-what", what.join(" · ")), el("p", "visit-why", row.triage_reason || ""));
+  if (row.referral) main.append(el("p", `visit-referral status-${row.referral.status}`));
   const wait = el("div", "visit-wait");
   wait.append(el("span", "minutes"), el("span", "unit"));
   const actions = el("div", "visit-actions");
@@ -140,18 +142,29 @@ function buildRow(row) {
   if (row.customer && !row.unsynced) {  // a potential VIP seen on the floor: refer from the board itself
     actions.append(actionButton(t("refer"), "refer", row.ticket));
     li.dataset.customerId = row.customer.id;
-    li.dataset.greeting = row.customer.greeting_name;
+    li.dataset.greeting = nameOf(row.customer);
   }
   li.append(main, wait, actions);
   const task = (row.care_tasks || [])[0];
   if (task) li.dataset.careTask = JSON.stringify({ id: task.id, kind: task.kind });
-  li.dataset.signature = JSON.stringify([row.status, row.channel, row.ahead, row.unsynced, row.customer && row.customer.greeting_name,
-    row.tier, row.triage_reason, row.flags, (row.care_tasks || []).map((t) => t.id)]);
+  li.dataset.signature = JSON.stringify([row.status, row.channel, row.ahead, row.unsynced, row.customer && nameOf(row.customer),
+    row.tier, row.triage_reason, row.flags, (row.care_tasks || []).map((t) => t.id), row.referral]);
   return li;
+}
+
+/** The referral of the row's customer: under way, or who is coming, counted down from the acceptance. */
+function referralText(referral, now = Date.now()) {
+  const name = referral.to ? referral.to.display_name : "";
+  if (referral.status === "met") return t("board.referral_met", { name });
+  if (referral.status !== "accepted") return t("board.referral_sent", { name });
+  if (referral.urgency === "follow_up" || referral.eta_minutes === null) return t("board.referral_accepted", { name });
+  const left = referral.eta_minutes - Math.floor((now - Date.parse(referral.accepted_at)) / 60000);
+  return left > 0 ? t("board.referral_coming", { name, n: left }) : t("board.referral_due", { name });
 }
 
 function updateWait(li, row, tolerance) {
   const minutes = waitedMinutes(row);
+  if (row.referral) li.querySelector(".visit-referral").textContent = referralText(row.referral);
   li.dataset.state = toleranceState(row, tolerance);
   li.querySelector(".minutes").textContent = String(minutes);
   li.querySelector(".unit").textContent = t("minutes", { n: "" }).trim();
@@ -167,6 +180,12 @@ function renderCounts(rows) {
     chip.append(el("strong", "", String(counts[channel])), el("span", "", t(`channel.${channel}`)));
     return chip;
   }));
+}
+
+/** Nobody on duty: care notifications go to the supervisor meanwhile, and the floor says so. */
+function renderDuty() {
+  const line = document.querySelector("[data-no-duty]");
+  if (line) line.hidden = server.lobby_managers_on_duty !== 0;
 }
 
 function busy() {
@@ -199,6 +218,7 @@ async function render({ force = false } = {}) {
   const same = ordered.length === board.children.length && ordered.every((li, i) => board.children[i] === li);
   if (!same) board.replaceChildren(...ordered);
   renderCounts(rows);
+  renderDuty();
   document.querySelector("[data-board-loading]").hidden = true;
   document.querySelector("[data-board-empty]").hidden = rows.length > 0;
   showAge(document.querySelector("[data-floor-age]"), snapshotAt);

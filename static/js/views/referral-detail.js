@@ -3,7 +3,8 @@
    decline and outcome sheets belong to it. Every step goes through the outbox. */
 import { read, write } from "../api.js";
 import { referralStep } from "../kinds.js";
-import { el, fieldError, fieldErrors, lang, meta } from "../dom.js";
+import { el, fieldError, fieldErrors } from "../dom.js";
+import { dayInWords, timeOf } from "../dates.js";
 import { t } from "../i18n.js";
 import { showAge, snapshotTime, told } from "../screen.js";
 import { notify } from "../toast.js";
@@ -13,7 +14,6 @@ const ETA_CHOICES = [1, 3, 5, 10];
 let root = null;
 let openId = null;  // the referral shown now (null: the list is)
 
-const timeOf = (iso) => new Date(iso).toLocaleTimeString(lang(), { timeZone: meta("timezone"), hour: "2-digit", minute: "2-digit" });
 
 /** The referral shown now, if any. */
 export const shownReferral = () => openId;
@@ -48,7 +48,9 @@ async function step(referral, path, body, done) {
 function actionsFor(referral) {
   const box = el("div", "card-actions referral-actions");
   const allowed = new Set(referral.allowed_actions || []);
-  if (allowed.has("accept")) {
+  if (allowed.has("accept") && referral.urgency === "follow_up") {  // a call-back: no one is walking over
+    box.append(button(t("ref.accept_callback"), "primary", () => step(referral, "accept", {}, t("ref.accepted_toast"))));
+  } else if (allowed.has("accept")) {
     const group = el("div", "eta-choices");
     group.setAttribute("role", "group");
     group.setAttribute("aria-label", t("ref.accept_with_eta"));
@@ -58,6 +60,12 @@ function actionsFor(referral) {
   }
   if (allowed.has("decline")) box.append(button(t("ref.decline"), "danger", () => openDecline(referral)));
   if (allowed.has("met")) box.append(button(t("ref.mark_met"), "primary", () => step(referral, "met", {}, t("saved"))));
+  if (allowed.has("outcome") && referral.urgency === "follow_up") {  // the call made: one tap
+    for (const [result, label] of [["follow_up_booked", "ref.call_booked"], ["not_interested", "ref.call_not_interested"],
+      ["unreachable", "ref.call_not_reached"]]) {
+      box.append(button(t(label), result === "follow_up_booked" ? "primary" : "", () => step(referral, "outcome", { result }, t("saved"))));
+    }
+  }
   if (allowed.has("outcome")) box.append(button(t("ref.record_outcome"), "", () => openOutcome(referral)));
   if (allowed.has("reassign")) {
     box.append(button(t("ref.send_elsewhere"), referral.status === "declined" ? "primary" : "",
@@ -96,9 +104,16 @@ export async function showDetail(screen, referralId) {
   if (referral.location) facts.append(fact(t("ref.location"), referral.location));
   facts.append(fact(t("ref.urgency"), t(`urgency.${referral.urgency}`)));
   if (referral.from) facts.append(fact(t("ref.from"), referral.from.display_name));
-  if (referral.due_at) facts.append(fact(t("ref.due"), new Date(referral.due_at).toLocaleString(lang(), { timeZone: meta("timezone") })));
+  if (referral.due_at) facts.append(fact(t("ref.due"), t("ref.due_by_close", { day: dayInWords(referral.due_at, t) })));
   if (referral.decline_reason) facts.append(fact(t("ref.decline_reason"), referral.decline_reason));
-  if (referral.customer.phone_masked) facts.append(fact(t("label_phone"), referral.customer.phone_masked));
+  if (referral.urgency === "follow_up") {  // what the call-back needs: how to reach them, when, what they were given
+    const consented = referral.customer.consent ? referral.customer.consent.contact : true;
+    facts.append(fact(t("ref.contact"), consented ? (referral.customer.phone_masked || "—") : t("ref.no_contact_consent")));
+    if (referral.best_time) facts.append(fact(t("ref.best_time"), referral.best_time));
+    for (const card of referral.cards || []) {
+      facts.append(fact(t("ref.cards"), `${t(`card.${card.card_type}`)}${card.serial ? ` ${card.serial}` : ""}`));
+    }
+  } else if (referral.customer.phone_masked) facts.append(fact(t("label_phone"), referral.customer.phone_masked));
   const customerLink = el("a", "button small", t("ref.customer_card"));
   customerLink.href = `#customers/${referral.customer.id}`;
   const timeline = el("ol", "list timeline");

@@ -92,10 +92,20 @@ async function take(task) {
   await render();
 }
 
+/** The Tasks tab's count: care still to give (what this phone recorded and has not synced is given). */
+function showCount(closing) {
+  const badge = document.querySelector("[data-tasks-badge]");
+  if (!badge) return;
+  const open = tasks.filter((task) => !closing.has(task.id)).length;
+  badge.hidden = open === 0;
+  badge.textContent = open > 99 ? "99+" : String(open);
+}
+
 async function render() {
   const pending = await Outbox.pending();
   const closing = new Set(pending.filter((r) => r.kind === Kind.CARE_DONE || r.kind === Kind.CARE_SKIP)
     .map((r) => r.local && r.local.taskId));
+  showCount(closing);
   const takenHere = new Set([...taking, ...pending.filter((r) => r.kind === Kind.CARE_TAKE).map((r) => r.local.taskId)]);
   for (const box of document.querySelectorAll("[data-tasks]")) {
     const list = box.querySelector("[data-task-list]");
