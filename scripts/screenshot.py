@@ -24,12 +24,15 @@ with sync_playwright() as p:
         page.fill("#password", "lobby-demo-2026")
         page.click("button[type=submit]")
         page.wait_for_selector("body[data-ready=true]")
+        if page.locator("[data-shift-card] [data-shift-duty]").is_visible():  # the start of the shift
+            page.click("[data-shift-card] [data-shift-duty]")
+            page.click("[data-shift-card] [data-shift-later]")
         if locale == "zh-CN":  # the floor board, the lobby manager's home
             page.wait_for_selector("[data-board] .visit")
-        else:  # a customer card, found by pinyin initials
+        else:  # a customer card, found by pinyin initials (the search box's own example)
             page.click("[data-tab=customers]")
-            page.fill("[data-search-form] input", "w")
-            page.click("[data-results] li a >> nth=0")
+            page.fill("[data-search-form] input", "lxs")
+            page.click("[data-results] li a:has-text('李小山')")
             page.wait_for_selector("[data-customer-card] .greeting")
         page.screenshot(path=str(OUT / name))
         context.close()

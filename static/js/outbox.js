@@ -16,6 +16,7 @@
   const listeners = new Set();
   const channel = typeof BroadcastChannel === "function" ? new BroadcastChannel("lobbypad-outbox") : null;
   let flushing = null;
+  let following = null;  // the flush that runs after the current one
   let heldTimer = null;
 
   function uuid() {
@@ -96,10 +97,15 @@
     ready.then((reg) => reg.sync && reg.sync.register(SYNC_TAG)).catch(() => { /* no Background Sync here */ });
   }
 
-  /** Send what is due (everything when force is true). One flush at a time per context. */
+  /** Send what is due (everything when force is true). One flush at a time per context; a flush asked for
+      while one runs follows it (what was queued meanwhile goes then, not at the next trigger). */
   function flush({ force = true } = {}) {
-    if (!flushing) flushing = exclusively(() => doFlush(force)).finally(() => { flushing = null; });
-    return flushing;
+    if (!flushing) {
+      flushing = exclusively(() => doFlush(force)).finally(() => { flushing = null; });
+      return flushing;
+    }
+    if (!following) following = flushing.catch(() => {}).then(() => { following = null; return flush({ force }); });
+    return following;
   }
 
   /** One flush at a time across the page and the service worker (where Web Locks exist). The worker never
