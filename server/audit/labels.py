@@ -18,6 +18,7 @@ ACTION_NAMES = {
     "customer.created": _l("Customer registered"),
     "customer.updated": _l("Customer record corrected"),
     "customer.consent": _l("Marketing consent given"),
+    "customer.visit_linked": _l("Walk-in's visit linked to the customer"),
     "customer.revealed": _l("Full number seen"),
     "customer.exported": _l("Customer's data exported"),
     "customer.erased": _l("Customer's data erased"),

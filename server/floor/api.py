@@ -17,7 +17,7 @@ from server.common.roles import Role
 from server.extensions import csrf
 from server.floor import queue, service
 from server.floor.board import rendered_board
-from server.floor.schemas import QueueEventIn, VisitEventIn, VisitIn, visit_summary
+from server.floor.schemas import QueueEventIn, VisitCustomerIn, VisitEventIn, VisitIn, visit_summary
 from server.floor.triage import explain
 
 bp = Blueprint("floor_api", __name__, url_prefix="/api/v1")
@@ -62,6 +62,18 @@ def record_event(visit_id: str):
         visit=visit_summary(visit),
         notice=service.moved_on(visit, event),
     ), 201 if created else 200
+
+
+@bp.put("/visits/<visit_id>/customer")
+@documented(body=VisitCustomerIn, answers=(200,))
+@outbox_write
+@require_roles(*FLOOR_STAFF)
+@transactional
+def link_customer(visit_id: str):
+    """A walk-in's visit becomes a customer's (found or registered after the arrival); idempotent."""
+    visit = service.get_visit(current_user, visit_id)
+    service.link_customer(current_user, visit, parse_json(VisitCustomerIn).customer_id)
+    return jsonify(visit=visit_summary(visit))
 
 
 @bp.get("/floor")

@@ -68,6 +68,12 @@ class VisitEventIn(BaseModel):
         return self
 
 
+class VisitCustomerIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    customer_id: str = Field(pattern=UUID_PATTERN)
+
+
 class QueueEventIn(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)  # machines add fields of their own
 

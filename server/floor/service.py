@@ -176,6 +176,24 @@ def record_event(actor: User, visit: Visit, data: VisitEventIn) -> tuple[VisitEv
     )
 
 
+def link_customer(actor: User, visit: Visit, customer_id: str) -> bool:
+    """A walk-in found or registered later: the visit becomes the customer's (their card lists it, the board
+    names them, they can be referred). True when it changed; the same link again changes nothing."""
+    customer = customers.get_customer(actor, customer_id)
+    if visit.customer_id == customer.id:
+        return False
+    if visit.customer_id is not None:
+        raise Conflict(
+            _("Ticket %(ticket)s is already another customer's visit.", ticket=visit.ticket), code="visit_has_customer"
+        )
+    lock(visit)
+    visit.customer_id = customer.id
+    visit.tier = customers.record_visit(customer, visit.arrived_at)
+    touch_floor(visit.branch_id)
+    customers.audit_event("customer.visit_linked", actor, customer, visit_id=visit.id, ticket=visit.ticket)
+    return True
+
+
 def record_machine_event(visit: Visit, kind: EventType, when: datetime) -> VisitEvent:
     """A step reported by the queue-ticket machine (no user; deduplicated by its delivery instead)."""
     return record_step(visit, kind, when=when, actor=None)

@@ -98,3 +98,25 @@ def test_yesterdays_note_belongs_to_a_closed_day(lobby):
     note = lobby.post(NOTES, {"body": "late entry", "occurred_at": yesterday}).get_json()["entry"]
     assert_error(lobby.patch(f"{NOTES}/{note['id']}", {"body": "changed"}), 409, "day_closed")
     assert_error(lobby.delete(f"{NOTES}/{note['id']}"), 409, "day_closed")
+
+
+def test_a_walk_in_found_later_becomes_the_customers_visit(app, lobby):
+    visit = arrive(lobby, ticket="A060", business_type="deposit")["visit"]
+    customer = lobby.post(
+        "/api/v1/customers",
+        {"family_name": "方", "salutation": "ms", "tier": "vip", "consent": {"contact": True, "marketing": True}},
+    ).get_json()["customer"]
+    url = f"/api/v1/visits/{visit['id']}/customer"
+    linked = lobby.put(url, {"customer_id": customer["id"]})
+    assert linked.status_code == 200 and linked.get_json()["visit"]["customer_id"] == customer["id"]
+    assert lobby.put(url, {"customer_id": customer["id"]}).status_code == 200  # replayed: the same
+    row = lobby.get("/api/v1/floor").get_json()["visits"][0]
+    assert row["customer"]["greeting_name"] == "方女士" and row["tier"] == "vip"
+    card = lobby.get(f"/api/v1/customers/{customer['id']}").get_json()
+    assert [v["ticket"] for v in card["visits"]] == ["A060"]
+    other = lobby.post("/api/v1/customers", {"family_name": "王", "consent": {"contact": False, "marketing": False}})
+    assert_error(lobby.put(url, {"customer_id": other.get_json()["customer"]["id"]}), 409, "visit_has_customer")
+    with app.app_context():
+        from server.audit.models import AuditEvent
+
+        assert db.session.scalars(select(AuditEvent).where(AuditEvent.action == "customer.visit_linked")).one()

@@ -27,8 +27,10 @@ from tests.helpers import SYNCED, wait_until
 
 
 def nobody_on_duty(live_server) -> None:
+    """Everyone off duty, as the morning begins (written directly: the board is told it changed)."""
     with live_server.app.app_context():
         db.session.execute(update(User).values(on_duty=False))
+        touch_floor(branches.get_branch_by_code("LIVE").id)
         db.session.commit()
 
 
@@ -138,6 +140,7 @@ def test_a_call_back_shows_what_the_call_needs_and_records_the_call_in_one_tap(l
                 urgency="follow_up",
                 card=CardIn(card_type="vip_experience", serial="MRN001"),
                 best_time="工作日晚上",
+                account_manager_id=manager_id,
             ),
         )
         db.session.commit()
