@@ -4,6 +4,7 @@
 export const Kind = Object.freeze({
   VISIT_CREATE: "visit.create",
   VISIT_EVENT: "visit.event",
+  VISIT_LINK: "visit.link",
   CARE_DONE: "care.done",
   CARE_SKIP: "care.skip",
   CARE_TAKE: "care.take",

@@ -3,12 +3,15 @@ visit or a note logged in error. Each is one record, or none, on the server."""
 
 from __future__ import annotations
 
+import re
+
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from server.auth.models import User
 from server.extensions import db
 from server.worklog.models import WorkLogEntry
-from tests.browser.test_floor import log_arrival, ticket, visits_with_ticket, walk_in
+from tests.browser.test_floor import add_customer, log_arrival, ticket, visits_with_ticket, walk_in
 from tests.helpers import SYNCED, wait_until
 
 
@@ -100,3 +103,19 @@ def test_the_author_corrects_and_withdraws_a_note(live_server, shell, staff):
         [entry] = db.session.scalars(select(WorkLogEntry).where(WorkLogEntry.author_id == author))
         assert entry.body == "ATM 2 out of receipt paper" and entry.withdrawn_at is not None
     shell.locator("[data-worklog-list] li:has-text('No notes today yet.')").wait_for()
+
+
+def test_a_walk_in_is_linked_to_the_customer_found_later_and_can_then_be_referred(live_server, shell):
+    customer_id = add_customer(live_server, "邓", "丽", salutation="ms")
+    number, row = walk_in(shell, "Deposit")
+    row.locator("[data-action=link]").click()
+    expect(shell.locator("[data-linking]")).to_contain_text(f"customer of ticket {number}")
+    shell.fill("[data-customer-search] input", "邓丽")
+    shell.click("[data-results] li a:has-text('邓丽')")
+    shell.click(f"[data-customer-card] button:has-text('This is ticket {number}')")
+    expect(shell).to_have_url(re.compile("#floor$"))
+    expect(row.locator(".visit-who")).to_have_text("Ms Deng")
+    wait_until(shell, SYNCED)
+    expect(row.locator("[data-action=refer]")).to_be_visible()
+    [visit] = visits_with_ticket(live_server, number)
+    assert visit.customer_id == customer_id

@@ -9,6 +9,7 @@ import { openArrival } from "./arrival.js";
 import { openRefer } from "./refer-sheet.js";
 import { referralLine } from "./referral-list.js";
 import { matches, nameOf } from "../names.js";
+import { initLinking, linkTo, linkingVisit } from "./linking.js";
 
 const DB = self.LobbypadDB;
 const Outbox = self.LobbypadOutbox;
@@ -154,6 +155,13 @@ async function showCard(customerId, { keepFocus = false } = {}) {
   refer.type = "button";
   refer.addEventListener("click", () => openRefer(customer));
   actions.append(arrive, refer);
+  const walkIn = linkingVisit();
+  if (walkIn) {  // the customer of a walk-in on the board: their visit becomes this customer's
+    const link = el("button", "button primary", t("link_to_ticket", { ticket: walkIn.ticket }));
+    link.type = "button";
+    link.addEventListener("click", () => linkTo(customer));
+    actions.prepend(link);
+  }
   const referralList = el("ul", "list");
   referralList.setAttribute("aria-label", t("label_referrals"));
   (result.data.referrals || []).forEach((r) => {
@@ -263,6 +271,11 @@ async function submitCustomer(form) {
   }
   feedback.textContent = result.sent ? t("customer_saved") : t("customer_saved_offline");
   form.reset();
+  if (linkingVisit()) {  // registered for a walk-in on the board: the visit is theirs (after them, offline too)
+    await linkTo({ id, greeting_name: result.answer ? result.answer.customer.greeting_name : body.family_name, tier: body.tier || "ordinary",
+      greeting_names: result.answer ? result.answer.customer.greeting_names : undefined });
+    return;
+  }
   location.hash = result.sent ? `#customers/${id}` : "#customers";
 }
 
@@ -312,6 +325,7 @@ export function initCustomers() {
     if (!/^\d{17}[\dXx]$/.test(id) || form.querySelector("[name=salutation]:checked")) return;
     form.querySelector(`[name=salutation][value=${Number(id[16]) % 2 ? "mr" : "ms"}]`).checked = true;
   });
+  initLinking();
   window.addEventListener("hashchange", route);
   // The open card follows what happens to its customer: an arrival or a referral logged, synced, refused.
   Outbox.onChange((event) => {

@@ -14,6 +14,7 @@ import { coalesce } from "../timing.js";
 import { openCare } from "./care.js";
 import { openRefer } from "./refer-sheet.js";
 import { nameOf } from "../names.js";
+import { startLinking } from "./linking.js";
 
 const Outbox = self.LobbypadOutbox;
 const FLOOR_URL = "/api/v1/floor";
@@ -71,6 +72,11 @@ async function compose() {
       row.care_tasks = (row.care_tasks || []).filter((task) => task.id !== record.local.taskId);
       if (record.kind === Kind.CARE_DONE && record.local.kind === "wait_care") row.care_given_at = record.body.occurred_at;
       row.unsynced = true;
+      continue;
+    }
+    if (record.kind === Kind.VISIT_LINK) {  // linked here, not synced yet: the board names them already
+      const row = rows.get(record.local.visitId);
+      if (row) Object.assign(row, { customer: record.local.customer, tier: record.local.customer.tier, unsynced: true });
       continue;
     }
     if (record.kind !== Kind.VISIT_EVENT) continue;
@@ -139,6 +145,7 @@ function buildRow(row) {
   if (row.status !== "serving") actions.append(actionButton(t("left"), "left", row.ticket));
   actions.append(actionButton(t("care"), "care", row.ticket));
   actions.append(actionButton(t("logged_in_error"), "logged_in_error", row.ticket));
+  if (!row.customer) actions.append(actionButton(t("who_is_it"), "link", row.ticket));  // a walk-in found later
   if (row.customer && !row.unsynced) {  // a potential VIP seen on the floor: refer from the board itself
     actions.append(actionButton(t("refer"), "refer", row.ticket));
     li.dataset.customerId = row.customer.id;
@@ -254,7 +261,10 @@ function mergeAnswer(event) {
   const known = server.visits.find((v) => v.id === visit.id);
   const others = server.visits.filter((v) => v.id !== visit.id);
   if (!open) server = { ...server, visits: others };
-  else if (known) server = { ...server, visits: [...others, { ...known, ...visit }] };
+  else if (known) {
+    const customer = known.customer || (event.local && event.local.customer) || null;  // a walk-in just linked
+    server = { ...server, visits: [...others, { ...known, ...visit, customer }] };
+  }
   else server = { ...server, visits: [...others, { ...visit, customer: (event.local && event.local.customer) || null }] };
 }
 
@@ -306,6 +316,10 @@ function initActions() {
     if (!button) return;
     const li = button.closest("[data-id]");
     const ticket = li.querySelector(".ticket").textContent;
+    if (button.dataset.action === "link") {
+      startLinking({ visitId: li.dataset.id, ticket });
+      return;
+    }
     if (button.dataset.action === "refer") {
       openRefer({ id: li.dataset.customerId, greeting_name: li.dataset.greeting });
       return;
