@@ -9,6 +9,7 @@ export const Kind = Object.freeze({
   CARE_SKIP: "care.skip",
   CARE_TAKE: "care.take",
   CUSTOMER_CREATE: "customer.create",
+  CUSTOMER_UPDATE: "customer.update",
   REFERRAL_CREATE: "referral.create",
   REFERRAL_ACCEPT: "referral.accept",
   REFERRAL_DECLINE: "referral.decline",

@@ -100,3 +100,24 @@ def test_a_referral_asks_for_marketing_consent_first_and_records_the_yes(live_se
     wait_until(shell, SYNCED)
     with live_server.app.app_context():
         assert db.session.get(Customer, customer_id).consent_marketing is True
+
+
+def test_the_card_corrects_the_record_marks_a_vip_assigns_a_manager_and_changes_consent(live_server, shell):
+    manager_id, _, _ = add_staff(live_server, "account_manager", "孔明经理", on_duty=False)
+    customer_id = add_customer(live_server, "冯", "静", marketing=False, salutation="ms")
+    shell.goto(f"/#customers/{customer_id}")
+    shell.click("[data-customer-card] button:has-text('Edit')")
+    dialog = shell.locator("[data-edit-customer-dialog]")
+    dialog.locator("[name=tier][value=vip]").check()
+    expect(dialog.locator("#ec-manager option", has_text="孔明经理")).to_have_count(1)
+    dialog.locator("#ec-manager").select_option(manager_id)
+    dialog.locator("[name=consent_marketing][value=yes]").check()
+    dialog.locator("#ec-needs").fill("外汇")
+    dialog.locator("button[type=submit]").click()
+    expect(dialog).to_be_hidden()
+    expect(shell.locator("[data-customer-card]")).to_contain_text("孔明经理")
+    wait_until(shell, SYNCED)
+    with live_server.app.app_context():
+        customer = db.session.get(Customer, customer_id)
+        assert customer.tier.value == "vip" and customer.assigned_account_manager_id == manager_id
+        assert customer.consent_marketing is True and customer.needs == "外汇"

@@ -10,6 +10,7 @@ import { openRefer } from "./refer-sheet.js";
 import { referralLine } from "./referral-list.js";
 import { matches, nameOf } from "../names.js";
 import { initLinking, linkTo, linkingVisit } from "./linking.js";
+import { openEditCustomer } from "./customer-edit.js";
 
 const DB = self.LobbypadDB;
 const Outbox = self.LobbypadOutbox;
@@ -114,7 +115,8 @@ async function showCard(customerId, { keepFocus = false } = {}) {
     card.replaceChildren(el("p", "alert alert-error", error.status === 404 ? t("load_failed") : t("not_found_offline")));
     return;
   }
-  const { customer, visits } = result.data;
+  const { visits } = result.data;
+  const customer = await withPendingCorrections(result.data.customer);
   const back = el("a", "button small", "←");
   back.href = "#customers";
   back.setAttribute("aria-label", t("back"));
@@ -154,7 +156,10 @@ async function showCard(customerId, { keepFocus = false } = {}) {
   const refer = el("button", "button", t("refer"));
   refer.type = "button";
   refer.addEventListener("click", () => openRefer(customer));
-  actions.append(arrive, refer);
+  const edit = el("button", "button", t("edit"));
+  edit.type = "button";
+  edit.addEventListener("click", () => openEditCustomer(customer, () => showCard(customer.id, { keepFocus: true })));
+  actions.append(arrive, refer, edit);
   const walkIn = linkingVisit();
   if (walkIn) {  // the customer of a walk-in on the board: their visit becomes this customer's
     const link = el("button", "button primary", t("link_to_ticket", { ticket: walkIn.ticket }));
@@ -188,6 +193,19 @@ async function showCard(customerId, { keepFocus = false } = {}) {
   card.replaceChildren(back, title, who, ageLine, actions, facts, visitsTitle, visitList,
     el("h3", "", t("label_referrals")), referralList);
   if (!keepFocus) title.focus();
+}
+
+/** The record as corrected on this phone and not synced yet (plain fields; numbers stay masked). */
+async function withPendingCorrections(customer) {
+  const corrections = (await Outbox.pending()).filter((r) => r.kind === Kind.CUSTOMER_UPDATE && r.local.customerId === customer.id);
+  const corrected = { ...customer };
+  for (const { body } of corrections) {
+    for (const field of ["family_name", "given_name", "honorific", "needs", "salutation", "tier"]) {
+      if (field in body) corrected[field] = body[field];
+    }
+    if (body.consent) corrected.consent = { ...corrected.consent, ...body.consent };
+  }
+  return corrected;
 }
 
 /* Reveal: straight to the server (never the outbox or a snapshot), shown for a minute, then gone. */
@@ -331,7 +349,7 @@ export function initCustomers() {
   Outbox.onChange((event) => {
     const [tab, sub] = location.hash.slice(1).split("/");
     if (tab !== "customers" || !sub || sub === "new" || !["queued", "sent", "rejected"].includes(event.type)) return;
-    if ([Kind.VISIT_CREATE, Kind.REFERRAL_CREATE].includes(event.kind)) refreshCard(sub);
+    if ([Kind.VISIT_CREATE, Kind.REFERRAL_CREATE, Kind.CUSTOMER_UPDATE].includes(event.kind)) refreshCard(sub);
   });
   route();
 }
