@@ -41,11 +41,6 @@ export function fieldErrors(form, fields) {
   form.querySelector("[aria-invalid=true]")?.focus();
 }
 
-/** "10:40" in the page's language. */
-export function timeOf(iso) {
-  return new Date(iso).toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit" });
-}
-
 /** A list row: the text, a line under it, and whether it is still only on this phone. */
 export function listItem(text, detail, pending) {
   const li = document.createElement("li");

@@ -2,14 +2,13 @@
    a page at a time. Read from the network only: it is not kept on the phone. */
 import { el, listItem } from "../dom.js";
 import { t } from "../i18n.js";
+import { dateTimeOf } from "../dates.js";
 import { tabShown } from "../screen.js";
 
 const URL = "/api/v1/audit";
 let next = null;
 
-function when(iso) {
-  return new Date(iso).toLocaleString(document.documentElement.lang, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
-}
+const when = dateTimeOf;
 
 function eventItem(event) {
   const label = t(`audit.${event.action}`);

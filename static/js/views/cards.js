@@ -2,7 +2,8 @@
    recording a batch the branch received. */
 import { newId, read, write } from "../api.js";
 import { Kind } from "../kinds.js";
-import { el, lang, meta } from "../dom.js";
+import { el } from "../dom.js";
+import { dateOf } from "../dates.js";
 import { t } from "../i18n.js";
 import { showAge, snapshotTime, told } from "../screen.js";
 import { notify } from "../toast.js";
@@ -25,9 +26,8 @@ async function render() {
     first: b.first_serial, last: b.last_serial, remaining: b.remaining, size: b.size,
   }))));
   if (!data.batches.length) batches.append(el("li", "list-item", t("cards.no_batches")));
-  const day = (iso) => new Date(iso).toLocaleDateString(lang(), { timeZone: meta("timezone"), month: "short", day: "numeric" });
   handouts.replaceChildren(...data.handouts.map((h) => el("li", "list-item",
-    `${day(h.handed_at)} · ${t(`card.${h.card_type}`)}${h.serial ? ` ${h.serial}` : ""} → ${h.customer.full_name} · ${h.handed_by}`)));
+    `${dateOf(h.handed_at)} · ${t(`card.${h.card_type}`)}${h.serial ? ` ${h.serial}` : ""} → ${h.customer.full_name} · ${h.handed_by}`)));
   if (!data.handouts.length) handouts.append(el("li", "list-item", t("cards.no_handouts")));
 }
 
@@ -60,5 +60,10 @@ export function initCards() {
   const form = section.querySelector("[data-batch-form]");
   if (form) form.addEventListener("submit", (event) => { event.preventDefault(); receive(form); });
   window.addEventListener("hashchange", () => { if (location.hash === "#more") render(); });
+  // A card handed out with a referral (sent now, later from the outbox, or fixed and sent from Sync) is on
+  // the stock's recent handouts as soon as the server has it.
+  self.LobbypadOutbox.onChange((event) => {
+    if (event.type === "sent" && [Kind.REFERRAL_CREATE, Kind.CARDS_BATCH].includes(event.kind)) render();
+  });
   render();
 }

@@ -2,13 +2,14 @@
    audited reveal of a full number (never stored on the phone), and a quick "new customer" with consent. */
 import { ask, newId, read, snapshotsToday, write } from "../api.js";
 import { Kind } from "../kinds.js";
-import { el, fieldErrors, lang, listItem, meta } from "../dom.js";
+import { el, fieldErrors, listItem, meta } from "../dom.js";
 import { t } from "../i18n.js";
 import { showAge, snapshotTime } from "../screen.js";
 import { openArrival } from "./arrival.js";
 import { openRefer } from "./refer-sheet.js";
 import { referralLine } from "./referral-list.js";
 import { matches, nameOf } from "../names.js";
+import { dateOf } from "../dates.js";
 import { initLinking, linkTo, linkingVisit } from "./linking.js";
 import { openEditCustomer } from "./customer-edit.js";
 
@@ -18,11 +19,6 @@ const SEARCH_LIMIT = 20;  // the server answers at most this many (server/custom
 const SEARCH_URL = "/api/v1/customers/search";  // POST: a full number never reaches a URL or a snapshot
 const DEBOUNCE_MS = 250;
 const REVEAL_VISIBLE_MS = 60 * 1000;
-
-
-function dateOf(iso) {
-  return new Date(iso).toLocaleDateString(lang(), { timeZone: meta("timezone"), month: "short", day: "numeric", year: "numeric" });
-}
 
 /** "李先生，下午好" / "Good afternoon, Mr Li", by the hour at the branch. */
 export function greeting(name, now = new Date()) {

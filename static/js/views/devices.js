@@ -1,7 +1,8 @@
 /* "Signed-in devices" on the More screen: where this account is signed in, and "sign out there" for a phone
    left in a drawer or lost. Needs the network (the server ends the session). */
 import { read } from "../api.js";
-import { el, listItem, timeOf } from "../dom.js";
+import { el, listItem } from "../dom.js";
+import { timeOf } from "../dates.js";
 import { t } from "../i18n.js";
 import { tabShown } from "../screen.js";
 

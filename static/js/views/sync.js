@@ -1,7 +1,8 @@
 /* The Sync panel (More → Sync) and signing out. What waits and since when; what the server refused and why
    (fix the field and send, send again, or discard after a confirmation); what it accepted after the visit
    had moved on; the last sync. Sign-out never loses a record: it offers to sync first. */
-import { el, listItem, timeOf } from "../dom.js";
+import { el, listItem } from "../dom.js";
+import { timeOf } from "../dates.js";
 import { age, t } from "../i18n.js";
 import { coalesce } from "../timing.js";
 import { askToSignIn } from "../idle-lock.js";
