@@ -52,3 +52,19 @@ export function listItem(text, detail, pending) {
   li.append(body, small);
   return li;
 }
+
+const CLICK_THROUGH_MS = 400;
+
+/** Close a sheet that was just submitted. The second tap of a double tap must not land on what lies under
+    the sheet (a tab, another row's button): a repeated click (detail > 1) in the next moment is swallowed;
+    a new, single tap is not. */
+export function closeSheet(dialog) {
+  const swallow = (event) => {
+    if (event.detail < 2) return;
+    event.preventDefault();
+    event.stopPropagation();
+  };
+  document.addEventListener("click", swallow, true);
+  setTimeout(() => document.removeEventListener("click", swallow, true), CLICK_THROUGH_MS);
+  dialog.close();
+}

@@ -2,7 +2,7 @@
    notifications off, is offered both at the top of the app (care and referrals go only to staff on duty,
    and reach a phone only with notifications on). "Later" hides it until the next business day. */
 import { sameBusinessDay } from "./api.js";
-import { pushState, turnOnNotifications } from "./push.js";
+import { turnOnNotifications } from "./push.js";
 
 const DISMISSED = "lobbypad.shiftCardDismissed";
 
@@ -13,9 +13,11 @@ export function initShiftCard() {
   const dutyButton = card.querySelector("[data-shift-duty]");
   const pushButton = card.querySelector("[data-shift-push]");
 
-  const update = async () => {
+  // Decided at once, from what the page knows without waiting (the server renders the card for a user off
+  // duty): a card appearing a moment later would move the screen under the user's finger.
+  const update = () => {
     dutyButton.hidden = toggle.checked;
-    pushButton.hidden = (await pushState()) !== "off";
+    pushButton.hidden = !("Notification" in window) || Notification.permission !== "default";
     const dismissedToday = sameBusinessDay(Number(localStorage.getItem(DISMISSED) || 0), Date.now());
     card.hidden = (dutyButton.hidden && pushButton.hidden) || dismissedToday;
   };
@@ -26,7 +28,7 @@ export function initShiftCard() {
   });
   pushButton.addEventListener("click", async () => {
     pushButton.disabled = true;
-    await turnOnNotifications();
+    await turnOnNotifications();  // the browser asks; whatever the answer, the button has done its part
     pushButton.disabled = false;
     update();
   });

@@ -4,7 +4,7 @@
    board is shown, not logged again. */
 import { newId, write } from "../api.js";
 import { Kind } from "../kinds.js";
-import { fieldError } from "../dom.js";
+import { closeSheet, fieldError } from "../dom.js";
 import { t } from "../i18n.js";
 import { branchSettings } from "../settings.js";
 import { notify } from "../toast.js";
@@ -128,7 +128,7 @@ async function save(form) {
   await DB.put("meta", { key: "lastTicket", value: values.ticket });
   // Shown on the board before the server answers; the server's triage replaces it when synced.
   const local = { customer, triage: suggestion };
-  form.closest("dialog").close();
+  closeSheet(form.closest("dialog"));
   const sending = write({ kind: Kind.VISIT_CREATE, url: "/api/v1/visits", body, local });
   const result = await sending;
   const channel = t(`channel.${values.channel || suggestion.channel}`);

@@ -2,7 +2,7 @@
    why it was not done. Both go through the outbox, so care recorded offline is never lost. */
 import { newId, write } from "../api.js";
 import { Kind } from "../kinds.js";
-import { el, fieldErrors } from "../dom.js";
+import { closeSheet, el, fieldErrors } from "../dom.js";
 import { t } from "../i18n.js";
 import { told } from "../screen.js";
 import { notify } from "../toast.js";
@@ -56,7 +56,7 @@ function done(form) {
   const { task, visitId, ticket } = current;
   const note = form.note.value.trim();
   const occurred_at = new Date().toISOString();
-  dialog().close();
+  closeSheet(dialog());
   const names = actions.map((code) => t(`care_action.${code}`));
   if (!task) {
     const id = newId();  // a visit step carries its own id: the same id makes a resend harmless
@@ -81,7 +81,7 @@ function skip(form) {
   const body = { reason: reason.value, occurred_at: new Date().toISOString() };
   const note = form.note.value.trim();
   if (note) body.note = note;
-  dialog().close();
+  closeSheet(dialog());
   save(Kind.CARE_SKIP, `/api/v1/care-tasks/${task.id}/skip`, body, { taskId: task.id, visitId, ticket, kind: task.kind },
     t("care.skipped"));
 }

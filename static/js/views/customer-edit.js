@@ -3,7 +3,7 @@
    through the outbox; the server audits old → new with numbers masked. */
 import { read, write } from "../api.js";
 import { Kind } from "../kinds.js";
-import { el, fieldErrors } from "../dom.js";
+import { closeSheet, el, fieldErrors } from "../dom.js";
 import { t } from "../i18n.js";
 import { told } from "../screen.js";
 import { notify } from "../toast.js";
@@ -76,7 +76,7 @@ export function openEditCustomer(customer, onSaved) {
       await self.LobbypadOutbox.dismissRejected(result.record.id);
       return;
     }
-    dialog.close();
+    closeSheet(dialog);
     notify(told(result, t("customer_updated")));
     onSaved();
   };

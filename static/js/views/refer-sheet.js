@@ -2,7 +2,7 @@
    now, or the card handed out and a call-back — saved through the outbox. */
 import { newId, read, write } from "../api.js";
 import { Kind } from "../kinds.js";
-import { el, fieldErrors } from "../dom.js";
+import { closeSheet, el, fieldErrors } from "../dom.js";
 import { t } from "../i18n.js";
 import { notify } from "../toast.js";
 
@@ -101,7 +101,7 @@ export async function openRefer(customer) {
       await self.LobbypadOutbox.dismissRejected(id);  // still in the form: fix and send again
       return;
     }
-    dialog.close();
+    closeSheet(dialog);
     if (result.sent) {
       notify(t("ref.sent_to", { name: result.answer?.referral?.to?.display_name || "" }));
     } else {
