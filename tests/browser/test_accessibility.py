@@ -67,3 +67,23 @@ def test_sync_panel_with_a_refused_record_and_the_sign_out_warning(shell):
     shell.click("[data-logout]")
     shell.locator("[data-logout-warning]").wait_for()
     assert serious(Axe().run(shell)) == []
+
+
+def test_the_screens_of_a_morning_on_the_floor(live_server, shell):
+    """The start-of-shift card, a walk-in being linked, the customer editor, the sign-in-again dialog."""
+    from tests.browser.test_floor import add_customer, walk_in
+
+    assert serious(Axe().run(shell)) == [], "floor with the shift card and the no-duty line"
+    _number, row = walk_in(shell, "Deposit")
+    row.locator("[data-action=link]").click()
+    shell.locator("[data-linking]").wait_for()
+    assert serious(Axe().run(shell)) == [], "linking a walk-in"
+    customer_id = add_customer(live_server, "柳", "青", salutation="ms")
+    shell.goto(f"/#customers/{customer_id}")
+    shell.click("[data-customer-card] button:has-text('Edit')")
+    shell.locator("[data-edit-customer-dialog]").wait_for()
+    assert serious(Axe().run(shell)) == [], "customer editor"
+    shell.click("[data-edit-customer-dialog] [data-close-dialog]")
+    shell.evaluate("() => document.querySelector('[data-sign-in-again]').click()")
+    shell.locator("[data-lock-dialog]").wait_for()
+    assert serious(Axe().run(shell)) == [], "sign in again"

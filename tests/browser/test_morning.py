@@ -161,3 +161,34 @@ def test_a_call_back_shows_what_the_call_needs_and_records_the_call_in_one_tap(l
     wait_until(page, SYNCED)
     with live_server.app.app_context():
         assert db.session.get(Referral, referral_id).outcome.value == "follow_up_booked"
+
+
+def test_small_things_a_new_user_notices(live_server, new_context, sign_in, staff):
+    """The greeting at night, a capped search that says so, and the admin page on a 390 px phone."""
+    from server.auth import service as accounts
+
+    for n in range(21):
+        add_customer(live_server, "欧阳", f"{n}号", salutation="mr")
+    page = new_context().new_page()
+    page.clock.install(time="2026-12-01T18:25:00Z")  # 02:25 at the branch (Asia/Shanghai)
+    sign_in(page, *staff)
+    page.click("[data-tab=customers]")
+    page.fill("[data-customer-search] input", "欧阳")
+    expect(page.locator("[data-search-status]")).to_have_text(
+        "The first 20 customers found: type more to narrow it down"
+    )
+    page.click("[data-results] li a >> nth=0")
+    expect(page.locator("[data-customer-card] .greeting")).to_contain_text("Good evening")
+
+    with live_server.app.app_context():
+        if not db.session.scalar(select(User).where(User.username == "phone-admin")):
+            accounts.create_user(
+                username="phone-admin", display_name="管理员", role="admin", branch=None, password="browser-password"
+            )
+            db.session.commit()
+    admin = new_context().new_page()
+    sign_in(admin, "phone-admin", "browser-password")
+    admin.goto("/admin")
+    assert admin.evaluate("() => document.documentElement.scrollWidth") <= 390  # every button on screen
+    expect(admin.locator("table").first).not_to_contain_text("lobby_manager")
+    expect(admin.locator("body")).to_contain_text("Lobby manager")
