@@ -106,6 +106,8 @@ JS_MESSAGES = {
     "day.date": _l("%(date)s (%(weekday)s)"),
     "ref.due_by_close": _l("by close of business %(day)s"),
     "ref.accept_callback": _l("Accept the call-back"),
+    "ref.timeline_escalated": _l("%(from)s did not answer in time: sent on to %(to)s"),
+    "ref.serial_taken": _l("Card %(serial)s was already handed out (%(whom)s). Check the number on the card."),
     "ref.call_booked": _l("Called — booked"),
     "ref.call_not_interested": _l("Called — not interested"),
     "ref.call_not_reached": _l("Not reached"),

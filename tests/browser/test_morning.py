@@ -192,3 +192,24 @@ def test_small_things_a_new_user_notices(live_server, new_context, sign_in, staf
     assert admin.evaluate("() => document.documentElement.scrollWidth") <= 390  # every button on screen
     expect(admin.locator("table").first).not_to_contain_text("lobby_manager")
     expect(admin.locator("body")).to_contain_text("Lobby manager")
+
+
+def test_an_escalation_reads_as_a_sentence_on_the_timeline(live_server, shell, staff):
+    first_id, _, _ = add_staff(live_server, "account_manager", "马超经理", on_duty=True)
+    second_id, _, _ = add_staff(live_server, "account_manager", "黄忠经理", on_duty=True)
+    customer_id = add_customer(live_server, "曹", "操", salutation="mr")
+    with live_server.app.app_context(), live_server.app.test_request_context():
+        for user in db.session.scalars(select(User).where(User.role == "account_manager")):
+            user.on_duty = user.id in (first_id, second_id)
+        lobby = db.session.scalar(select(User).where(User.username == staff[0]))
+        referral, _ = referrals.create_referral(
+            lobby, ReferralIn(customer_id=customer_id, reason="理财", urgency="now", account_manager_id=first_id)
+        )
+        db.session.commit()
+        referrals.escalate_due(referral.answer_by + timedelta(seconds=1))  # nobody answered in time
+        db.session.commit()
+        referral_id = referral.id
+    shell.goto(f"/#refer/{referral_id}")
+    expect(shell.locator("[data-referral-detail] .timeline")).to_contain_text(
+        "马超经理 did not answer in time: sent on to 黄忠经理"
+    )

@@ -368,3 +368,34 @@ def test_a_card_handed_out_offline_whose_serial_was_taken_meanwhile_is_fixed_and
     wait_until(page, "(await LobbypadOutbox.pending()).length === 0")
     referral = referral_of(live_server, second)
     assert [h.serial for h in referral_handouts(live_server, referral.id)] == [f"{prefix}0004"]
+
+
+def test_offline_a_card_serial_the_phone_knows_is_handed_out_is_refused_at_once(live_server, new_context, sign_in):
+    from tests.helpers import wait_until
+
+    manager_id, _, _ = add_staff(live_server, "account_manager", "孙立", on_duty=False)
+    _, username, password = add_staff(live_server, "lobby_manager", "林静")
+    first, second = (add_customer(live_server, "韦", name, salutation="ms") for name in ("一", "二"))
+    prefix = "".join(chr(ord("A") + int(c, 16) % 26) for c in uuid.uuid4().hex[:5])
+    page = new_context().new_page()
+    sign_in(page, username, password)
+    receive_cards(page, prefix, 10)
+    expect(page.locator("[data-card-batches]")).to_contain_text(f"{prefix}0001 – {prefix}0010: 10 of 10 left")
+    sheet = card_handout_sheet(page, first)
+    sheet.locator("#refer-serial").fill(f"{prefix}0003")
+    sheet.locator("#refer-manager").select_option(manager_id)
+    sheet.locator("button[type=submit]").click()
+    expect(page.locator("#toast")).to_contain_text("Referral sent to 孙立")
+    page.click("[data-tab=more]")
+    expect(page.locator("[data-card-handouts]")).to_contain_text(f"{prefix}0003 → 韦一")
+    page.goto(f"/#customers/{second}")  # opened once online: the card is on the phone
+    page.locator("[data-customer-card] .greeting").wait_for()
+
+    page.context.set_offline(True)
+    sheet = card_handout_sheet(page, second)
+    sheet.locator("#refer-serial").fill(f"{prefix.lower()}0003")
+    sheet.locator("button[type=submit]").click()
+    expect(sheet.locator("[data-error-for='card.serial']")).to_have_text(
+        f"Card {prefix}0003 was already handed out (韦一). Check the number on the card."
+    )
+    wait_until(page, "(await LobbypadOutbox.pending()).length === 0")  # nothing queued to fail later

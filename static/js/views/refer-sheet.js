@@ -1,6 +1,6 @@
 /* The refer sheet a customer card (or a board row) opens: "has the customer time now?" — an account manager
    now, or the card handed out and a call-back — saved through the outbox. */
-import { newId, read, write } from "../api.js";
+import { newId, read, snapshotsToday, write } from "../api.js";
 import { Kind } from "../kinds.js";
 import { closeSheet, el, fieldErrors } from "../dom.js";
 import { t } from "../i18n.js";
@@ -36,6 +36,17 @@ async function marketingConsent(customer) {
   } catch (error) {
     return undefined;
   }
+}
+
+/** A numbered card this phone already knows is handed out (the card stock's recent handouts, its own unsent
+    referrals): refused at once, offline too, not hours later by the server. Whom it went to, or null. */
+async function knownHandout(serial) {
+  const stock = (await snapshotsToday(/^\/api\/v1\/cards\/stock$/))[0];
+  const handout = stock && stock.data.handouts.find((h) => h.serial === serial);
+  if (handout) return handout.customer.full_name;
+  const pending = (await self.LobbypadOutbox.pending()).find((r) => r.kind === Kind.REFERRAL_CREATE
+    && r.body.card && r.body.card.serial === serial);
+  return pending ? (pending.local && pending.local.about) || t("not_synced_yet") : null;
 }
 
 export async function openRefer(customer) {
@@ -74,6 +85,11 @@ export async function openRefer(customer) {
     }
     if (data.get("urgency") === "follow_up" && data.get("card_type") === "vip_experience"
         && !String(data.get("serial") || "").trim()) errors["card.serial"] = t("ref.serial_required");
+    const typedSerial = String(data.get("serial") || "").trim().toUpperCase();
+    if (!errors["card.serial"] && data.get("card_type") === "vip_experience" && typedSerial) {
+      const whom = await knownHandout(typedSerial);
+      if (whom) errors["card.serial"] = t("ref.serial_taken", { serial: typedSerial, whom });
+    }
     fieldErrors(form, errors);
     if (Object.keys(errors).length) return;
     const id = newId();

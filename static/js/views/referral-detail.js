@@ -76,6 +76,15 @@ function actionsFor(referral) {
   return box;
 }
 
+/** One step of the timeline in a sentence: "李强 did not answer in time: sent on to 赵磊". */
+function timelineLine(entry) {
+  const to = entry.to ? entry.to.display_name : "";
+  if (entry.type === "escalated") return t("ref.timeline_escalated", { from: entry.note || t("ref.nobody"), to });
+  const who = entry.actor ? entry.actor.display_name : t("ref.system");
+  const note = entry.note ? ` · ${entry.type === "accepted" ? t("minutes", { n: entry.note }) : entry.note}` : "";
+  return `${t(`event.${entry.type}`)} · ${who}${to ? ` → ${to}` : ""}${note}`;
+}
+
 /** Show one referral in the tab's detail pane (read network-first, the snapshot offline). */
 export async function showDetail(screen, referralId) {
   root = screen;
@@ -118,12 +127,7 @@ export async function showDetail(screen, referralId) {
   customerLink.href = `#customers/${referral.customer.id}`;
   const timeline = el("ol", "list timeline");
   timeline.setAttribute("aria-label", t("ref.timeline"));
-  for (const entry of referral.timeline || []) {
-    const who = entry.actor ? entry.actor.display_name : t("ref.system");
-    const to = entry.to ? ` → ${entry.to.display_name}` : "";
-    const note = entry.note ? ` · ${entry.type === "accepted" ? t("minutes", { n: entry.note }) : entry.note}` : "";
-    timeline.append(el("li", "list-item", `${timeOf(entry.at)} ${t(`event.${entry.type}`)} · ${who}${to}${note}`));
-  }
+  for (const entry of referral.timeline || []) timeline.append(el("li", "list-item", `${timeOf(entry.at)} ${timelineLine(entry)}`));
   const reach = el("ul", "list reach");
   reach.setAttribute("aria-label", t("ref.reach"));
   for (const notification of referral.reach || []) {
