@@ -24,9 +24,13 @@ with sync_playwright() as p:
         page.fill("#password", "lobby-demo-2026")
         page.click("button[type=submit]")
         page.wait_for_selector("body[data-ready=true]")
-        if page.locator("[data-shift-card] [data-shift-duty]").is_visible():  # the start of the shift
-            page.click("[data-shift-card] [data-shift-duty]")
+        if page.locator("[data-shift-card]").is_visible():  # the start of the shift: on duty, then to work
+            if page.locator("[data-shift-card] [data-shift-duty]").is_visible():
+                page.click("[data-shift-card] [data-shift-duty]")
             page.click("[data-shift-card] [data-shift-later]")
+            page.wait_for_function("async () => (await LobbypadOutbox.pending()).length === 0")
+            page.reload()
+            page.wait_for_selector("body[data-ready=true]")
         if locale == "zh-CN":  # the floor board, the lobby manager's home
             page.wait_for_selector("[data-board] .visit")
         else:  # a customer card, found by pinyin initials (the search box's own example)
