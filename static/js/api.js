@@ -95,8 +95,18 @@ export async function pruneSnapshots() {
  * on the phone). `kind`: one of kinds.js; `id`: the record's id (the body's own id when it has one, else a new
  * one); `local`: what the screens show of it until the server has it.
  */
-export async function write({ kind, url, body = {}, method = "POST", id = body.id || newId(), local }) {
-  const record = await Outbox.enqueue({ kind, method, url, body, id, local });
+export async function write(args) {
+  return send(await store(args));
+}
+
+/** The first half of write(): the record kept on the phone (a form may take its next input once this
+    resolves, whatever the network does). */
+export function store({ kind, url, body = {}, method = "POST", id = body.id || newId(), local }) {
+  return Outbox.enqueue({ kind, method, url, body, id, local });
+}
+
+/** The second half of write(): try to send the stored record now; {record, sent, rejected, answer}. */
+export async function send(record) {
   let answer = null;
   const stop = Outbox.onChange((event) => {
     if (event.type === "sent" && event.id === record.id) answer = event.answer;

@@ -9,6 +9,7 @@
   const SYNC_TAG = "lobbypad-outbox";
   const LOCK = "lobbypad-outbox-flush";
   const MAX_BACKOFF_MS = 5 * 60 * 1000;
+  const SEND_TIMEOUT_MS = 20 * 1000;  // a batch of 50 takes well under a second on a live server
   const BATCH_SIZE = 50;  // records per POST /api/v1/sync (the server takes up to 100)
   let batching = true;
   let lastSent = 0;  // when this context last had a record accepted
@@ -185,13 +186,23 @@
     return false;
   }
 
+  /** A request that hangs (a dead Wi-Fi, a proxy holding it) is given up after SEND_TIMEOUT_MS like one that
+      failed: the record stays and is sent again (the server dedupes by its id), and the flush, with every
+      record behind it, is not held up. */
   async function post(url, method, body) {
-    return fetch(url, {
-      method,
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRF-Token": (await meta("csrf")) || "" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    const controller = typeof AbortController === "function" ? new AbortController() : null;
+    const timer = controller && setTimeout(() => controller.abort(), SEND_TIMEOUT_MS);
+    try {
+      return await fetch(url, {
+        method,
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": (await meta("csrf")) || "" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: controller ? controller.signal : undefined,
+      });
+    } finally {
+      if (timer) clearTimeout(timer);
+    }
   }
 
   async function send(record, retried = false) {

@@ -53,7 +53,7 @@ function load() {
   };
   vm.runInNewContext(SOURCE.replace("})(self);", "})(scope);"), { scope, crypto: globalThis.crypto, Date, Math,
     Promise, JSON, Object, Array, Set, Map, Number, String, Error, TypeError, console, fetch: scope.fetch,
-    structuredClone });
+    structuredClone, setTimeout, clearTimeout, AbortController });
   return scope.LobbypadOutbox;
 }
 

@@ -2,7 +2,7 @@
    chosen (computed here, offline too); the record goes through the outbox and the board shows it at once.
    One opening of the sheet is one record: a second tap sends the same id, and a ticket already on the
    board is shown, not logged again. */
-import { newId, write } from "../api.js";
+import { newId, send, store } from "../api.js";
 import { Kind } from "../kinds.js";
 import { closeSheet, fieldError } from "../dom.js";
 import { t } from "../i18n.js";
@@ -129,8 +129,13 @@ async function save(form) {
   // Shown on the board before the server answers; the server's triage replaces it when synced.
   const local = { customer, triage: suggestion };
   closeSheet(form.closest("dialog"));
-  const sending = write({ kind: Kind.VISIT_CREATE, url: "/api/v1/visits", body, local });
-  const result = await sending;
+  // The sheet is free again once the record is on the phone; what the network does is told by the toast.
+  report(await store({ kind: Kind.VISIT_CREATE, url: "/api/v1/visits", body, local }), values, suggestion);
+}
+
+async function report(record, values, suggestion) {
+  const id = record.id;
+  const result = await send(record);
   const channel = t(`channel.${values.channel || suggestion.channel}`);
   let message;
   if (result.rejected && result.rejected.error.code === "ticket_on_board") {

@@ -1,6 +1,6 @@
 /* The "More" screen: the work log (the first write that goes through the outbox), duty, language; the Sync
    panel and sign-out are in sync.js. */
-import { hold, read, write, newId } from "../api.js";
+import { hold, read, send, store, write, newId } from "../api.js";
 import { Kind } from "../kinds.js";
 import { t } from "../i18n.js";
 import { showAge, snapshotTime, told } from "../screen.js";
@@ -147,10 +147,10 @@ function initWorklog() {
     // Cleared as soon as the note is taken, not when the network answers: what the user types meanwhile is
     // the next note, and a second tap finds nothing to send twice.
     stopEditing(form);
-    saving = true;
-    let result;
+    saving = true;  // until the phone has kept it, not until the network answers
+    let stored;
     try {
-      result = await write(record);
+      stored = await store(record);
     } catch (error) {
       if (editing) startEditing(form, editing, text);
       else form.body.value = text;  // the phone could not keep it: it stays in the form
@@ -159,6 +159,7 @@ function initWorklog() {
     } finally {
       saving = false;
     }
+    const result = await send(stored);
     feedback.textContent = result.rejected ? result.rejected.error.message : result.sent ? t("saved") : t("saved_offline");
     renderWorklog();
   });
