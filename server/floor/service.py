@@ -51,7 +51,7 @@ def log_arrival(actor: User, data: VisitIn) -> tuple[Visit, Triage, bool]:
     built: list[Triage] = []
 
     def build() -> Visit:
-        _refuse_a_ticket_still_open(actor.home_branch, data.ticket)
+        _refuse_a_ticket_still_open(actor.home_branch, data.ticket, data.id.lower(), payload)
         customer = customers.get_customer(actor, data.customer_id) if data.customer_id else None
         visit, suggestion = new_visit(
             actor.home_branch,
@@ -71,14 +71,24 @@ def log_arrival(actor: User, data: VisitIn) -> tuple[Visit, Triage, bool]:
         built.append(suggestion)
         return visit
 
-    visit, created = create_once(Visit, data.id.lower(), payload, build)
+    try:
+        visit, created = create_once(Visit, data.id.lower(), payload, build)
+    except SentTwiceAtOnce as twice:  # this very record, sent again while the first was being saved
+        visit, created = twice.visit, False
     if created:
         visit_arrived.send(visit)
     suggestion = built[0] if built else Triage(visit.suggested_channel, visit.triage_rule, visit.triage_params)
     return visit, suggestion, created
 
 
-def _refuse_a_ticket_still_open(branch: Branch, ticket: str) -> None:
+class SentTwiceAtOnce(Exception):
+    """The open visit with the ticket is the record being saved: a retry that overtook its own first try."""
+
+    def __init__(self, visit: Visit):
+        self.visit = visit
+
+
+def _refuse_a_ticket_still_open(branch: Branch, ticket: str, record_id: str, payload: str) -> None:
     """One ticket is one customer in the lobby: a second tap, or the same ticket logged again with another
     business, is answered with the visit already on the board (tickets restart every day)."""
     lock(branch)  # two phones logging the same ticket at once: the second sees the first
@@ -90,6 +100,10 @@ def _refuse_a_ticket_still_open(branch: Branch, ticket: str) -> None:
             Visit.arrived_at >= local_day_start(branch.timezone, utcnow()),
         )
     )
+    if open_visit is not None and open_visit.id == record_id:
+        if open_visit.payload_hash != payload:
+            raise Conflict(_("A different record with this id already exists."), code="id_conflict")
+        raise SentTwiceAtOnce(open_visit)
     if open_visit is not None:
         raise Conflict(
             _(

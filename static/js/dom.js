@@ -56,11 +56,19 @@ export function listItem(text, detail, pending) {
 const CLICK_THROUGH_MS = 400;
 
 /** Close a sheet that was just submitted. The second tap of a double tap must not land on what lies under
-    the sheet (a tab, another row's button): a repeated click (detail > 1) in the next moment is swallowed;
-    a new, single tap is not. */
-export function closeSheet(dialog) {
+    the sheet (a tab, another row's button): the browser's second click of that double tap (detail 2, on the
+    spot of the button that submitted it) is swallowed in the next moment; a new tap is not. */
+export function closeSheet(dialog, tapped = document.activeElement) {
+  const button = tapped && dialog.contains(tapped) ? tapped : null;
+  if (!button || button === dialog) {
+    dialog.close();
+    return;
+  }
+  const spot = button.getBoundingClientRect();
   const swallow = (event) => {
-    if (event.detail < 2) return;
+    const onSpot = event.clientX >= spot.left && event.clientX <= spot.right
+      && event.clientY >= spot.top && event.clientY <= spot.bottom;
+    if (!onSpot || event.detail < 2) return;  // a new tap, not the second of the same double tap
     event.preventDefault();
     event.stopPropagation();
   };

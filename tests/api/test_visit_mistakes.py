@@ -120,3 +120,28 @@ def test_a_walk_in_found_later_becomes_the_customers_visit(app, lobby):
         from server.audit.models import AuditEvent
 
         assert db.session.scalars(select(AuditEvent).where(AuditEvent.action == "customer.visit_linked")).one()
+
+
+def test_the_same_arrival_arriving_twice_at_once_is_one_visit_not_a_ticket_conflict(app, lobby, monkeypatch):
+    """A retry that overtakes its own first try (the first was slow, the phone gave up on it and sent again):
+    the second finds the first's visit with the same ticket, and it is the same record (seen in a chaos run)."""
+    from server.auth.models import User
+    from server.floor import service
+    from server.floor.schemas import VisitIn
+
+    real_check = service._refuse_a_ticket_still_open
+    body = {"id": str(uuid.uuid4()), "ticket": "A070", "business_type": "deposit"}
+
+    def check_after_the_first_try_committed(branch, ticket, record_id, payload):
+        monkeypatch.setattr(service, "_refuse_a_ticket_still_open", real_check)
+        with app.app_context():  # the first try, in its own session, commits meanwhile
+            actor = db.session.scalars(select(User).where(User.role == "lobby_manager")).first()
+            service.log_arrival(actor, VisitIn(**body))
+            db.session.commit()
+        real_check(branch, ticket, record_id, payload)
+
+    monkeypatch.setattr(service, "_refuse_a_ticket_still_open", check_after_the_first_try_committed)
+    response = lobby.post("/api/v1/visits", body)
+    assert response.status_code == 200 and response.get_json()["visit"]["id"] == body["id"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Visit).where(Visit.ticket == "A070")) == 1

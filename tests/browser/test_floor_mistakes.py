@@ -75,7 +75,7 @@ def test_a_visit_logged_in_error_is_withdrawn_once_the_undo_time_is_over(live_se
     number, row = walk_in(shell, "Deposit")
     row.locator("[data-action=logged_in_error]").click()
     row.wait_for(state="detached")
-    shell.wait_for_selector(f"#toast:has-text('{number} · Logged in error')")
+    expect(shell.locator("#toast")).to_contain_text(f"{number} · Logged in error")
     wait_until(shell, SYNCED)
     [visit] = visits_with_ticket(live_server, number)
     assert visit.status.value == "cancelled"

@@ -128,7 +128,7 @@ async function save(form) {
   await DB.put("meta", { key: "lastTicket", value: values.ticket });
   // Shown on the board before the server answers; the server's triage replaces it when synced.
   const local = { customer, triage: suggestion };
-  closeSheet(form.closest("dialog"));
+  closeSheet(form.closest("dialog"), form.querySelector("[data-arrival-submit]"));
   // The sheet is free again once the record is on the phone; what the network does is told by the toast.
   report(await store({ kind: Kind.VISIT_CREATE, url: "/api/v1/visits", body, local }), values, suggestion);
 }

@@ -117,7 +117,7 @@ export async function openRefer(customer) {
       await self.LobbypadOutbox.dismissRejected(id);  // still in the form: fix and send again
       return;
     }
-    closeSheet(dialog);
+    closeSheet(dialog, submit);
     if (result.sent) {
       notify(t("ref.sent_to", { name: result.answer?.referral?.to?.display_name || "" }));
     } else {
