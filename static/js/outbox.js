@@ -1,7 +1,7 @@
 /* The outbox: every write of the app is stored here first, then sent. Shared by the page and the
    service worker (classic script). The server dedupes by the record's id, so sending twice would be safe,
-   but one sender at a time (a Web Lock shared by the page and the worker) keeps it from happening: the
-   page sends at once, Background Sync only what could not go. A record leaves the outbox only on a 2xx,
+   but it is kept from happening: the page sends at once (one flush at a time, a Web Lock across tabs), and
+   Background Sync is registered only for what could not go. A record leaves the outbox only on a 2xx,
    and a refusal (4xx) moves it to "rejected", never away. */
 (function (scope) {
   "use strict";
@@ -109,13 +109,13 @@
     return following;
   }
 
-  /** One flush at a time across the page and the service worker (where Web Locks exist). The worker never
-      waits for the page: a worker event left waiting keeps a new version from activating, while the page's
-      own requests may wait for that activation (a deadlock). When the page holds the lock, it is sending. */
+  /** One flush at a time across the app's pages (a Web Lock where it exists). The service worker takes no
+      part: a worker event that waits on anything keeps a new version from activating (seen as an app update
+      that never reloaded), and the worker sends only what a page could not (Background Sync is registered
+      for those alone), so page and worker rarely overlap; when they do, the server's dedupe makes it safe. */
   function exclusively(task) {
     const locks = scope.navigator && navigator.locks;
-    if (!locks) return task();
-    if (typeof scope.window === "undefined") return locks.request(LOCK, { ifAvailable: true }, (lock) => (lock ? task() : null));
+    if (!locks || typeof scope.window === "undefined") return task();
     return locks.request(LOCK, task);
   }
 
