@@ -21,6 +21,7 @@ from server.care import subscribers as care_subscribers
 from server.care.api import bp as care_api
 from server.cli import register_cli
 from server.common.errors import register_error_handlers
+from server.complaints.api import bp as complaints_api
 from server.common.logmask import install_log_masking
 from server.common.security import content_security_policy, register_security
 from server.common.types import render_alembic_item
@@ -30,6 +31,7 @@ from server.customers.api import bp as customers_api
 from server.database import register_database
 from server.floor import subscribers as floor_subscribers
 from server.floor.api import bp as floor_api
+from server.incidents.api import bp as incidents_api
 from server.notifications import subscribers as notifications_subscribers
 from server.notifications.api import bp as notifications_api
 from server.push.api import bp as push_api
@@ -47,8 +49,10 @@ BLUEPRINTS = (
     branches_api,
     cards_api,
     care_api,
+    complaints_api,
     customers_api,
     floor_api,
+    incidents_api,
     push_api,
     notifications_api,
     referrals_api,

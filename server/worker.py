@@ -1,7 +1,7 @@
 """The background worker: delivers the notification outbox and runs the timed sweeps.
 
 Two cadences: the outbox every OUTBOX_POLL_SECONDS (a push must reach a phone within seconds), the sweeps
-(referral escalation, waiting-time care and escorts, retention; complaint deadlines later) every SWEEP_SECONDS. Each step runs
+(referral escalation, waiting-time care and escorts, complaint deadlines, retention) every SWEEP_SECONDS. Each step runs
 in its own transaction; one failing step neither stops the others nor the worker. Several workers may run.
 """
 
@@ -20,6 +20,7 @@ from flask import Flask
 from server.auth.sessions import prune_sign_ins
 from server.care.scheduling import sweep as care_sweep
 from server.common.clock import utcnow
+from server.complaints.clocks import sweep as complaint_sweep
 from server.customers.rekey import rekey_batch
 from server.customers.rights import anonymise_expired
 from server.extensions import db
@@ -49,6 +50,7 @@ class Hourly:
 SWEEPS: dict[str, Sweep] = {
     "referral_escalation": escalate_due,
     "care": care_sweep,
+    "complaint_deadlines": complaint_sweep,
     "retention": Hourly(anonymise_expired),
     "pii_rekey": rekey_batch,
     "sign_ins": Hourly(prune_sign_ins),

@@ -35,7 +35,7 @@ def _branch_in_scope() -> Branch:
 def _branch_out(branch: Branch) -> dict:
     return {
         "branch": {"id": branch.id, "code": branch.code, "name": branch.name, "timezone": branch.timezone},
-        "settings": branch.settings.model_dump(),
+        "settings": branch.settings.model_dump(mode="json"),
         "can_edit": can_manage_settings(current_user),
     }
 

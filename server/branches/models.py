@@ -36,7 +36,7 @@ class Branch(Model):
 
     @settings.setter
     def settings(self, value: BranchSettings) -> None:
-        self.settings_data = value.model_dump()
+        self.settings_data = value.model_dump(mode="json")
 
     def __repr__(self) -> str:
         return f"<Branch {self.code}>"

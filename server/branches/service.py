@@ -38,7 +38,7 @@ def create_branch(code: str, name: str, timezone: str = "Asia/Shanghai", actor=N
         raise ValidationFailed(fields=fields)
     if db.session.scalar(select(Branch.id).where(Branch.code == code)):
         raise Conflict(_("A branch with code %(code)s already exists.", code=code), fields={"code": _("Taken.")})
-    branch = Branch(code=code, name=name, timezone=timezone, settings_data=BranchSettings().model_dump())
+    branch = Branch(code=code, name=name, timezone=timezone, settings_data=BranchSettings().model_dump(mode="json"))
     db.session.add(branch)
     db.session.flush()
     audit.record("branch.created", actor=actor, subject_type="branch", subject_id=branch.id, branch_id=branch.id)
@@ -63,7 +63,8 @@ def update_settings(branch: Branch, changes: dict, actor) -> BranchSettings:
     branch.settings = after
     touch_floor(branch.id)  # the tolerance colours the board
     settings_changed.send(branch, before=before, after=after)
-    changed = {k: [getattr(before, k), v] for k, v in after.model_dump().items() if getattr(before, k) != v}
+    old, new = before.model_dump(mode="json"), after.model_dump(mode="json")
+    changed = {k: [old[k], v] for k, v in new.items() if old[k] != v}
     if changed:
         audit.record(
             "branch.settings_changed",

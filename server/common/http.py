@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -38,6 +38,20 @@ def time_arg(name: str) -> datetime | None:
         return value.astimezone(UTC)
     except (ValueError, OverflowError):
         raise ValidationFailed(fields={name: _("Not a date and time with its time zone.")}) from None
+
+
+def date_arg(name: str, default: date | None = None) -> date | None:
+    """A calendar date (YYYY-MM-DD) from the query string; `default` when absent, 422 when not one or absurd."""
+    raw = request.args.get(name)
+    if not raw:
+        return default
+    try:
+        value = date.fromisoformat(raw)
+    except ValueError:
+        value = None
+    if value is None or not 2000 <= value.year <= 2100:
+        raise ValidationFailed(fields={name: _("Not a date (YYYY-MM-DD).")})
+    return value
 
 
 def validate(schema: type[M], data: dict) -> M:

@@ -18,13 +18,17 @@ REF = "#/components/schemas/{model}"
 
 
 def documented(
-    *, body: type[BaseModel] | None = None, answers: tuple[int, ...] = (200,), query: dict[str, str] | None = None
+    *,
+    body: type[BaseModel] | None = None,
+    answers: tuple[int, ...] = (200,),
+    query: dict[str, str] | None = None,
+    media_type: str = "application/json",
 ):
     """What the description of a view cannot take from its route: `body` (the schema its parse_json uses),
-    the success statuses it answers, and its query arguments ({name: description})."""
+    the success statuses it answers, its query arguments ({name: description}) and what it answers with."""
 
     def mark(view):
-        view.openapi = {"body": body, "answers": answers, "query": query or {}}
+        view.openapi = {"body": body, "answers": answers, "query": query or {}, "media_type": media_type}
         return view
 
     return mark
@@ -50,7 +54,8 @@ def _error_envelope() -> dict:
 
 
 def _operation(endpoint: str, view, path_params: list[str], schemas: dict[str, Any]) -> dict:
-    meta = getattr(view, "openapi", None) or {"body": None, "answers": (200,), "query": {}}
+    meta = {"body": None, "answers": (200,), "query": {}, "media_type": "application/json"}
+    meta.update(getattr(view, "openapi", None) or {})
     doc = inspect.getdoc(view) or endpoint
     operation: dict[str, Any] = {
         "operationId": endpoint,
@@ -72,7 +77,11 @@ def _operation(endpoint: str, view, path_params: list[str], schemas: dict[str, A
                     if status == 204
                     else {
                         "description": "done",
-                        "content": {"application/json": {"schema": {"type": "object"}}},
+                        "content": {
+                            meta["media_type"]: {
+                                "schema": {"type": "object" if meta["media_type"] == "application/json" else "string"}
+                            }
+                        },
                     }
                 )
                 for status in meta["answers"]

@@ -20,7 +20,7 @@ from server.customers.models import Customer, Salutation, Tier
 from server.customers.names import family_in_pinyin
 
 UUID_PATTERN = r"^[0-9a-fA-F-]{36}$"
-Source = Literal["walk_in", "referral", "queue_machine", "import", "other"]
+Source = Literal["walk_in", "referral", "queue_machine", "import", "complaint", "other"]
 
 
 class ConsentIn(BaseModel):

@@ -42,6 +42,12 @@ KINDS = {
     "care.accompany": Kind("high", 10 * 60, renotify=True),
     "escort.due": Kind("high", 10 * 60, renotify=True),
     "push.test": Kind("normal", 5 * 60),
+    # Complaints: the owner's reminders; a passed deadline, a hand-on, an escalation, a media complaint.
+    "complaint.due": Kind("normal", 60 * 60, renotify=True),
+    "complaint.escalated": Kind("high", 8 * 3600, renotify=True),
+    "complaint.assigned": Kind("high", 8 * 3600),
+    "complaint.media": Kind("high", 8 * 3600),
+    "incident.reported": Kind("high", 30 * 60, renotify=True),
     "privacy.reveals": Kind("normal", 8 * 3600),
 }
 

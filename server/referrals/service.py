@@ -123,7 +123,7 @@ def _build(actor: User, data: ReferralIn) -> Referral:
     if data.urgency == Urgency.NOW:
         referral.answer_by = now + timedelta(minutes=settings.referral_timeout_minutes)
     else:
-        referral.due_at = add_business_days(now, settings.follow_up_business_days, tz)
+        referral.due_at = add_business_days(now, settings.follow_up_business_days, tz, settings.holidays)
     if data.card is not None:
         cards.hand_out(actor, customer, data.card, referral)
     if data.signals and customer.tier == Tier.ORDINARY:

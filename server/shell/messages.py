@@ -8,7 +8,9 @@ from flask_babel import lazy_gettext as _l
 from server.audit import labels as audit_labels
 from server.cards import labels as card_labels
 from server.care import labels as care_labels
+from server.complaints import labels as complaint_labels
 from server.floor import labels as floor_labels
+from server.incidents import labels as incident_labels
 from server.floor.triage import LIST_SEPARATOR, REASONS
 from server.referrals import labels as referral_labels
 
@@ -18,6 +20,8 @@ FEATURE_LABELS: tuple[dict[str, dict], ...] = (
     referral_labels.JS_LABELS,
     card_labels.JS_LABELS,
     care_labels.JS_LABELS,
+    complaint_labels.JS_LABELS,
+    incident_labels.JS_LABELS,
     audit_labels.JS_LABELS,
 )
 

@@ -1,0 +1,1 @@
+"""Complaints: first-responder ownership, the escalation ladder and the regulator's clocks."""
