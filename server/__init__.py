@@ -21,11 +21,11 @@ from server.care import subscribers as care_subscribers
 from server.care.api import bp as care_api
 from server.cli import register_cli
 from server.common.errors import register_error_handlers
-from server.complaints.api import bp as complaints_api
 from server.common.logmask import install_log_masking
 from server.common.security import content_security_policy, register_security
 from server.common.types import render_alembic_item
 from server.common.vault import Vault
+from server.complaints.api import bp as complaints_api
 from server.config import Config, load_config
 from server.customers.api import bp as customers_api
 from server.database import register_database

@@ -175,8 +175,13 @@ def _speak(clock: ComplaintDeadline, now: datetime) -> list[Message]:
     if stage != PASSED:
         return [_message(owner, "complaint.due", complaint, clock, now, key)]
     complaint.events.append(
-        ComplaintEvent(type="deadline_passed", note=clock.kind.value, details={"deadline": clock.kind.value},
-                       occurred_at=now, recorded_at=now)
+        ComplaintEvent(
+            type="deadline_passed",
+            note=clock.kind.value,
+            details={"deadline": clock.kind.value},
+            occurred_at=now,
+            recorded_at=now,
+        )
     )
     told = {owner.id: owner}
     for person in next_level(complaint):

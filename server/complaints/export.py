@@ -69,7 +69,9 @@ def _row(c: Complaint, zone: ZoneInfo, now: datetime) -> list:
     deadline_cells = []
     for kind in DeadlineKind:
         clock = clocks.get(kind)
-        deadline_cells += [_local(clock.due_at, zone), deadline_state(clock, now, c.paused_at is not None)] if clock else ["", ""]
+        deadline_cells += (
+            [_local(clock.due_at, zone), deadline_state(clock, now, c.paused_at is not None)] if clock else ["", ""]
+        )
     return [
         c.id,
         _local(c.received_at, zone),

@@ -50,7 +50,5 @@ def check_step(user, complaint, step: ActionType) -> None:
     if step.value in complaint_steps(user, complaint):
         return
     if is_about(user, complaint):
-        raise PermissionDenied(
-            _("The person complained about does not handle the complaint."), code="complained_about"
-        )
+        raise PermissionDenied(_("The person complained about does not handle the complaint."), code="complained_about")
     raise PermissionDenied(_("This step is not open to you on this complaint now."), code="step_not_allowed")

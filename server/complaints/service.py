@@ -80,8 +80,15 @@ def _build(actor: User, data: ComplaintIn) -> Complaint:
     )
     _event(complaint, "received", actor, received, level=complaint.level)
     if owner is not actor:
-        _event(complaint, ActionType.HAND_ON, None, received, to=owner, level=complaint.level,
-               note=_("The complaint is about the person who received it."))
+        _event(
+            complaint,
+            ActionType.HAND_ON,
+            None,
+            received,
+            to=owner,
+            level=complaint.level,
+            note=_("The complaint is about the person who received it."),
+        )
     has_contact = bool(customer and customer.consent_contact and customer.phone_cipher)
     clocks.start_clocks(complaint, branch.settings, branch.timezone, has_contact=has_contact)
     return complaint
@@ -331,8 +338,11 @@ def _close(actor, complaint, data, when, now) -> None:
         if not (data.resolution and data.how and data.customer_response):
             raise ValidationFailed(
                 _("Record the outcome before closing."),
-                fields={name: _("Required.") for name in ("resolution", "how", "customer_response")
-                        if not getattr(data, name)},
+                fields={
+                    name: _("Required.")
+                    for name in ("resolution", "how", "customer_response")
+                    if not getattr(data, name)
+                },
             )
         _resolve(actor, complaint, data, when, now)
     complaint.status, complaint.closed_at = Status.CLOSED, when
@@ -361,14 +371,21 @@ STEPS = {
 
 def _record(complaint, data: ActionIn, actor, when, *, to=None, level=None, details=None) -> None:
     """The step on the timeline, under the client's id (so that a retry finds it)."""
-    _event(complaint, data.type, actor, when, to=to, level=level, note=data.note, details=details,
-           event_id=data.id.lower())
+    _event(
+        complaint, data.type, actor, when, to=to, level=level, note=data.note, details=details, event_id=data.id.lower()
+    )
 
 
 def _event(complaint, kind, actor, when, *, to=None, level=None, note=None, details=None, event_id=None) -> None:
     event = ComplaintEvent(
-        type=str(kind), actor=actor, to_user=to, level=level, note=note,
-        details={k: v for k, v in (details or {}).items() if v is not None}, occurred_at=when, recorded_at=utcnow(),
+        type=str(kind),
+        actor=actor,
+        to_user=to,
+        level=level,
+        note=note,
+        details={k: v for k, v in (details or {}).items() if v is not None},
+        occurred_at=when,
+        recorded_at=utcnow(),
     )
     if event_id:
         event.id = event_id

@@ -72,7 +72,13 @@ def incident_out(incident: Incident) -> dict:
         "closed_at": incident.closed_at.isoformat() if incident.closed_at else None,
         "closed_by": _person(incident.closed_by),
         "actions": [
-            {"id": a.id, "type": a.type.value, "note": a.note, "actor": _person(a.actor), "at": a.occurred_at.isoformat()}
+            {
+                "id": a.id,
+                "type": a.type.value,
+                "note": a.note,
+                "actor": _person(a.actor),
+                "at": a.occurred_at.isoformat(),
+            }
             for a in incident.actions
         ],
     }

@@ -185,8 +185,9 @@ def search_lost_items(actor: User, query: str, kept_only: bool) -> list[LostItem
     stmt = select(LostItem).where(LostItem.branch_id == actor.branch_id)
     if query:
         like = f"%{query.replace('%', '').replace('_', '')}%"
-        stmt = stmt.where(or_(LostItem.what.ilike(like), LostItem.where_found.ilike(like),
-                              LostItem.returned_to.ilike(like)))
+        stmt = stmt.where(
+            or_(LostItem.what.ilike(like), LostItem.where_found.ilike(like), LostItem.returned_to.ilike(like))
+        )
     if kept_only:
         stmt = stmt.where(LostItem.returned_at.is_(None))
     return list(db.session.scalars(stmt.order_by(LostItem.found_at.desc()).limit(LIST_LIMIT)))

@@ -10,8 +10,8 @@ from server.cards import labels as card_labels
 from server.care import labels as care_labels
 from server.complaints import labels as complaint_labels
 from server.floor import labels as floor_labels
-from server.incidents import labels as incident_labels
 from server.floor.triage import LIST_SEPARATOR, REASONS
+from server.incidents import labels as incident_labels
 from server.referrals import labels as referral_labels
 
 # Each feature's labels.py says which of its code labels the app needs, under which prefix.

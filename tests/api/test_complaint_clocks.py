@@ -28,8 +28,17 @@ def last_weekday(weekday: int, hour: int, minute: int) -> datetime:
 
 
 def capture(client, received: datetime, via: str) -> str:
-    response = client.post(URL, {"received_via": via, "received_at": received.isoformat(), "summary": "柜员态度差",
-                                 "arose_at": "branch_floor", "business": "savings", "cause": "service_attitude"})
+    response = client.post(
+        URL,
+        {
+            "received_via": via,
+            "received_at": received.isoformat(),
+            "summary": "柜员态度差",
+            "arose_at": "branch_floor",
+            "business": "savings",
+            "cause": "service_attitude",
+        },
+    )
     assert response.status_code == 201, response.get_json()
     return response.get_json()["complaint"]["id"]
 
@@ -52,7 +61,7 @@ def test_on_site_at_16_58_on_a_friday(app, floor):
     received = last_weekday(4, 16, 58)
     capture(floor.lobby, received, "on_site")
     lobby, supervisor = floor.staff["lobby"].username, floor.staff["supervisor"].username
-    local = lambda h, m, s=0: received.replace(hour=h, minute=m, second=s)  # noqa: E731
+    local = lambda h, m, s=0: received.replace(hour=h, minute=m, second=s)
     assert told(app, local(17, 2, 59)) == []
     assert told(app, local(17, 3)) == [("complaint.due", lobby)]
     assert told(app, local(17, 3, 30)) == []
@@ -67,8 +76,11 @@ def test_a_phone_complaint_before_a_holiday(app, floor):
     thursday = wednesday.date() + timedelta(days=1)
     assert floor.supervisor.patch("/api/v1/settings", {"holidays": [thursday.isoformat()]}).status_code == 200
     complaint_id = capture(floor.lobby, wednesday, "phone")
-    due = next(d for d in floor.lobby.get(f"{URL}/{complaint_id}").get_json()["complaint"]["deadlines"]
-               if d["kind"] == "phone_reply")
+    due = next(
+        d
+        for d in floor.lobby.get(f"{URL}/{complaint_id}").get_json()["complaint"]["deadlines"]
+        if d["kind"] == "phone_reply"
+    )
     friday = datetime.fromisoformat(due["due_at"]).astimezone(SHANGHAI)
     assert friday == wednesday + timedelta(days=2)  # Thursday is a holiday: Friday 15:00
     lobby = floor.staff["lobby"].username
@@ -97,5 +109,7 @@ def test_the_regulators_clock_with_an_extension_a_pause_and_a_restart(app, floor
     decision = next(d for d in restarted.get_json()["complaint"]["deadlines"] if d["kind"] == "decision")
     again = datetime.fromisoformat(decision["starts_at"])
     assert datetime.fromisoformat(decision["due_at"]) - again == timedelta(days=15)
-    assert told(app, again + timedelta(days=15)) == [("complaint.escalated", lobby),
-                                                      ("complaint.escalated", floor.staff["supervisor"].username)]
+    assert told(app, again + timedelta(days=15)) == [
+        ("complaint.escalated", lobby),
+        ("complaint.escalated", floor.staff["supervisor"].username),
+    ]

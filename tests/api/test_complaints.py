@@ -43,8 +43,12 @@ def test_capture_makes_the_receiver_the_owner_and_starts_the_clocks(app, floor):
     visit = arrive(floor.lobby, minutes_ago=40)["visit"]
     complaint_id = str(uuid.uuid4())
     received = utcnow() - timedelta(minutes=2)
-    body = {"id": complaint_id, "received_at": received.isoformat(), "visit_id": visit["id"],
-            "customer_id": floor.customer_id}
+    body = {
+        "id": complaint_id,
+        "received_at": received.isoformat(),
+        "visit_id": visit["id"],
+        "customer_id": floor.customer_id,
+    }
     complaint = capture(floor.lobby, **body)
     assert complaint["owner"]["id"] == floor.staff["lobby"].id and complaint["level"] == "lobby_manager"
     assert complaint["status"] == "open" and complaint["visit"]["ticket"] == "A001"
@@ -56,8 +60,17 @@ def test_capture_makes_the_receiver_the_owner_and_starts_the_clocks(app, floor):
     assert clocks["on_site"]["due_at"] == (received + timedelta(minutes=10)).isoformat()
     assert clocks["decision"]["due_at"] == (received + timedelta(days=15)).isoformat()
     # The outbox sends it again: the same complaint, nothing new.
-    again = floor.lobby.post(URL, {"received_via": "on_site", "summary": "等了 40 分钟没人管", "arose_at": "branch_floor",
-                                   "business": "savings", "cause": "service_attitude", **body})
+    again = floor.lobby.post(
+        URL,
+        {
+            "received_via": "on_site",
+            "summary": "等了 40 分钟没人管",
+            "arose_at": "branch_floor",
+            "business": "savings",
+            "cause": "service_attitude",
+            **body,
+        },
+    )
     assert again.status_code == 200 and again.get_json()["complaint"]["id"] == complaint_id
     with app.app_context():
         assert db.session.scalar(select(func.count(Complaint.id))) == 1
@@ -75,7 +88,9 @@ def test_the_owner_hears_nothing_until_a_deadline_nears_then_it_escalates(app, f
     decision_due = start + timedelta(days=15)
     # Half of the phone clock (one business day) has passed: the owner is reminded, once.
     with app.app_context():
-        phone_due = next(d.due_at for d in db.session.get(Complaint, complaint["id"]).deadlines if d.kind == "phone_reply")
+        phone_due = next(
+            d.due_at for d in db.session.get(Complaint, complaint["id"]).deadlines if d.kind == "phone_reply"
+        )
     half = start + (phone_due - start) / 2 + timedelta(seconds=1)
     run_sweeps_once(app, now=half)
     run_sweeps_once(app, now=half + timedelta(seconds=5))
@@ -104,8 +119,11 @@ def test_the_person_complained_about_cannot_handle_it(app, floor, make_user, pus
     assert complaint["owner"]["id"] == floor.staff["supervisor"].id
     hand_on = {"type": "hand_on", "to_user_id": floor.staff["lobby"].id, "note": "她在值班"}
     assert act(floor.supervisor, complaint["id"], 422, **hand_on)["error"]["fields"]["to_user_id"]
-    assert_error(floor.lobby.post(f"{URL}/{complaint['id']}/actions", {"type": "note", "note": "我来解释"}), 403,
-                 "complained_about")
+    assert_error(
+        floor.lobby.post(f"{URL}/{complaint['id']}/actions", {"type": "note", "note": "我来解释"}),
+        403,
+        "complained_about",
+    )
     shown = floor.lobby.get(f"{URL}/{complaint['id']}").get_json()["complaint"]
     assert shown["allowed_actions"] == []
     # Captured by the person it is about: it goes to the service quality lead at once, and they are told.
@@ -150,8 +168,12 @@ def test_extensions_pause_resume_and_the_regulators_clock(app, floor):
         start + timedelta(days=60)
     ).isoformat()
     assert_error(
-        floor.supervisor.post(f"{URL}/{cid}/actions", {"type": "extend", "note": "再延", "customer_told": True,
-                                                       "approved_by": "x"}), 403, "step_not_allowed")
+        floor.supervisor.post(
+            f"{URL}/{cid}/actions", {"type": "extend", "note": "再延", "customer_told": True, "approved_by": "x"}
+        ),
+        403,
+        "step_not_allowed",
+    )
     paused_at = utcnow() - timedelta(seconds=30)
     paused = act(floor.lobby, cid, type="pause", note="外部鉴定", customer_told=True, occurred_at=paused_at.isoformat())
     assert {d["kind"]: d["state"] for d in paused["complaint"]["deadlines"]}["decision"] == "paused"
@@ -172,8 +194,17 @@ def test_reply_resolve_close_and_the_step_is_idempotent(app, floor):
     assert states == {"phone_reply": "met", "decision": "met"}
     refused = act(floor.lobby, complaint["id"], 422, type="close")
     assert set(refused["error"]["fields"]) == {"resolution", "how", "customer_response"}
-    closed = act(floor.lobby, complaint["id"], type="close", resolution="道歉并加开窗口", how="in_person",
-                 customer_response="satisfied", root_cause="午间窗口少", fix="午间排班加一人", valid=True)["complaint"]
+    closed = act(
+        floor.lobby,
+        complaint["id"],
+        type="close",
+        resolution="道歉并加开窗口",
+        how="in_person",
+        customer_response="satisfied",
+        root_cause="午间窗口少",
+        fix="午间排班加一人",
+        valid=True,
+    )["complaint"]
     assert closed["status"] == "closed" and closed["outcome"]["fix"] == "午间排班加一人"
     assert closed["allowed_actions"] == []
     assert floor.lobby.get(f"{URL}?mine=1").get_json()["complaints"] == []  # off the owner's phone
@@ -208,30 +239,65 @@ def test_branch_isolation(app, floor, api_factory, make_user):
     assert_error(stranger.get(f"{URL}/{complaint['id']}"), 404, "not_found")
     assert_error(stranger.post(f"{URL}/{complaint['id']}/actions", {"type": "note", "note": "看看"}), 404, "not_found")
     assert stranger.get(URL).get_json()["complaints"] == []
-    assert stranger.post(URL, {"received_via": "on_site", "summary": "x", "arose_at": "other", "business": "other",
-                               "cause": "other", "visit_id": str(uuid.uuid4())}).status_code == 404
+    assert (
+        stranger.post(
+            URL,
+            {
+                "received_via": "on_site",
+                "summary": "x",
+                "arose_at": "other",
+                "business": "other",
+                "cause": "other",
+                "visit_id": str(uuid.uuid4()),
+            },
+        ).status_code
+        == 404
+    )
 
 
 def test_bad_input_names_the_field_and_stores_nothing(app, floor):
     future = (utcnow() + timedelta(hours=1)).isoformat()
-    response = floor.lobby.post(URL, {"received_via": "pigeon", "summary": "x", "details": "长" * 50_000,
-                                      "received_at": future, "arose_at": "moon", "business": "savings",
-                                      "cause": "nope"})
+    response = floor.lobby.post(
+        URL,
+        {
+            "received_via": "pigeon",
+            "summary": "x",
+            "details": "长" * 50_000,
+            "received_at": future,
+            "arose_at": "moon",
+            "business": "savings",
+            "cause": "nope",
+        },
+    )
     fields = assert_error(response, 422, "validation_failed")["fields"]
     assert {"received_via", "details", "received_at", "arose_at", "cause"} <= set(fields)
     contact = {"family_name": "王", "phone": "13800001111", "consent": {"contact": False, "marketing": False}}
-    refused = floor.lobby.post(URL, {"received_via": "comment_book", "summary": "留言", "arose_at": "other",
-                                     "business": "other", "cause": "other", "contact": contact})
+    refused = floor.lobby.post(
+        URL,
+        {
+            "received_via": "comment_book",
+            "summary": "留言",
+            "arose_at": "other",
+            "business": "other",
+            "cause": "other",
+            "contact": contact,
+        },
+    )
     assert_error(refused, 422, "validation_failed")
     with app.app_context():
         assert db.session.scalar(select(func.count(Complaint.id))) == 0
-    assert_error(floor.lobby.post(f"{URL}/{uuid.uuid4()}/actions", {"type": "note", "note": "x" * 10}), 404,
-                 "not_found")
+    assert_error(
+        floor.lobby.post(f"{URL}/{uuid.uuid4()}/actions", {"type": "note", "note": "x" * 10}), 404, "not_found"
+    )
 
 
 def test_a_comment_book_entry_with_a_contact_is_called_back_the_same_day(app, floor):
-    contact = {"family_name": "王", "salutation": "ms", "phone": "13800001111",
-               "consent": {"contact": True, "marketing": False}}
+    contact = {
+        "family_name": "王",
+        "salutation": "ms",
+        "phone": "13800001111",
+        "consent": {"contact": True, "marketing": False},
+    }
     complaint = capture(floor.lobby, received_via="comment_book", contact=contact)
     kinds = {d["kind"] for d in complaint["deadlines"]}
     assert kinds == {"call_back", "decision"}
@@ -241,7 +307,7 @@ def test_a_comment_book_entry_with_a_contact_is_called_back_the_same_day(app, fl
 
 
 def test_the_days_counts_and_the_regulatory_export(app, floor):
-    capture(floor.lobby, received_via="phone", cause="rules_process", summary="=HYPERLINK(\"x\")")
+    capture(floor.lobby, received_via="phone", cause="rules_process", summary='=HYPERLINK("x")')
     capture(floor.lobby, received_via="on_site")
     closed = capture(floor.lobby, received_via="on_site", business="bank_cards")
     act(floor.lobby, closed["id"], type="close", resolution="当场解决", how="in_person", customer_response="satisfied")
@@ -258,8 +324,16 @@ def test_the_days_counts_and_the_regulatory_export(app, floor):
     assert raw.startswith("\ufeff".encode())
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     assert len(rows) == 3
-    assert {"received_at", "arose_at", "arose_at_no", "business_no", "cause_no", "decision_due",
-            "decision_result", "customer_response"} <= set(rows[0])
+    assert {
+        "received_at",
+        "arose_at",
+        "arose_at_no",
+        "business_no",
+        "cause_no",
+        "decision_due",
+        "decision_result",
+        "customer_response",
+    } <= set(rows[0])
     by_cause = [r["cause"] for r in rows]
     assert by_cause.count("service_attitude") == 2
     done = next(r for r in rows if r["business"] == "bank_cards")

@@ -8,8 +8,7 @@ import uuid
 from tests.helpers import assert_error, deliver
 
 
-def test_an_incident_pushes_to_the_supervisors_and_the_lobby_managers_on_duty(app, floor, push, api_factory,
-                                                                              make_user):
+def test_an_incident_pushes_to_the_supervisors_and_the_lobby_managers_on_duty(app, floor, push, api_factory, make_user):
     colleague = api_factory()
     colleague.login(make_user("lobby_manager"))
     colleague.post("/api/v1/push/subscriptions", push.new_device("colleague").subscription())
@@ -55,8 +54,9 @@ def test_bad_kinds_and_other_branches(app, floor, api_factory, make_user):
 
 
 def test_lost_property_is_kept_found_and_returned(app, floor):
-    item = floor.lobby.post("/api/v1/lost-items", {"what": "黑色雨伞", "where_found": "填单台",
-                                                   "kept_where": "大堂经理柜"}).get_json()["item"]
+    item = floor.lobby.post(
+        "/api/v1/lost-items", {"what": "黑色雨伞", "where_found": "填单台", "kept_where": "大堂经理柜"}
+    ).get_json()["item"]
     floor.lobby.post("/api/v1/lost-items", {"what": "老花镜", "where_found": "等候区 3 排"})
     assert [i["what"] for i in floor.lobby.get("/api/v1/lost-items?q=雨伞").get_json()["items"]] == ["黑色雨伞"]
     url = f"/api/v1/lost-items/{item['id']}/steps"
