@@ -40,7 +40,7 @@ def time_arg(name: str) -> datetime | None:
         raise ValidationFailed(fields={name: _("Not a date and time with its time zone.")}) from None
 
 
-def date_arg(name: str, default: date | None = None) -> date | None:
+def date_arg(name: str, default: date) -> date:
     """A calendar date (YYYY-MM-DD) from the query string; `default` when absent, 422 when not one or absurd."""
     raw = request.args.get(name)
     if not raw:

@@ -54,7 +54,7 @@ def _error_envelope() -> dict:
 
 
 def _operation(endpoint: str, view, path_params: list[str], schemas: dict[str, Any]) -> dict:
-    meta = {"body": None, "answers": (200,), "query": {}, "media_type": "application/json"}
+    meta: dict[str, Any] = {"body": None, "answers": (200,), "query": {}, "media_type": "application/json"}
     meta.update(getattr(view, "openapi", None) or {})
     doc = inspect.getdoc(view) or endpoint
     operation: dict[str, Any] = {

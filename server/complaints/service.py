@@ -54,7 +54,7 @@ def _build(actor: User, data: ComplaintIn) -> Complaint:
     about = _staff(actor, data.about_staff_id, "about_staff_id") if data.about_staff_id else None
     owner = actor
     if about is not None and about.id == actor.id:
-        owner = _first_supervisor(actor.branch_id)  # the person complained about does not handle it
+        owner = _first_supervisor(branch.id)  # the person complained about does not handle it
     complaint = Complaint(
         id=data.id.lower(),
         branch_id=branch.id,
@@ -253,7 +253,9 @@ def _escalate(actor, complaint, data, when, now) -> None:
     if step > 1 and not data.note:
         raise ValidationFailed(fields={"note": _("Say why levels are skipped.")})
     if complaint.level == Level.LOBBY_MANAGER:  # the service quality lead (or above) takes it over
-        lead = _staff(actor, data.to_user_id, "to_user_id") if data.to_user_id else _first_supervisor(actor.branch_id)
+        lead = (
+            _staff(actor, data.to_user_id, "to_user_id") if data.to_user_id else _first_supervisor(complaint.branch_id)
+        )
         if lead.role != Role.SUPERVISOR or is_about(lead, complaint):
             raise ValidationFailed(fields={"to_user_id": _("Choose a supervisor who is not complained about.")})
         complaint.owner = lead
