@@ -26,13 +26,15 @@ BRANCH_REFERRALS = Tab("referrals", _l("Referrals"), "refer")  # the supervisor'
 # Which list of GET /api/v1/referrals each referral tab shows.
 REFERRAL_BOXES = {"refer": "sent", "inbox": "inbox", "referrals": "branch"}
 DASHBOARD = Tab("dashboard", _l("Dashboard"), "dashboard")  # today's care timing and open tasks
+# Complaints under the regulator's clocks, incidents and lost property: the records of the day.
+COMPLAINTS = Tab("complaints", _l("Complaints"), "complaints")
 ADMIN = Tab("admin", _l("Admin"), "admin")
 MORE = Tab("more", _l("More"), "more")
 
 TABS_BY_ROLE: dict[Role, tuple[Tab, ...]] = {
-    Role.LOBBY_MANAGER: (FLOOR, CUSTOMERS, REFER, TASKS, MORE),
+    Role.LOBBY_MANAGER: (FLOOR, CUSTOMERS, REFER, TASKS, COMPLAINTS, MORE),
     Role.ACCOUNT_MANAGER: (INBOX, CUSTOMERS, MORE),  # their follow-ups live in the inbox
-    Role.SUPERVISOR: (DASHBOARD, FLOOR, BRANCH_REFERRALS, CUSTOMERS, MORE),
+    Role.SUPERVISOR: (DASHBOARD, FLOOR, BRANCH_REFERRALS, CUSTOMERS, COMPLAINTS, MORE),
     Role.ADMIN: (ADMIN, MORE),
 }
 

@@ -9,7 +9,9 @@ from server.cards.labels import CARD_NAMES
 from server.cards.policy import can_receive_cards
 from server.care.schemas import care_catalog
 from server.common.policy import can_reveal
+from server.complaints import labels as complaint_labels
 from server.floor.labels import BUSINESS_NAMES, CHANNEL_NAMES, FLAG_NAMES
+from server.incidents.labels import incident_catalog
 from server.referrals.labels import OUTCOME_NAMES, SIGNAL_NAMES
 from server.shell.messages import js_catalog
 from server.shell.navigation import REFERRAL_BOXES, tabs_for
@@ -39,4 +41,6 @@ def index():
         outcome_names=OUTCOME_NAMES,
         card_names=CARD_NAMES,
         can_receive_cards=can_receive_cards(current_user),
+        complaint_labels=complaint_labels,
+        incident_catalog=incident_catalog(),
     )

@@ -13,6 +13,7 @@ import { initDashboard } from "./views/dashboard.js";
 import { initTasks } from "./views/tasks.js";
 import { initMore } from "./views/more.js";
 import { initReferrals } from "./views/referrals.js";
+import { initComplaints } from "./views/complaints.js";
 import { initLive } from "./live.js";
 import { initPush } from "./push.js";
 import { scrubRefusedNumbers } from "./privacy.js";
@@ -108,6 +109,7 @@ async function main() {
   if (document.querySelector("[data-board]")) initFloor();
   if (document.querySelector("[data-customer-search]")) initCustomers();
   initReferrals();
+  initComplaints();
   initCards();
   initCare();
   initTasks();

@@ -41,14 +41,14 @@ def test_form_login_then_the_lobby_managers_tab_bar(client, make_user):
     assert response.status_code == 302 and response.headers["Location"] == "/"
     html = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
     tabs = re.findall(r'data-tab="(\w+)"', html)
-    assert tabs == ["floor", "customers", "refer", "tasks", "more"]
+    assert tabs == ["floor", "customers", "refer", "tasks", "complaints", "more"]
 
 
 @pytest.mark.parametrize(
     "role, tabs",
     [
         ("account_manager", ["inbox", "customers", "more"]),
-        ("supervisor", ["dashboard", "floor", "referrals", "customers", "more"]),
+        ("supervisor", ["dashboard", "floor", "referrals", "customers", "complaints", "more"]),
         ("admin", ["admin", "more"]),
     ],
 )

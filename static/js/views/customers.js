@@ -12,6 +12,7 @@ import { matches, nameOf } from "../names.js";
 import { dateOf } from "../dates.js";
 import { initLinking, linkTo, linkingVisit } from "./linking.js";
 import { openEditCustomer } from "./customer-edit.js";
+import { openComplaint } from "./complaint-sheet.js";
 
 const DB = self.LobbypadDB;
 const Outbox = self.LobbypadOutbox;
@@ -155,7 +156,11 @@ async function showCard(customerId, { keepFocus = false } = {}) {
   const edit = el("button", "button", t("edit"));
   edit.type = "button";
   edit.addEventListener("click", () => openEditCustomer(customer, () => showCard(customer.id, { keepFocus: true })));
+  const complain = el("button", "button", t("complaint.new"));
+  complain.type = "button";
+  complain.addEventListener("click", () => openComplaint({ customer: { id: customer.id, greeting_name: nameOf(customer) } }));
   actions.append(arrive, refer, edit);
+  if (meta("role") !== "account_manager") actions.append(complain);
   const walkIn = linkingVisit();
   if (walkIn) {  // the customer of a walk-in on the board: their visit becomes this customer's
     const link = el("button", "button primary", t("link_to_ticket", { ticket: walkIn.ticket }));

@@ -12,6 +12,7 @@ import { explain, money } from "../triage.js";
 import { remindWhileOffline } from "../care-reminders.js";
 import { coalesce } from "../timing.js";
 import { openCare } from "./care.js";
+import { openComplaint } from "./complaint-sheet.js";
 import { openRefer } from "./refer-sheet.js";
 import { nameOf } from "../names.js";
 import { startLinking } from "./linking.js";
@@ -121,6 +122,7 @@ function actionButton(label, action, ticket) {
 function buildRow(row) {
   const li = el("li", "visit");
   li.dataset.id = row.id;
+  li.dataset.business = row.business_type;
   const main = el("div", "visit-main");
   const head = el("div", "visit-head");
   head.append(el("span", "ticket", row.ticket));
@@ -146,6 +148,7 @@ function buildRow(row) {
   actions.append(actionButton(t("care"), "care", row.ticket));
   actions.append(actionButton(t("logged_in_error"), "logged_in_error", row.ticket));
   if (!row.customer) actions.append(actionButton(t("who_is_it"), "link", row.ticket));  // a walk-in found later
+  if (!row.unsynced) actions.append(actionButton(t("complaint.short"), "complaint", row.ticket));
   if (row.customer && !row.unsynced) {  // a potential VIP seen on the floor: refer from the board itself
     actions.append(actionButton(t("refer"), "refer", row.ticket));
     li.dataset.customerId = row.customer.id;
@@ -318,6 +321,11 @@ function initActions() {
     const ticket = li.querySelector(".ticket").textContent;
     if (button.dataset.action === "link") {
       startLinking({ visitId: li.dataset.id, ticket });
+      return;
+    }
+    if (button.dataset.action === "complaint") {
+      const customer = li.dataset.customerId ? { id: li.dataset.customerId, greeting_name: li.dataset.greeting } : null;
+      openComplaint({ visitId: li.dataset.id, ticket, businessType: li.dataset.business, customer });
       return;
     }
     if (button.dataset.action === "refer") {
