@@ -237,7 +237,7 @@ JS_MESSAGES = {
     "c_step.resume": _l("Resume"),
     "c_step.reply": _l("Decision told"),
     "c_step.resolve": _l("Resolve"),
-    "c_step.withdraw": _l("Withdrawn"),
+    "c_step.withdraw": _l("Customer withdrew it"),
     "c_step.merge": _l("Merge into another"),
     "c_step.new_facts": _l("New facts"),
     "c_step.close": _l("Close"),

@@ -15,7 +15,7 @@ from tests.helpers import wait_until
 def test_lobby_manager_signs_in_and_sees_the_tab_bar_in_english(shell):
     assert shell.locator("html").get_attribute("lang") == "en"
     labels = shell.locator(".tabbar .tab-label").all_inner_texts()
-    assert labels == ["Floor", "Customers", "Referrals", "Tasks", "More"]
+    assert labels == ["Floor", "Customers", "Referrals", "Tasks", "Complaints", "More"]
     assert shell.locator("[data-screen=floor]").is_visible()
     shell.click("[data-tab=more]")
     expect(shell.locator("[data-screen=more]")).to_be_visible()  # the tab switches on hashchange, a task later
@@ -30,7 +30,7 @@ def test_chinese_phone_gets_the_chinese_shell(new_context, staff, sign_in):
     page = new_context(locale="zh-CN").new_page()
     sign_in(page, *staff)
     assert page.locator("html").get_attribute("lang") == "zh-CN"
-    assert page.locator(".tabbar .tab-label").all_inner_texts() == ["大堂", "客户", "推荐", "任务", "更多"]
+    assert page.locator(".tabbar .tab-label").all_inner_texts() == ["大堂", "客户", "推荐", "任务", "投诉", "更多"]
     assert page.locator("[data-sync-status]").inner_text() == "已全部保存"
 
 
@@ -68,7 +68,7 @@ def test_offline_reload_still_shows_the_shell(shell):
     response = shell.reload()
     assert response.from_service_worker
     shell.wait_for_selector("body[data-ready=true]")
-    assert shell.locator(".tabbar .tab").count() == 5
+    assert shell.locator(".tabbar .tab").count() == 6
     assert shell.locator("[data-net-status]").inner_text().startswith("Offline")
     shell.goto("/some-page-never-visited")
     assert shell.locator("h1[lang=en]").inner_text() == "You are offline"

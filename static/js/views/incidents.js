@@ -17,6 +17,18 @@ const catalog = JSON.parse(document.getElementById("incident-catalog")?.textCont
 let root = null;
 let highlighted = null;
 
+/** Replace a list's rows without losing what the user is typing in them (a redraw comes after every sync). */
+function redraw(list, rows) {
+  const typed = new Map(Array.from(list.querySelectorAll("input[id]"), (input) => [input.id, input.value]));
+  const focused = document.activeElement && list.contains(document.activeElement) ? document.activeElement.id : null;
+  list.replaceChildren(...rows);
+  for (const [id, value] of typed) {
+    const input = document.getElementById(id);
+    if (input && value) input.value = value;
+  }
+  if (focused) document.getElementById(focused)?.focus();
+}
+
 const dialog = () => document.querySelector("[data-incident-dialog]");
 
 export function openIncident() {
@@ -110,7 +122,7 @@ export async function showIncidents(rootNode, focusId = null) {
   const steps = pending.filter((r) => r.kind === Kind.INCIDENT_STEP);
   const all = [...waiting, ...incidents];
   status.textContent = all.length ? "" : t("incident.none");
-  list.replaceChildren(...all.map((i) => incidentItem(i, steps.filter((r) => r.local.incidentId === i.id))));
+  redraw(list, all.map((i) => incidentItem(i, steps.filter((r) => r.local.incidentId === i.id))));
   list.querySelector(".highlight")?.scrollIntoView({ block: "nearest" });
 }
 
@@ -162,7 +174,7 @@ export async function showLostItems(rootNode) {
     status.textContent = t("load_failed");
   }
   const pendingRows = waiting.map((r) => el("li", "result pending", `${r.body.what} · ${t("saved_offline")}`));
-  root.querySelector("[data-lost-list]").replaceChildren(...pendingRows, ...items.map(lostItem));
+  redraw(root.querySelector("[data-lost-list]"), [...pendingRows, ...items.map(lostItem)]);
 }
 
 async function recordLost(form) {
