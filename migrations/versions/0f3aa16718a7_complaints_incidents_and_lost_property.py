@@ -128,6 +128,7 @@ def upgrade():
     )
     with op.batch_alter_table('complaint_deadlines', schema=None) as batch_op:
         batch_op.create_index('ix_complaint_deadlines_next_alert', ['next_alert_at'], unique=False)
+        batch_op.create_index('ix_complaint_deadlines_complaint_due', ['complaint_id', 'due_at'], unique=False)
 
     op.create_table('complaint_events',
     sa.Column('id', sa.String(length=36), nullable=False),
@@ -176,6 +177,7 @@ def downgrade():
 
     op.drop_table('complaint_events')
     with op.batch_alter_table('complaint_deadlines', schema=None) as batch_op:
+        batch_op.drop_index('ix_complaint_deadlines_complaint_due')
         batch_op.drop_index('ix_complaint_deadlines_next_alert')
 
     op.drop_table('complaint_deadlines')

@@ -20,7 +20,7 @@ from server.common.policy import require_roles
 from server.common.roles import BRANCH_STAFF, Role
 from server.complaints import service
 from server.complaints.export import complaints_csv
-from server.complaints.schemas import ActionIn, ComplaintIn, complaint_out
+from server.complaints.schemas import ActionIn, ComplaintIn, complaint_brief, complaint_out
 
 bp = Blueprint("complaints_api", __name__, url_prefix="/api/v1/complaints")
 EXPORT_MAX_DAYS = 366
@@ -48,7 +48,7 @@ def index():
     mine = request.args.get("mine") == "1"
     rows = service.list_complaints(current_user, open_only=status == "open", mine=mine)
     now = utcnow()
-    return jsonify(complaints=[complaint_out(c, current_user, now) for c in rows])
+    return jsonify(complaints=[complaint_brief(line, clocks, now) for line, clocks in rows])
 
 
 @bp.get("/day")

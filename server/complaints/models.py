@@ -94,7 +94,10 @@ class ComplaintDeadline(Model):
     more: met, ended, paused, or past and told."""
 
     __tablename__ = "complaint_deadlines"
-    __table_args__ = (Index("ix_complaint_deadlines_next_alert", "next_alert_at"),)
+    __table_args__ = (
+        Index("ix_complaint_deadlines_next_alert", "next_alert_at"),
+        Index("ix_complaint_deadlines_complaint_due", "complaint_id", "due_at"),
+    )
 
     id: Mapped[str] = mapped_column(IdString, primary_key=True, default=new_id)
     complaint_id: Mapped[str] = mapped_column(IdString, ForeignKey("complaints.id", ondelete="CASCADE"))

@@ -22,7 +22,7 @@ from server.complaints.codes import (
     ReplyHow,
     Severity,
 )
-from server.complaints.models import Complaint, ComplaintDeadline
+from server.complaints.models import Complaint
 from server.complaints.policy import complaint_steps
 from server.customers.schemas import UUID_PATTERN, CustomerIn, customer_out
 
@@ -110,7 +110,8 @@ def _person(user) -> dict | None:
     return {"id": user.id, "display_name": user.display_name} if user else None
 
 
-def deadline_state(clock: ComplaintDeadline, now: datetime, paused: bool) -> str:
+def deadline_state(clock, now: datetime, paused: bool) -> str:
+    """running, paused, missed (past due, not met), met, met_late or ended, of a deadline (a record or a row)."""
     if clock.ended_at is not None:
         return "ended"
     if clock.met_at is not None:
@@ -120,13 +121,33 @@ def deadline_state(clock: ComplaintDeadline, now: datetime, paused: bool) -> str
     return "missed" if now > clock.due_at else "running"
 
 
-def deadline_out(clock: ComplaintDeadline, now: datetime, paused: bool) -> dict:
+def deadline_out(clock, now: datetime, paused: bool) -> dict:
     return {
         "kind": clock.kind.value,
         "starts_at": clock.starts_at.isoformat(),
         "due_at": clock.due_at.isoformat(),
         "met_at": clock.met_at.isoformat() if clock.met_at else None,
         "state": deadline_state(clock, now, paused),
+    }
+
+
+def complaint_brief(line, clocks: list, now: datetime) -> dict:
+    """A line of a list (service.list_complaints' row and its clocks): what it is about, whose it is, and its
+    clocks; the complaint's page has the rest."""
+    return {
+        "id": line.id,
+        "status": line.status.value,
+        "received_via": line.received_via.value,
+        "received_at": line.received_at.isoformat(),
+        "summary": line.summary,
+        "severity": line.severity.value,
+        "arose_at": line.arose_at.value,
+        "business": line.business.value,
+        "cause": line.cause.value,
+        "owner": {"id": line.owner_id, "display_name": line.owner_name},
+        "level": line.level.value,
+        "paused_at": line.paused_at.isoformat() if line.paused_at else None,
+        "deadlines": [deadline_out(clock, now, line.paused_at is not None) for clock in clocks],
     }
 
 
