@@ -8,6 +8,7 @@ import random
 import signal
 import sys
 import threading
+from datetime import timedelta
 
 import click
 from flask import Flask, current_app
@@ -22,9 +23,14 @@ from server.care import scheduling as care
 from server.common.clock import utcnow
 from server.common.errors import DomainError
 from server.common.roles import Role
+from server.complaints import service as complaints
+from server.complaints.models import Complaint
+from server.complaints.schemas import ActionIn, ComplaintIn
 from server.customers.models import Customer, Tier
 from server.extensions import db
 from server.floor import service as floor
+from server.incidents import service as incidents
+from server.incidents.schemas import IncidentActionIn, IncidentIn, LostItemIn
 from server.referrals import service as referrals
 from server.referrals.models import Referral
 from server.referrals.schemas import ReferralIn
@@ -118,6 +124,80 @@ def demo_referrals(branch) -> bool:
     return True
 
 
+def demo_records(branch) -> bool:
+    """Complaints at each stage, a closed incident and a lost umbrella, so the Complaints tab is alive."""
+    if db.session.scalar(select(func.count(Complaint.id)).where(Complaint.branch_id == branch.id)):
+        return False
+    staff = {u.username: u for u in accounts.list_users() if u.branch_id == branch.id}
+    lobby, supervisor, now = staff["lobby"], staff["supervisor"], utcnow()
+    waiting = next((row.visit for row in floor.floor_board(branch) if row.visit.status == "waiting"), None)
+
+    def complaint(actor, minutes_ago: int, **fields):
+        data = ComplaintIn(received_at=now - timedelta(minutes=minutes_ago), **fields)
+        return complaints.capture(actor, data)[0]
+
+    with current_app.test_request_context():  # the notifications are worded in each recipient's language
+        complaint(
+            lobby,
+            4,
+            received_via="on_site",
+            summary="排队 40 分钟没人管，要求加开窗口",
+            asks="加开窗口，主管出面解释",
+            visit_id=waiting.id if waiting else None,
+            arose_at="branch_floor",
+            business="rmb_cash",
+            cause="service_attitude",
+        )
+        complaint(
+            lobby,
+            180,
+            received_via="phone",
+            summary="电话投诉：信用卡年费未提前告知",
+            arose_at="electronic",
+            business="bank_cards",
+            cause="disclosure",
+        )
+        complaint(
+            supervisor,
+            6 * 24 * 60,
+            received_via="regulator",
+            summary="监管转办：理财产品销售时未做风险评估",
+            arose_at="branch_floor",
+            business="wealth_agency",
+            cause="marketing",
+            severity="serious",
+        )
+        settled = complaint(
+            lobby,
+            26 * 60,
+            received_via="on_site",
+            summary="ATM 吞卡后无人处理",
+            arose_at="self_service",
+            business="bank_cards",
+            cause="facilities_systems",
+        )
+        complaints.act(
+            lobby,
+            settled.id,
+            ActionIn(
+                type="close",
+                resolution="当场取回卡片并致歉",
+                how="in_person",
+                customer_response="satisfied",
+                root_cause="ATM 读卡器故障",
+                fix="已报修并张贴告示",
+                valid=True,
+            ),
+        )
+        incident, _ = incidents.report(lobby, IncidentIn(kind="equipment", note="2 号 ATM 吞卡，客户不满"))
+        incidents.act(lobby, incident.id, IncidentActionIn(type="apologised"))
+        incidents.act(lobby, incident.id, IncidentActionIn(type="close", note="已致歉并引导至柜台，卡片已取回"))
+        incidents.record_lost_item(
+            lobby, LostItemIn(what="黑色折叠伞", where_found="填单台旁", kept_where="大堂经理柜")
+        )
+    return True
+
+
 def register_cli(app: Flask) -> None:
     @app.cli.command("create-branch")
     @click.option("--code", required=True)
@@ -175,6 +255,9 @@ def register_cli(app: Flask) -> None:
         db.session.commit()
         if demo_referrals(branch):
             seeded = f"{seeded}; demo referrals and VIP cards" if seeded else "seeded demo referrals and VIP cards"
+        db.session.commit()
+        if demo_records(branch):
+            seeded = f"{seeded}; demo complaints" if seeded else "seeded demo complaints"
         db.session.commit()
         if seeded:
             click.echo(seeded)

@@ -14,9 +14,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
-from server.auth.service import supervisors
+from server.auth.models import User
 from server.branches.settings import BranchSettings
 from server.common.clock import add_business_days, local_day_end
+from server.common.roles import Role
 from server.complaints import wording
 from server.complaints.codes import LADDER, DeadlineKind, Level, ReceivedVia
 from server.complaints.models import Complaint, ComplaintDeadline, ComplaintEvent
@@ -151,14 +152,15 @@ def sweep(now: datetime) -> int:
             .execution_options(populate_existing=True)
         )
     )
+    leads = next_level({clock.branch_id for clock in clocks})
     messages: list[Message] = []
     for clock in clocks:
-        messages += _speak(clock, now)
+        messages += _speak(clock, now, leads.get(clock.branch_id, []))
     notify_many(messages)
     return len(clocks)
 
 
-def _speak(clock: ComplaintDeadline, now: datetime) -> list[Message]:
+def _speak(clock: ComplaintDeadline, now: datetime, leads: list[User]) -> list[Message]:
     complaint = clock.complaint
     if not clock.running or complaint.paused_at is not None:
         return []
@@ -174,8 +176,9 @@ def _speak(clock: ComplaintDeadline, now: datetime) -> list[Message]:
     owner = complaint.owner
     if stage != PASSED:
         return [_message(owner, "complaint.due", complaint, clock, now, key)]
-    complaint.events.append(
+    db.session.add(  # on the timeline, without loading the timeline
         ComplaintEvent(
+            complaint_id=complaint.id,
             type="deadline_passed",
             note=clock.kind.value,
             details={"deadline": clock.kind.value},
@@ -184,15 +187,22 @@ def _speak(clock: ComplaintDeadline, now: datetime) -> list[Message]:
         )
     )
     told = {owner.id: owner}
-    for person in next_level(complaint):
+    for person in leads:
         told.setdefault(person.id, person)
     return [_message(person, "complaint.escalated", complaint, clock, now, key) for person in told.values()]
 
 
-def next_level(complaint: Complaint) -> list:
-    """Who stands above the complaint's level in the app: the supervisors (the service quality lead, and
-    for the levels above, the people the supervisors report to are reached through them)."""
-    return supervisors(complaint.branch_id)
+def next_level(branch_ids: set[str]) -> dict[str, list[User]]:
+    """Who stands above a complaint's level in the app, per branch: the supervisors (the service quality lead;
+    the levels above are reached through them). One query for a sweep's batch."""
+    leads: dict[str, list[User]] = {}
+    for user in db.session.scalars(
+        select(User)
+        .where(User.branch_id.in_(branch_ids), User.role == Role.SUPERVISOR, User.active.is_(True))
+        .order_by(User.display_name)
+    ):
+        leads.setdefault(user.branch_id or "", []).append(user)
+    return leads
 
 
 def next_rung(level: Level) -> Level:

@@ -66,7 +66,7 @@ LEVEL_NAMES = {
     Level.BRANCH_OFFICE: _l("Branch office"),
 }
 STATUS_NAMES = {
-    Status.OPEN: _l("Open"),
+    Status.OPEN: _l("In progress"),
     Status.RESOLVED: _l("Resolved"),
     Status.CLOSED: _l("Closed"),
     Status.WITHDRAWN: _l("Withdrawn"),

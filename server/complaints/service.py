@@ -158,23 +158,28 @@ def list_complaints(actor: User, *, open_only: bool, mine: bool) -> list[tuple[R
         .correlate(Complaint)
         .scalar_subquery()
     )
-    stmt = (
+    scope = [Complaint.branch_id == actor.branch_id]
+    if open_only:
+        scope.append(Complaint.status.in_(STILL_OPEN))
+    if mine:
+        scope.append(Complaint.owner_id == actor.id)
+    lines = db.session.execute(
         select(*LINE_COLUMNS, User.display_name.label("owner_name"))
         .join(User, User.id == Complaint.owner_id)
-        .where(Complaint.branch_id == actor.branch_id)
-    )
-    if open_only:
-        stmt = stmt.where(Complaint.status.in_(STILL_OPEN))
-    if mine:
-        stmt = stmt.where(Complaint.owner_id == actor.id)
-    stmt = stmt.order_by(soonest.is_(None), soonest, Complaint.received_at.desc()).limit(LIST_LIMIT)
-    lines = db.session.execute(stmt).all()
+        .where(*scope)
+        .order_by(soonest.is_(None), soonest, Complaint.received_at.desc())
+        .limit(LIST_LIMIT)
+    ).all()
     clocks: dict[str, list[Row]] = {line.id: [] for line in lines}
-    if lines:
+    if lines:  # the clocks of the same complaints, found by the same conditions (not hundreds of ids)
         for clock in db.session.execute(
-            select(*CLOCK_COLUMNS).where(ComplaintDeadline.complaint_id.in_(clocks)).order_by(ComplaintDeadline.due_at)
+            select(*CLOCK_COLUMNS)
+            .join(Complaint, Complaint.id == ComplaintDeadline.complaint_id)
+            .where(*scope)
+            .order_by(ComplaintDeadline.due_at)
         ):
-            clocks[clock.complaint_id].append(clock)
+            if clock.complaint_id in clocks:
+                clocks[clock.complaint_id].append(clock)
     return [(line, clocks[line.id]) for line in lines]
 
 

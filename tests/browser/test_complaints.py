@@ -104,4 +104,4 @@ def test_an_incident_reaches_a_second_phone_through_the_live_channel(live_server
     expect(item.locator(".timeline")).to_contain_text("Called 120")
     item.locator("input[name=note]").fill("120 送医，家属已到")
     item.locator("button:has-text('Close incident')").click()
-    expect(shell.locator("[data-incident-list] .incident", has_text=note)).to_contain_text("Closed: 120 送医")
+    expect(shell.locator("[data-incident-list] .incident", has_text=note)).to_contain_text("Outcome: 120 送医")

@@ -11,6 +11,7 @@ from server.cli import DEMO_USERS
 from server.common.vault import vault
 from server.config import Config, ProductionConfig
 from server.customers.models import Customer
+from server.complaints.models import Complaint
 from server.extensions import db
 from server.floor.models import Visit
 
@@ -68,6 +69,9 @@ def test_seed_demo_prints_logins_and_is_idempotent(app):
         assert db.session.scalar(select(func.count(Customer.id))) == 200
         waiting = db.session.scalars(select(Visit).where(Visit.status == "waiting")).all()
         assert len(waiting) == 12 and db.session.scalar(select(func.count(Visit.id))) == 42
+        # The Complaints tab has something at each stage: open on site, phone, from the regulator, closed.
+        statuses = sorted(db.session.scalars(select(Complaint.status)))
+        assert statuses == ["closed", "open", "open", "open"]
         # Demo rows are protected like real ones: masked, encrypted, findable by pinyin.
         customer = db.session.scalars(select(Customer).limit(1)).one()
         assert "****" in customer.phone_masked and customer.phone_cipher.startswith(vault().key_id + ".")

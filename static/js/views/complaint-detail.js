@@ -28,6 +28,7 @@ const STEP_FIELDS = {
   new_facts: ["note"],
   close: ["resolution", "how"],
 };
+const EVERYDAY = new Set(["note", "contact", "hand_on", "escalate", "reply", "resolve", "close", "resume"]);
 let current = null;
 
 const dialog = () => document.querySelector("[data-complaint-step-dialog]");
@@ -64,18 +65,25 @@ function render(body, complaint, pending) {
     if (outcome.customer_response) parts.push(line(t("complaint.response"), t(`c_response.${outcome.customer_response}`)));
     if (outcome.fix) parts.push(line(t("complaint.fix"), outcome.fix));
   }
+  // The everyday steps as buttons; the regulator's rarer ones (extend, pause, merge…) one tap further.
   const actions = el("div", "row-actions wrap");
+  const more = el("div", "row-actions wrap");
   for (const step of complaint.allowed_actions) {
     const button = el("button", step === "close" || step === "resolve" ? "button small primary" : "button small",
       t(`c_step.${step}`));
     button.type = "button";
     button.dataset.step = step;
-    actions.append(button);
+    (EVERYDAY.has(step) ? actions : more).append(button);
   }
   if (!complaint.allowed_actions.length && complaint.status === "open") {
     actions.append(el("p", "hint", t("complaint.not_yours")));
   }
   parts.push(actions);
+  if (more.children.length) {
+    const details = el("details", "more-steps");
+    details.append(el("summary", "", t("complaint.more_steps")), more);
+    parts.push(details);
+  }
   const timeline = el("ol", "timeline");
   timeline.setAttribute("aria-label", t("complaint.timeline"));
   for (const step of complaint.timeline || []) {

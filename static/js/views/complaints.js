@@ -74,16 +74,27 @@ function showBadge(count) {
   badge.textContent = count > 99 ? "99+" : String(count);
 }
 
+const DAY_AXES = [["received_via", "c_via"], ["arose_at", "c_arose"], ["business", "c_business"],
+  ["cause", "c_cause"], ["status", "c_status"]];
+
+/** The day's complaints counted by channel, by each axis of JR/T 0169 and by status. */
 async function showDay() {
-  const line = root.querySelector("[data-complaints-day]");
+  const box = root.querySelector("[data-complaints-day]");
   try {
     const { data } = await read(`${COMPLAINTS_URL}/day`);
-    const byVia = Object.entries(data.received_via).map(([code, n]) => `${t(`c_via.${code}`)} ${n}`);
-    const byStatus = Object.entries(data.status).map(([code, n]) => `${t(`c_status.${code}`)} ${n}`);
-    line.textContent = data.total ? `${t("complaint.day_total", { n: data.total })} · ${[...byVia, ...byStatus].join(" · ")}`
-      : t("complaint.day_none");
+    if (!data.total) {
+      box.replaceChildren(el("p", "hint", t("complaint.day_none")));
+      return;
+    }
+    const rows = DAY_AXES.map(([axis, prefix]) => {
+      const line = el("p", "detail-line");
+      const counts = Object.entries(data[axis]).map(([code, n]) => `${t(`${prefix}.${code}`)} ${n}`).join(" · ");
+      line.append(el("span", "detail-label", t(`complaint.axis_${axis}`)), el("span", "", counts));
+      return line;
+    });
+    box.replaceChildren(el("p", "", t("complaint.day_total", { n: data.total })), ...rows);
   } catch {
-    line.textContent = "";
+    box.replaceChildren();
   }
 }
 

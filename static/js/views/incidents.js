@@ -180,7 +180,7 @@ export async function showLostItems(rootNode) {
 async function recordLost(form) {
   const body = { id: newId(), what: form.what.value.trim(), where_found: form.where_found.value.trim(),
     found_at: new Date().toISOString() };
-  if (form.kept_where.value.trim()) body.kept_where = form.kept_where.value.trim();
+  for (const name of ["kept_where", "handed_to"]) if (form[name].value.trim()) body[name] = form[name].value.trim();
   const missing = {};
   if (!body.what) missing.what = t("complaint.required");
   if (!body.where_found) missing.where_found = t("complaint.required");
