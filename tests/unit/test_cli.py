@@ -9,9 +9,9 @@ from server import create_app
 from server.auth.models import User
 from server.cli import DEMO_USERS
 from server.common.vault import vault
+from server.complaints.models import Complaint
 from server.config import Config, ProductionConfig
 from server.customers.models import Customer
-from server.complaints.models import Complaint
 from server.extensions import db
 from server.floor.models import Visit
 
