@@ -10,7 +10,7 @@ from server.branches import service
 from server.branches.models import Branch
 from server.branches.settings import SettingsPatch
 from server.common.errors import NotFound, ValidationFailed
-from server.common.http import parse_json, transactional
+from server.common.http import outbox_write, parse_json, transactional
 from server.common.openapi import documented
 from server.common.policy import can_manage_settings, require_login, require_roles
 from server.common.roles import Role
@@ -50,6 +50,7 @@ def get_settings():
 
 @bp.patch("/settings")
 @documented(body=SettingsPatch)
+@outbox_write
 @require_roles(Role.SUPERVISOR, Role.ADMIN)
 @transactional
 def update_settings():

@@ -41,14 +41,17 @@ def create():
 @documented(query={"status": "open (not closed, withdrawn or merged) or all", "mine": "1: the ones I own"})
 @require_roles(*BRANCH_STAFF)
 def index():
-    """The branch's complaints (or mine), the soonest deadline first."""
+    """The branch's complaints (or mine), the soonest deadline first: the first 100 (`more`: there are more)."""
     status = request.args.get("status", "open")
     if status not in ("open", "all"):
         raise ValidationFailed(fields={"status": _("One of: %(boxes)s.", boxes="open, all")})
     mine = request.args.get("mine") == "1"
-    rows = service.list_complaints(current_user, open_only=status == "open", mine=mine)
+    rows = service.list_complaints(current_user, open_only=status == "open", mine=mine, limit=service.LIST_LIMIT + 1)
     now = utcnow()
-    return jsonify(complaints=[complaint_brief(line, clocks, now) for line, clocks in rows])
+    shown = rows[: service.LIST_LIMIT]
+    return jsonify(
+        complaints=[complaint_brief(line, clocks, now) for line, clocks in shown], more=len(rows) > len(shown)
+    )
 
 
 @bp.get("/day")

@@ -27,7 +27,7 @@ from server.extensions import db
 from server.floor.models import Visit
 from server.notifications.service import notify_many, worded
 
-LIST_LIMIT = 200
+LIST_LIMIT = 100  # the most urgent first; a phone shows no more at once
 ALL_DEADLINES = tuple(DeadlineKind)
 REPLIED = (DeadlineKind.DECISION, DeadlineKind.PHONE_REPLY, DeadlineKind.CALL_BACK)
 CONTACTED = (DeadlineKind.PHONE_REPLY, DeadlineKind.CALL_BACK)
@@ -145,9 +145,12 @@ def get_complaint(actor: User, complaint_id: str) -> Complaint:
     return get_scoped_or_404(Complaint, complaint_id, actor)
 
 
-def list_complaints(actor: User, *, open_only: bool, mine: bool) -> list[tuple[Row, list[Row]]]:
-    """The branch's complaints (or the user's own), the soonest running deadline first: (line, clocks) each.
-    Read as plain rows, not records (a list of hundreds is read on every poll; the page reads the record)."""
+def list_complaints(
+    actor: User, *, open_only: bool, mine: bool, limit: int = LIST_LIMIT
+) -> list[tuple[Row, list[Row]]]:
+    """The branch's complaints (or the user's own), the soonest running deadline first: (line, clocks) each,
+    at most `limit`. Read as plain rows, not records (the list is read on every poll; the page reads the
+    record)."""
     soonest = (
         select(func.min(ComplaintDeadline.due_at))
         .where(
@@ -168,18 +171,14 @@ def list_complaints(actor: User, *, open_only: bool, mine: bool) -> list[tuple[R
         .join(User, User.id == Complaint.owner_id)
         .where(*scope)
         .order_by(soonest.is_(None), soonest, Complaint.received_at.desc())
-        .limit(LIST_LIMIT)
+        .limit(limit)
     ).all()
     clocks: dict[str, list[Row]] = {line.id: [] for line in lines}
-    if lines:  # the clocks of the same complaints, found by the same conditions (not hundreds of ids)
+    if lines:
         for clock in db.session.execute(
-            select(*CLOCK_COLUMNS)
-            .join(Complaint, Complaint.id == ComplaintDeadline.complaint_id)
-            .where(*scope)
-            .order_by(ComplaintDeadline.due_at)
+            select(*CLOCK_COLUMNS).where(ComplaintDeadline.complaint_id.in_(clocks)).order_by(ComplaintDeadline.due_at)
         ):
-            if clock.complaint_id in clocks:
-                clocks[clock.complaint_id].append(clock)
+            clocks[clock.complaint_id].append(clock)
     return [(line, clocks[line.id]) for line in lines]
 
 

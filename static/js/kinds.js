@@ -27,6 +27,7 @@ export const Kind = Object.freeze({
   INCIDENT_STEP: "incident.step",
   LOST_ITEM: "lost.record",
   LOST_ITEM_STEP: "lost.step",
+  SETTINGS_HOLIDAYS: "settings.holidays",
   ME_DUTY: "me.duty",
   ME_LOCALE: "me.locale",
   PUSH_SUBSCRIBE: "push.subscribe",

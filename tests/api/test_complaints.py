@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from server.common.clock import utcnow
+from server.complaints import service
 from server.complaints.models import Complaint
 from server.extensions import db
 from server.worker import run_sweeps_once
@@ -339,3 +340,14 @@ def test_the_days_counts_and_the_regulatory_export(app, floor):
     done = next(r for r in rows if r["business"] == "bank_cards")
     assert done["status"] == "closed" and done["decision_result"] == "met" and done["customer_response"] == "satisfied"
     assert next(r for r in rows if r["cause"] == "rules_process")["summary"].startswith("'=")  # not a formula
+
+
+def test_the_list_shows_the_most_urgent_first_and_says_when_there_are_more(app, floor, monkeypatch):
+    monkeypatch.setattr(service, "LIST_LIMIT", 2)
+    capture(floor.lobby, received_via="letter", summary="来信")  # 15 days
+    phone = capture(floor.lobby, received_via="phone", summary="来电")  # one business day
+    on_site = capture(floor.lobby, summary="现场")  # 10 minutes
+    body = floor.supervisor.get(f"{URL}?status=open").get_json()
+    assert [c["id"] for c in body["complaints"]] == [on_site["id"], phone["id"]] and body["more"] is True
+    assert body["complaints"][0]["owner"]["id"] == floor.staff["lobby"].id
+    assert [d["kind"] for d in body["complaints"][0]["deadlines"]] == ["on_site", "decision"]

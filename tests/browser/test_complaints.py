@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import time
 import uuid
+from datetime import date
 
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
+from server.branches import service as branches
 from server.complaints.models import Complaint
 from server.extensions import db
 from tests.browser.test_accessibility import serious
@@ -105,3 +107,23 @@ def test_an_incident_reaches_a_second_phone_through_the_live_channel(live_server
     item.locator("input[name=note]").fill("120 送医，家属已到")
     item.locator("button:has-text('Close incident')").click()
     expect(shell.locator("[data-incident-list] .incident", has_text=note)).to_contain_text("Outcome: 120 送医")
+
+
+def test_the_supervisor_sets_the_branch_holidays(live_server, new_context, sign_in):
+    supervisor = signed_in(new_context, sign_in, live_server, "supervisor", "钱主管")
+    supervisor.click("[data-tab=more]")
+    supervisor.fill("#holiday-date", "2027-10-01")
+    supervisor.click("[data-holiday-form] button[type=submit]")
+    box = supervisor.locator("[data-holiday-list]")
+    expect(box).to_contain_text("(2027-10-01)")
+    wait_until(supervisor, SYNCED)
+    assert date(2027, 10, 1) in branch_settings(live_server).holidays
+    box.locator("[data-remove-holiday='2027-10-01']").click()
+    expect(box).not_to_contain_text("2027-10-01")
+    wait_until(supervisor, SYNCED)
+    assert date(2027, 10, 1) not in branch_settings(live_server).holidays
+
+
+def branch_settings(live_server):
+    with live_server.app.app_context():
+        return branches.get_branch_by_code("LIVE").settings

@@ -52,9 +52,11 @@ async function showList() {
   const status = root.querySelector("[data-complaints-status]");
   const pending = (await Outbox.pending()).filter((r) => r.kind === Kind.COMPLAINT_CREATE);
   let complaints = [];
+  let more = false;
   try {
     const result = await read(listUrl());
     complaints = result.data.complaints;
+    more = Boolean(result.data.more);
     showAge(root.querySelector("[data-complaints-age]"), snapshotTime(result));
   } catch {
     status.textContent = pending.length ? "" : t("load_failed");
@@ -62,6 +64,7 @@ async function showList() {
   const known = new Set(complaints.map((c) => c.id));
   const waiting = pending.filter((r) => !known.has(r.id));
   status.textContent = complaints.length || waiting.length ? "" : t("complaint.none");
+  if (more) status.textContent = t("complaint.more", { n: complaints.length });
   list.replaceChildren(...waiting.map(pendingItem), ...complaints.map(listItem));
   showBadge(complaints.length + waiting.length);
   showDay();

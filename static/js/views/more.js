@@ -10,6 +10,7 @@ import { timeOf } from "../dates.js";
 import { notify } from "../toast.js";
 import { initAudit } from "./audit.js";
 import { initDevices } from "./devices.js";
+import { initHolidays } from "./holidays.js";
 import { initLogout, initSync } from "./sync.js";
 
 const Outbox = self.LobbypadOutbox;
@@ -206,5 +207,6 @@ export function initMore() {
   initSync();
   initDevices();
   initAudit();
+  initHolidays();
   initLogout();
 }
