@@ -24,6 +24,7 @@ from server.common.clock import utcnow
 from server.common.errors import DomainError
 from server.common.roles import Role
 from server.complaints import service as complaints
+from server.complaints import steps as complaint_steps
 from server.complaints.models import Complaint
 from server.complaints.schemas import ActionIn, ComplaintIn
 from server.customers.models import Customer, Tier
@@ -176,7 +177,7 @@ def demo_records(branch) -> bool:
             business="bank_cards",
             cause="facilities_systems",
         )
-        complaints.act(
+        complaint_steps.act(
             lobby,
             settled.id,
             ActionIn(

@@ -18,7 +18,7 @@ from server.common.http import date_arg, outbox_write, parse_json, transactional
 from server.common.openapi import documented
 from server.common.policy import require_roles
 from server.common.roles import BRANCH_STAFF, Role
-from server.complaints import service
+from server.complaints import service, steps
 from server.complaints.export import complaints_csv
 from server.complaints.schemas import ActionIn, ComplaintIn, complaint_brief, complaint_out
 
@@ -120,7 +120,7 @@ def show(complaint_id: str):
 def act(complaint_id: str):
     """One step: a note, a contact, hand on, escalate, extend, pause, resume, reply, resolve, withdraw, merge,
     new facts, close. A retry with the same step id is answered as the first."""
-    return _answer(service.act(current_user, complaint_id, parse_json(ActionIn)))
+    return _answer(steps.act(current_user, complaint_id, parse_json(ActionIn)))
 
 
 def _answer(complaint):

@@ -1,4 +1,4 @@
-"""Complaint rules: capture (the first responder owns it), the steps of the ladder, and the day's counts."""
+"""Complaint rules: capture (the first responder owns it), reading, the day's counts; steps.py has the steps."""
 
 from __future__ import annotations
 
@@ -13,14 +13,12 @@ from server.auth.service import supervisors
 from server.common.clock import utcnow
 from server.common.errors import Conflict, ValidationFailed
 from server.common.idempotency import create_once, fingerprint
-from server.common.locking import lock
 from server.common.policy import get_scoped_or_404
 from server.common.roles import Role
 from server.complaints import clocks, wording
-from server.complaints.codes import LADDER, STILL_OPEN, ActionType, DeadlineKind, Level, ReceivedVia, Status
+from server.complaints.codes import STILL_OPEN, ActionType, Level, ReceivedVia, Status
 from server.complaints.models import Complaint, ComplaintDeadline, ComplaintEvent
-from server.complaints.policy import check_step, is_about
-from server.complaints.schemas import ActionIn, ComplaintIn
+from server.complaints.schemas import ComplaintIn
 from server.customers import service as customers
 from server.customers.models import Customer
 from server.extensions import db
@@ -28,9 +26,6 @@ from server.floor.models import Visit
 from server.notifications.service import notify_many, worded
 
 LIST_LIMIT = 100  # the most urgent first; a phone shows no more at once
-ALL_DEADLINES = tuple(DeadlineKind)
-REPLIED = (DeadlineKind.DECISION, DeadlineKind.PHONE_REPLY, DeadlineKind.CALL_BACK)
-CONTACTED = (DeadlineKind.PHONE_REPLY, DeadlineKind.CALL_BACK)
 
 
 # --- capture ----------------------------------------------------------------------------------------
@@ -50,10 +45,10 @@ def _build(actor: User, data: ComplaintIn) -> Complaint:
     received = data.received_at or now
     customer = _customer(actor, data)
     visit = get_scoped_or_404(Visit, data.visit_id, actor) if data.visit_id else None
-    about = _staff(actor, data.about_staff_id, "about_staff_id") if data.about_staff_id else None
+    about = staff_member(actor, data.about_staff_id, "about_staff_id") if data.about_staff_id else None
     owner = actor
     if about is not None and about.id == actor.id:
-        owner = _first_supervisor(branch.id)  # the person complained about does not handle it
+        owner = first_supervisor(branch.id)  # the person complained about does not handle it
     complaint = Complaint(
         id=data.id.lower(),
         branch_id=branch.id,
@@ -77,9 +72,9 @@ def _build(actor: User, data: ComplaintIn) -> Complaint:
         owner=owner,
         created_by=actor,
     )
-    _event(complaint, "received", actor, received, level=complaint.level)
+    add_event(complaint, "received", actor, received, level=complaint.level)
     if owner is not actor:
-        _event(
+        add_event(
             complaint,
             ActionType.HAND_ON,
             None,
@@ -96,9 +91,9 @@ def _build(actor: User, data: ComplaintIn) -> Complaint:
 def _announce(complaint: Complaint, actor: User) -> None:
     now = utcnow()
     if complaint.owner_id != actor.id:
-        _tell([complaint.owner], complaint, "complaint.assigned", now)
+        tell([complaint.owner], complaint, "complaint.assigned", now)
     if complaint.received_via == ReceivedVia.MEDIA:  # domain.md: report to the supervisor at once
-        _tell(supervisors(complaint.branch_id), complaint, "complaint.media", now)
+        tell(supervisors(complaint.branch_id), complaint, "complaint.media", now)
 
 
 def _customer(actor: User, data: ComplaintIn) -> Customer | None:
@@ -110,14 +105,14 @@ def _customer(actor: User, data: ComplaintIn) -> Customer | None:
     return None
 
 
-def _staff(actor: User, user_id: str, field: str) -> User:
+def staff_member(actor: User, user_id: str, field: str) -> User:
     user = db.session.get(User, user_id)
     if user is None or user.branch_id != actor.branch_id or not user.active:
         raise ValidationFailed(fields={field: _("Not a member of staff at this branch.")})
     return user
 
 
-def _first_supervisor(branch_id: str) -> User:
+def first_supervisor(branch_id: str) -> User:
     found = supervisors(branch_id)
     if not found:
         raise Conflict(
@@ -226,187 +221,10 @@ def day_counts(actor: User, day: date) -> dict:
     return counts
 
 
-# --- the steps --------------------------------------------------------------------------------------
-
-
-def act(actor: User, complaint_id: str, data: ActionIn) -> Complaint:
-    """Take one step on a complaint. The step's id makes a retry harmless (the outbox may send it twice)."""
-    complaint = get_complaint(actor, complaint_id)
-    lock(complaint)
-    known = db.session.get(ComplaintEvent, data.id.lower())
-    if known is not None:
-        if known.complaint_id != complaint.id:
-            raise Conflict(_("A different record with this id already exists."), code="id_conflict")
-        return complaint
-    missing = data.missing_fields()
-    if missing:
-        raise ValidationFailed(fields=missing)
-    check_step(actor, complaint, data.type)
-    now = utcnow()
-    when = data.occurred_at or now
-    STEPS[data.type](actor, complaint, data, when, now)
-    db.session.flush()
-    return complaint
-
-
-def _note(actor, complaint, data, when, now) -> None:
-    _record(complaint, data, actor, when)
-
-
-def _contact(actor, complaint, data, when, now) -> None:
-    clocks.meet(complaint, CONTACTED, when)
-    _record(complaint, data, actor, when, details={"how": data.how.value})
-
-
-def _hand_on(actor, complaint, data, when, now) -> None:
-    to = _staff(actor, data.to_user_id, "to_user_id")
-    if is_about(to, complaint):
-        raise ValidationFailed(fields={"to_user_id": _("The person complained about does not handle it.")})
-    if to.id == complaint.owner_id:
-        raise ValidationFailed(fields={"to_user_id": _("They own it already.")})
-    complaint.owner = to
-    if to.role == Role.SUPERVISOR and complaint.level == Level.LOBBY_MANAGER:
-        complaint.level = Level.SERVICE_QUALITY_LEAD
-    if complaint.level != Level.LOBBY_MANAGER:
-        clocks.meet(complaint, (DeadlineKind.ON_SITE,), when)
-    _record(complaint, data, actor, when, to=to, level=complaint.level)
-    _tell([to], complaint, "complaint.assigned", now)
-
-
-def _escalate(actor, complaint, data, when, now) -> None:
-    target = data.level or clocks.next_rung(complaint.level)
-    step = LADDER.index(target) - LADDER.index(complaint.level)
-    if step <= 0:
-        raise ValidationFailed(fields={"level": _("Choose a level above the present one.")})
-    if step > 1 and not data.note:
-        raise ValidationFailed(fields={"note": _("Say why levels are skipped.")})
-    if complaint.level == Level.LOBBY_MANAGER:  # the service quality lead (or above) takes it over
-        lead = (
-            _staff(actor, data.to_user_id, "to_user_id") if data.to_user_id else _first_supervisor(complaint.branch_id)
-        )
-        if lead.role != Role.SUPERVISOR or is_about(lead, complaint):
-            raise ValidationFailed(fields={"to_user_id": _("Choose a supervisor who is not complained about.")})
-        complaint.owner = lead
-    complaint.level = target
-    clocks.meet(complaint, (DeadlineKind.ON_SITE,), when)
-    _record(complaint, data, actor, when, to=complaint.owner, level=target, details={"skipped": step - 1})
-    _tell(supervisors(complaint.branch_id), complaint, "complaint.escalated", now, by=actor)
-
-
-def _extend(actor, complaint, data, when, now) -> None:
-    if complaint.extensions >= 2:
-        raise Conflict(_("The decision may be extended twice at most."), code="no_more_extensions")
-    if complaint.extensions == 1 and not data.approved_by:
-        raise ValidationFailed(fields={"approved_by": _("Name who at a higher level approved it.")})
-    clock = clocks.deadline(complaint, DeadlineKind.DECISION)
-    complaint.extensions += 1
-    days = clocks.decision_days(complaint.branch.settings, complaint.extensions)
-    if clock is not None:
-        clocks.set_due(clock, clock.starts_at + timedelta(days=days), now)
-    _record(complaint, data, actor, when, details={"days": days, "approved_by": data.approved_by})
-
-
-def _pause(actor, complaint, data, when, now) -> None:
-    complaint.paused_at = when
-    clocks.pause(complaint)
-    _record(complaint, data, actor, when)
-
-
-def _resume(actor, complaint, data, when, now) -> None:
-    paused_for = max(timedelta(0), when - (complaint.paused_at or when))
-    complaint.paused_at = None
-    clocks.resume(complaint, paused_for, now)
-    _record(complaint, data, actor, when, details={"paused_minutes": int(paused_for.total_seconds() // 60)})
-
-
-def _reply(actor, complaint, data, when, now) -> None:
-    complaint.replied_at, complaint.reply_how = when, data.how
-    clocks.meet(complaint, REPLIED, when)
-    _record(complaint, data, actor, when, details={"how": data.how.value})
-
-
-def _resolve(actor, complaint, data, when, now) -> None:
-    complaint.status, complaint.resolved_at = Status.RESOLVED, when
-    complaint.replied_at = complaint.replied_at or when
-    complaint.reply_how = complaint.reply_how or data.how
-    complaint.resolution, complaint.customer_response = data.resolution, data.customer_response
-    complaint.root_cause, complaint.fix, complaint.valid = data.root_cause, data.fix, data.valid
-    complaint.paused_at = None
-    clocks.meet(complaint, ALL_DEADLINES, when)
-    _record(complaint, data, actor, when, details={"customer_response": data.customer_response.value})
-
-
-def _withdraw(actor, complaint, data, when, now) -> None:
-    complaint.status, complaint.closed_at = Status.WITHDRAWN, when
-    clocks.end_all(complaint, when)
-    _record(complaint, data, actor, when)
-
-
-def _merge(actor, complaint, data, when, now) -> None:
-    first = get_complaint(actor, data.merge_into_id)
-    if first.id == complaint.id or first.status not in STILL_OPEN:
-        raise ValidationFailed(fields={"merge_into_id": _("Choose another complaint that is still open.")})
-    complaint.status, complaint.closed_at, complaint.merged_into_id = Status.MERGED, when, first.id
-    clocks.end_all(complaint, when)
-    _record(complaint, data, actor, when, details={"into": first.id})
-    _event(first, "merged_in", actor, when, note=data.note, details={"from": complaint.id})
-
-
-def _new_facts(actor, complaint, data, when, now) -> None:
-    """New facts or reasons make it a new complaint for the regulator: the decision's clock starts again."""
-    complaint.status, complaint.resolved_at, complaint.paused_at, complaint.extensions = Status.OPEN, None, None, 0
-    clock = clocks.deadline(complaint, DeadlineKind.DECISION)
-    days = clocks.decision_days(complaint.branch.settings, 0)
-    if clock is not None:
-        clock.ended_at = None
-        clocks.set_due(clock, when + timedelta(days=days), now, starts_at=when)
-    _record(complaint, data, actor, when)
-
-
-def _close(actor, complaint, data, when, now) -> None:
-    if complaint.status != Status.RESOLVED:
-        if not (data.resolution and data.how and data.customer_response):
-            raise ValidationFailed(
-                _("Record the outcome before closing."),
-                fields={
-                    name: _("Required.")
-                    for name in ("resolution", "how", "customer_response")
-                    if not getattr(data, name)
-                },
-            )
-        _resolve(actor, complaint, data, when, now)
-    complaint.status, complaint.closed_at = Status.CLOSED, when
-    _event(complaint, ActionType.CLOSE, actor, when, note=None)
-
-
-STEPS = {
-    ActionType.NOTE: _note,
-    ActionType.CONTACT: _contact,
-    ActionType.HAND_ON: _hand_on,
-    ActionType.ESCALATE: _escalate,
-    ActionType.EXTEND: _extend,
-    ActionType.PAUSE: _pause,
-    ActionType.RESUME: _resume,
-    ActionType.REPLY: _reply,
-    ActionType.RESOLVE: _resolve,
-    ActionType.WITHDRAW: _withdraw,
-    ActionType.MERGE: _merge,
-    ActionType.NEW_FACTS: _new_facts,
-    ActionType.CLOSE: _close,
-}
-
-
 # --- helpers ----------------------------------------------------------------------------------------
 
 
-def _record(complaint, data: ActionIn, actor, when, *, to=None, level=None, details=None) -> None:
-    """The step on the timeline, under the client's id (so that a retry finds it)."""
-    _event(
-        complaint, data.type, actor, when, to=to, level=level, note=data.note, details=details, event_id=data.id.lower()
-    )
-
-
-def _event(complaint, kind, actor, when, *, to=None, level=None, note=None, details=None, event_id=None) -> None:
+def add_event(complaint, kind, actor, when, *, to=None, level=None, note=None, details=None, event_id=None) -> None:
     event = ComplaintEvent(
         type=str(kind),
         actor=actor,
@@ -422,7 +240,7 @@ def _event(complaint, kind, actor, when, *, to=None, level=None, note=None, deta
     complaint.events.append(event)
 
 
-def _tell(people, complaint: Complaint, kind: str, now: datetime, by: User | None = None) -> None:
+def tell(people, complaint: Complaint, kind: str, now: datetime, by: User | None = None) -> None:
     db.session.flush()
     notify_many(
         [
