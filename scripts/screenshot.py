@@ -39,5 +39,10 @@ with sync_playwright() as p:
             page.click("[data-results] li a:has-text('李小山')")
             page.wait_for_selector("[data-customer-card] .greeting")
         page.screenshot(path=str(OUT / name))
+        if locale == "zh-CN":  # the complaint on site, its clocks counting down
+            page.goto("/#complaints")
+            page.click("[data-complaint-list] .complaint a:has-text('排队太久')")
+            page.wait_for_selector("[data-complaint-body] .complaint-clocks")
+            page.screenshot(path=str(OUT / "phone-complaint-zh.png"))
         context.close()
     browser.close()

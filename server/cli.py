@@ -131,7 +131,8 @@ def demo_records(branch) -> bool:
         return False
     staff = {u.username: u for u in accounts.list_users() if u.branch_id == branch.id}
     lobby, supervisor, now = staff["lobby"], staff["supervisor"], utcnow()
-    waiting = next((row.visit for row in floor.floor_board(branch) if row.visit.status == "waiting"), None)
+    board = [row for row in floor.floor_board(branch) if row.visit.status == "waiting"]
+    waiting = max(board, key=lambda row: row.waited_minutes).visit if board else None
 
     def complaint(actor, minutes_ago: int, **fields):
         data = ComplaintIn(received_at=now - timedelta(minutes=minutes_ago), **fields)
@@ -142,7 +143,7 @@ def demo_records(branch) -> bool:
             lobby,
             4,
             received_via="on_site",
-            summary="排队 40 分钟没人管，要求加开窗口",
+            summary="排队太久没人管，要求加开窗口",
             asks="加开窗口，主管出面解释",
             visit_id=waiting.id if waiting else None,
             arose_at="branch_floor",

@@ -81,11 +81,7 @@ def _escalate(actor, complaint, data, when, now) -> None:
     if step > 1 and not data.note:
         raise ValidationFailed(fields={"note": _("Say why levels are skipped.")})
     if complaint.level == Level.LOBBY_MANAGER:  # the service quality lead (or above) takes it over
-        lead = (
-            staff_member(actor, data.to_user_id, "to_user_id")
-            if data.to_user_id
-            else first_supervisor(complaint.branch_id)
-        )
+        lead = _lead(actor, data.to_user_id, complaint.branch_id)
         if lead.role != Role.SUPERVISOR or is_about(lead, complaint):
             raise ValidationFailed(fields={"to_user_id": _("Choose a supervisor who is not complained about.")})
         complaint.owner = lead
@@ -93,6 +89,14 @@ def _escalate(actor, complaint, data, when, now) -> None:
     clocks.meet(complaint, (DeadlineKind.ON_SITE,), when)
     _record(complaint, data, actor, when, to=complaint.owner, level=target, details={"skipped": step - 1})
     tell(supervisors(complaint.branch_id), complaint, "complaint.escalated", now, by=actor)
+
+
+def _lead(actor: User, chosen_id: str | None, branch_id: str) -> User:
+    """Who takes a complaint escalated to the service quality lead: the one chosen, the supervisor escalating
+    it, or the branch's first supervisor."""
+    if chosen_id:
+        return staff_member(actor, chosen_id, "to_user_id")
+    return actor if actor.role == Role.SUPERVISOR else first_supervisor(branch_id)
 
 
 def _extend(actor, complaint, data, when, now) -> None:
