@@ -61,7 +61,7 @@ const NOTIFIED = "notified:";
 
 async function showPayload(payload) {
   if (payload.tag && payload.tag.startsWith("care-") && !payload.offline) {
-    await self.LobbypadDB.put("meta", { key: NOTIFIED + payload.tag, value: Date.now() }).catch(() => {});
+    await self.LobbypadDB.putIfSignedIn("meta", { key: NOTIFIED + payload.tag, value: Date.now() }).catch(() => {});
   }
   return self.registration.showNotification(payload.title, {
     body: payload.body,

@@ -58,7 +58,7 @@ export async function remindWhileOffline(rows, { tolerance, reminder, offline, r
     if (notified && notified.value >= began) continue;  // and this phone has shown it
     due.push({ row, tag, minutes: Math.floor((now - Date.parse(row.arrived_at)) / MINUTE) });
   }
-  await DB.put("meta", { key: "careReminders", value: Array.from(seen).slice(-500) });
+  await DB.putIfSignedIn("meta", { key: "careReminders", value: Array.from(seen).slice(-500) });
   if (offline && due.length && "Notification" in window && Notification.permission === "granted") {
     const registration = await navigator.serviceWorker?.ready;
     for (const { row, tag, minutes } of due) {

@@ -136,6 +136,18 @@
         ending(tx, () => resolve(replaced), reject);
       });
     },
+    /** Put a value only while someone is signed in on this phone, atomically with sign-out's wipe: what a
+        request or a timer that began before sign-out writes afterwards (a cursor, a flag) is not left behind. */
+    putIfSignedIn: async (store, value) => {
+      const db = await open();
+      return new Promise((resolve, reject) => {
+        const tx = db.transaction(["meta", store], "readwrite");
+        tx.objectStore("meta").get("userId").onsuccess = (event) => {
+          if (event.target.result) tx.objectStore(store).put(value);
+        };
+        ending(tx, () => resolve(), reject);
+      });
+    },
     /** Put a value only while `userId` is still the signed-in user, atomically with sign-out's wipe. */
     putForUser: async (store, value, userId) => {
       const db = await open();

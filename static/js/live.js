@@ -17,7 +17,7 @@ async function poll() {
     if (!response.ok) return;
     const { notifications, now } = await response.json();
     const newest = notifications.length ? notifications[notifications.length - 1].created_at : null;
-    await DB.put("meta", { key: "liveCursor", value: newest || (cursor ? cursor.value : now) });
+    await DB.putIfSignedIn("meta", { key: "liveCursor", value: newest || (cursor ? cursor.value : now) });
     if (!cursor) return;  // the first poll on this phone only sets where to start
     for (const item of notifications) show(item);
   } catch (error) {

@@ -150,7 +150,7 @@
     }
     if (lastSent > syncedAt) {
       syncedAt = lastSent;
-      await DB.put("meta", { key: "lastSyncAt", value: lastSent });
+      await DB.putIfSignedIn("meta", { key: "lastSyncAt", value: lastSent });
     }
     emit({ type: "flushed" });
   }
@@ -292,7 +292,7 @@
       return "sent";
     }
     if (status === 401) {
-      await DB.put("meta", { key: "signedOut", value: true });
+      await DB.putIfSignedIn("meta", { key: "signedOut", value: true });
       return "signed-out";
     }
     if (status === 408 || status === 429 || status >= 500) {

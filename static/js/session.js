@@ -9,7 +9,7 @@ export async function markSessionEnded() {
   document.body.dataset.session = "ended";  // at once: the screen that got the 401 words its age line by it
   const known = await DB.get("meta", "signedOut");
   if (known && known.value) return;
-  await DB.put("meta", { key: "signedOut", value: true });
+  await DB.putIfSignedIn("meta", { key: "signedOut", value: true });  // not once sign-out has wiped the phone
   document.dispatchEvent(new CustomEvent(EVENT, { detail: { ended: true } }));
 }
 

@@ -368,3 +368,17 @@ def test_a_full_phone_gives_up_its_snapshots_to_keep_the_record_and_still_shows_
     assert shell.locator("[data-worklog-age]").is_hidden()
     assert shell.evaluate("() => LobbypadDB.count('snapshots')") == 0
     assert [e.body for e in entries_of(live_server, staff[0])] == ["written on a full phone"]
+
+
+def test_what_finishes_after_sign_out_wiped_the_phone_writes_nothing_back(shell):
+    """Seen in a CI run: sign-out's wipe left one entry in `meta`, written by a request that began before it
+    (the live channel's cursor, a 401's "signed out" flag, the outbox's last sync time)."""
+    left = shell.evaluate("""async () => {
+        const userId = (await LobbypadDB.get('meta', 'userId')).value;
+        await LobbypadDB.wipe(userId);
+        const { markSessionEnded } = await import('/static/js/session.js');
+        await markSessionEnded();  // a read answered 401 after the sign-out
+        await LobbypadDB.putIfSignedIn('meta', { key: 'liveCursor', value: 'late' });
+        return (await LobbypadDB.all('meta')).map((entry) => entry.key);
+    }""")
+    assert left == []

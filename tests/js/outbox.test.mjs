@@ -14,6 +14,9 @@ function memoryDB() {
     stores,
     get: async (store, key) => stores[store].get(key),
     put: async (store, value) => { stores[store].set(keyOf(store, value), structuredClone(value)); },
+    putIfSignedIn: async (store, value) => {  // as idb.js: nothing is written once sign-out wiped the phone
+      if (stores.meta.has("userId")) stores[store].set(keyOf(store, value), structuredClone(value));
+    },
     delete: async (store, key) => { stores[store].delete(key); },
     all: async (store, index) => {
       const values = [...stores[store].values()];
