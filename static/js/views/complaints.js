@@ -169,7 +169,9 @@ export function initComplaints() {
   });
   pollWhileVisible(refresh, POLL_MS, tabShown("complaints"));
   route();
-  read(listUrl()).then((result) => showBadge(result.data.complaints.length)).catch(() => {});
+  // The badge can wait for the floor and the tasks: counted once the app has started and the phone is idle.
+  const idle = self.requestIdleCallback || ((fn) => setTimeout(fn, 2000));
+  idle(() => read(listUrl()).then((result) => showBadge(result.data.complaints.length)).catch(() => {}));
 }
 
 export const shownComplaint = () => shownId;
