@@ -60,10 +60,7 @@ self.addEventListener("push", (event) => {
 const NOTIFIED = "notified:";
 
 async function showPayload(payload) {
-  if (payload.tag && payload.tag.startsWith("care-") && !payload.offline) {
-    await self.LobbypadDB.putIfSignedIn("meta", { key: NOTIFIED + payload.tag, value: Date.now() }).catch(() => {});
-  }
-  return self.registration.showNotification(payload.title, {
+  const shown = self.registration.showNotification(payload.title, {
     body: payload.body,
     tag: payload.tag,  // an update replaces the earlier notification of the same record instead of stacking
     renotify: Boolean(payload.renotify && payload.tag),
@@ -73,6 +70,11 @@ async function showPayload(payload) {
     data: { url: payload.url || "/", ref: payload.ref || null, kind: payload.kind || null, offline: Boolean(payload.offline) },
     actions: (payload.actions || []).slice(0, 2),
   });
+  // Marked once it is asked for: what the user sees never waits on the phone's storage.
+  if (payload.tag && payload.tag.startsWith("care-") && !payload.offline) {
+    await self.LobbypadDB.putIfSignedIn("meta", { key: NOTIFIED + payload.tag, value: Date.now() }).catch(() => {});
+  }
+  return shown;
 }
 
 self.addEventListener("notificationclick", (event) => {
