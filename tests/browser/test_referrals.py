@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import uuid
 
 import pytest
@@ -110,28 +111,35 @@ def test_refer_from_the_card_then_accept_on_the_other_phone_and_see_it_back(live
 
 def deliver_push(context, page, origin: str, payload: dict) -> None:
     """A push message to the page's service worker through CDP, as a push service would deliver it, and
-    wait for its notification. Seen once in CI under load: a delivery right after the worker took control
-    showed nothing; it is delivered again then (same tag: still one notification), and the registrations
-    seen are reported if it never shows."""
+    wait for its notification.
+
+    CDP reports registrations and worker versions in events that arrive some time after
+    `ServiceWorker.enable` answers, and Chromium drops, without a word, a push to a registration it does not
+    have ready: so the push goes only once CDP has reported our registration's worker as activated (seen in
+    CI under load: the push was sent before either)."""
     cdp = context.new_cdp_session(page)
-    registrations = []
+    registrations, versions = [], []
     cdp.on("ServiceWorker.workerRegistrationUpdated", lambda event: registrations.extend(event["registrations"]))
+    cdp.on("ServiceWorker.workerVersionUpdated", lambda event: versions.extend(event["versions"]))
     cdp.send("ServiceWorker.enable")
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
-    shown = "(await (await navigator.serviceWorker.ready).getNotifications()).length === 1"
-    for _attempt in range(3):
-        wait_until(page, "true")  # let the CDP events arrive
-        ours = [r["registrationId"] for r in registrations if not r["isDeleted"] and r["scopeURL"] == f"{origin}/"]
-        cdp.send(
-            "ServiceWorker.deliverPushMessage",
-            {"origin": origin, "registrationId": ours[-1], "data": json.dumps(payload)},
-        )
-        try:
-            wait_until(page, shown, timeout_ms=5000)
-            return
-        except AssertionError:
-            continue
-    raise AssertionError(f"no notification after 3 pushes; registrations seen: {registrations}")
+
+    def ready_registration():
+        ours = {r["registrationId"] for r in registrations if not r["isDeleted"] and r["scopeURL"] == f"{origin}/"}
+        activated = [
+            v["registrationId"] for v in versions if v["status"] == "activated" and v["registrationId"] in ours
+        ]
+        return activated[-1] if activated else None
+
+    deadline = time.monotonic() + 15
+    while (registration_id := ready_registration()) is None:
+        assert time.monotonic() < deadline, f"CDP never reported an activated worker: {registrations} {versions}"
+        page.wait_for_timeout(25)  # Playwright dispatches the CDP events while it waits
+    cdp.send(
+        "ServiceWorker.deliverPushMessage",
+        {"origin": origin, "registrationId": registration_id, "data": json.dumps(payload)},
+    )
+    wait_until(page, "(await (await navigator.serviceWorker.ready).getNotifications()).length === 1")
 
 
 def test_a_push_shows_the_notification_and_its_accept_action_accepts(live_server, new_context, sign_in):
