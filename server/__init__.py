@@ -19,6 +19,8 @@ from server.branches.api import bp as branches_api
 from server.cards.api import bp as cards_api
 from server.care import subscribers as care_subscribers
 from server.care.api import bp as care_api
+from server.checks import subscribers as checks_subscribers
+from server.checks.api import bp as checks_api
 from server.cli import register_cli
 from server.common.errors import register_error_handlers
 from server.common.logmask import install_log_masking
@@ -53,6 +55,7 @@ BLUEPRINTS = (
     customers_api,
     floor_api,
     incidents_api,
+    checks_api,
     push_api,
     notifications_api,
     referrals_api,
@@ -95,6 +98,7 @@ def register_subscribers() -> None:
     floor_subscribers.subscribe()
     referrals_subscribers.subscribe()
     care_subscribers.subscribe()
+    checks_subscribers.subscribe()
 
 
 def register_extensions(app: Flask) -> None:

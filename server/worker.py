@@ -19,6 +19,7 @@ from flask import Flask
 
 from server.auth.sessions import prune_sign_ins
 from server.care.scheduling import sweep as care_sweep
+from server.checks.reminders import sweep as checks_sweep
 from server.common.clock import utcnow
 from server.complaints.clocks import sweep as complaint_sweep
 from server.customers.rekey import rekey_batch
@@ -51,6 +52,7 @@ SWEEPS: dict[str, Sweep] = {
     "referral_escalation": escalate_due,
     "care": care_sweep,
     "complaint_deadlines": complaint_sweep,
+    "checks": checks_sweep,
     "retention": Hourly(anonymise_expired),
     "pii_rekey": rekey_batch,
     "sign_ins": Hourly(prune_sign_ins),

@@ -32,6 +32,10 @@ class BranchSettings(BaseModel):
     complaint_decision_days: int = Field(15, ge=1, le=15)
     complaint_extended_days: int = Field(30, ge=1, le=30)
     complaint_further_extension_days: int = Field(30, ge=1, le=30)
+    # Opening and closing checks: the before-opening checklist is due by the opening time (branch time, HH:MM).
+    opening_time: str = Field("09:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    # A fault still open this long is brought to the supervisors' attention, once.
+    fault_reminder_hours: int = Field(4, ge=1, le=168)
     # The branch's public holidays (local dates): business days skip them like weekends.
     holidays: tuple[date, ...] = Field((), max_length=100)
     self_service_withdrawal_limit: int = Field(20000, ge=0, le=10_000_000)

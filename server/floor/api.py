@@ -36,6 +36,7 @@ def log_arrival():
         visit=visit_summary(visit),
         triage={
             "channel": suggestion.channel.value,
+            "rule": suggestion.rule,
             "reason": explain(suggestion.rule, suggestion.params, suggestion.channel),
         },
     ), 201 if created else 200

@@ -20,9 +20,9 @@ from server.common.events import contributions
 from server.common.i18n import request_language
 from server.customers.schemas import greeting_name, greeting_names
 from server.floor.codes import Channel, VisitStatus
-from server.floor.events import board_rows
+from server.floor.events import board_extras, board_rows
 from server.floor.schemas import visit_summary
-from server.floor.service import BoardRow, floor_board, is_priority
+from server.floor.service import BoardRow, businesses_down, floor_board, is_priority
 
 MAX_ENTRIES = 4096  # branches × languages; far above any deployment, bounded all the same
 MAX_DESCRIBED_ROWS = 100_000  # a day's open visits of every branch, twice over
@@ -56,7 +56,11 @@ def board_body(branch: Branch, now: datetime) -> dict:
     settings = branch.settings
     language = request_language()
     added = _added_by_features_above(branch.id, [row.visit.id for row in rows])
+    extras: dict = {}
+    for fields in contributions(board_extras, branch.id):
+        extras.update(fields)
     return {
+        **extras,
         "visits": [{**_row(row, language), **added.get(row.visit.id, {})} for row in rows],
         "counts": _counts(rows),
         "wait_tolerance_minutes": settings.wait_tolerance_minutes,
@@ -64,6 +68,8 @@ def board_body(branch: Branch, now: datetime) -> dict:
         "timezone": branch.timezone,
         # None on duty: the floor says so (care notifications go to the supervisor meanwhile).
         "lobby_managers_on_duty": accounts.lobby_managers_on_duty(branch.id),
+        # The phone's own triage (offline too) sends these businesses to the counter, as the server does.
+        "self_service_down": sorted(businesses_down(branch.id)),
     }
 
 

@@ -14,6 +14,7 @@ from server.auth.models import User
 from server.branches.models import Branch, touch_floor
 from server.common.clock import local_day_start, utcnow
 from server.common.errors import Conflict, ValidationFailed
+from server.common.events import contributions
 from server.common.idempotency import create_once, fingerprint
 from server.common.locking import lock
 from server.common.policy import get_scoped_or_404
@@ -22,7 +23,7 @@ from server.customers import service as customers
 from server.customers.models import Customer, Salutation, Tier
 from server.extensions import db
 from server.floor.codes import OPEN_STATUSES, Channel, EventType, VisitSource, VisitStatus
-from server.floor.events import visit_arrived, visit_changed
+from server.floor.events import self_service_down, visit_arrived, visit_changed
 from server.floor.labels import EVENT_NAMES, STATUS_NAMES
 from server.floor.models import Visit, VisitEvent
 from server.floor.schemas import VisitEventIn, VisitIn
@@ -132,7 +133,7 @@ def new_visit(
     """An unsaved visit, triaged by the branch's rules (callers give it its id and add it)."""
     touch_floor(branch.id)
     tier = customers.record_visit(customer, arrived_at) if customer else Tier.ORDINARY
-    suggestion = triage(business, amount, tier, flags, branch.settings)
+    suggestion = triage(business, amount, tier, flags, branch.settings, businesses_down(branch.id))
     visit = Visit(
         branch_id=branch.id,
         ticket=ticket,
@@ -152,6 +153,11 @@ def new_visit(
         logged_by_id=actor.id if actor else None,
     )
     return visit, suggestion
+
+
+def businesses_down(branch_id: str) -> frozenset[str]:
+    """The businesses no self-service machine of the branch can do now (as the features above report them)."""
+    return frozenset(business for answer in contributions(self_service_down, branch_id) for business in answer)
 
 
 def create_queue_visit(branch: Branch, *, ticket: str, business, amount, at: datetime) -> Visit:

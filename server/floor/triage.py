@@ -3,6 +3,8 @@
 `triage()` is a pure function of the arrival and the branch's settings; `explain()` renders its reason.
 Rules in order (domain.md step 2): green-channel flags, VIP, wealth business, potential VIP,
 counter-only business, then self-service by amount (a limit is the first amount that is not self-service).
+Last, a customer the rules send to self-service goes to the counter while no machine of the branch can do
+the business (`down`: the businesses whose every self-service machine has an open out-of-service fault).
 """
 
 from __future__ import annotations
@@ -33,6 +35,20 @@ class Triage:
 
 
 def triage(
+    business: BusinessType,
+    amount: Decimal | None,
+    tier: Tier,
+    flags: list[Flag] | tuple,
+    settings: BranchSettings,
+    down: frozenset[str] | set[str] = frozenset(),
+) -> Triage:
+    suggestion = _by_the_rules(business, amount, tier, flags, settings)
+    if suggestion.channel == Channel.SELF_SERVICE and business.value in down:
+        return Triage(Channel.COUNTER, "self_service_down", {"business": business.value})
+    return suggestion
+
+
+def _by_the_rules(
     business: BusinessType, amount: Decimal | None, tier: Tier, flags: list[Flag] | tuple, settings: BranchSettings
 ) -> Triage:
     green = [f for f in flags if f in settings.green_channel_flags]
@@ -74,6 +90,7 @@ REASONS = {
     "under_limit": _l("%(business)s CNY %(amount)s, under the self-service limit of CNY %(limit)s"),
     "over_limit": _l("%(business)s CNY %(amount)s, at or over the self-service limit of CNY %(limit)s"),
     "counter_business": _l("%(business)s needs the counter"),
+    "self_service_down": _l("Self-service machines out of order (%(business)s)"),
     "override": _l("Changed by the lobby manager: %(reason)s"),
 }
 LIST_SEPARATOR = _l(", ")

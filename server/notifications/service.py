@@ -49,6 +49,11 @@ KINDS = {
     "complaint.media": Kind("high", 8 * 3600),
     "incident.reported": Kind("high", 30 * 60, renotify=True),
     "privacy.reveals": Kind("normal", 8 * 3600),
+    # Opening checks: the lobby managers' reminder, the supervisors' alert at opening, tickets to pre-issue.
+    "checks.due": Kind("high", 15 * 60),
+    "checks.overdue": Kind("high", 60 * 60),
+    "checks.preissue": Kind("high", 5 * 60),
+    "fault.open_long": Kind("normal", 8 * 3600),
 }
 
 

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from server.audit import labels as audit_labels
 from server.cards import labels as card_labels
 from server.care import labels as care_labels
+from server.checks import labels as check_labels
 from server.complaints import labels as complaint_labels
 from server.floor import labels as floor_labels
 from server.floor.triage import LIST_SEPARATOR, REASONS
@@ -22,6 +23,7 @@ FEATURE_LABELS: tuple[dict[str, dict], ...] = (
     care_labels.JS_LABELS,
     complaint_labels.JS_LABELS,
     incident_labels.JS_LABELS,
+    check_labels.JS_LABELS,
     audit_labels.JS_LABELS,
 )
 

@@ -8,7 +8,16 @@ const LIMITS = {
   transfer: "self_service_transfer_limit",
 };
 
-export function triage(business, amount, tier, flags, settings) {
+/* down: the businesses no self-service machine of the branch can do now (the board's `self_service_down`). */
+export function triage(business, amount, tier, flags, settings, down = []) {
+  const suggestion = byTheRules(business, amount, tier, flags, settings);
+  if (suggestion.channel === "self_service" && down.includes(business)) {
+    return { channel: "counter", rule: "self_service_down", params: { business } };
+  }
+  return suggestion;
+}
+
+function byTheRules(business, amount, tier, flags, settings) {
   const green = flags.filter((f) => settings.green_channel_flags.includes(f)).sort();
   if (green.length) return { channel: "green_channel", rule: "green_flags", params: { flags: green } };
   if (tier === "vip") return { channel: "vip_area", rule: "vip", params: {} };

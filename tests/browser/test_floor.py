@@ -21,7 +21,7 @@ from server.extensions import db
 from server.floor.models import Visit
 from server.floor.triage import triage
 from tests.helpers import SYNCED, wait_until
-from tests.unit.test_triage import CASES
+from tests.unit.test_triage import CASES, DOWN_CASES
 
 TICKETS = itertools.count(100)
 
@@ -199,19 +199,26 @@ def test_board_colours_by_tolerance_and_counts_channels(live_server, shell):
 
 def test_javascript_triage_agrees_with_the_server_on_every_case(shell):
     settings = BranchSettings()
+    table = [(*case[:4], frozenset(), *case[4:]) for case in CASES] + DOWN_CASES
     cases = [
-        {"business": b.value, "amount": float(a) if a else None, "tier": tr.value, "flags": [f.value for f in fl]}
-        for b, a, tr, fl, _c, _r in CASES
+        {
+            "business": b.value,
+            "amount": float(a) if a else None,
+            "tier": tr.value,
+            "flags": [f.value for f in fl],
+            "down": sorted(down),
+        }
+        for b, a, tr, fl, down, _c, _r in table
     ]
     answers = shell.evaluate(
         """async ([cases, settings]) => {
         const { triage } = await import('/static/js/triage.js');
-        return cases.map(c => triage(c.business, c.amount, c.tier, c.flags, settings));
+        return cases.map(c => triage(c.business, c.amount, c.tier, c.flags, settings, c.down));
     }""",
         [cases, settings.model_dump(mode="json")],
     )
-    for case, (business, amount, tier, flags, _c, _r), answer in zip(cases, CASES, answers, strict=True):
-        expected = triage(business, Decimal(amount) if amount else None, tier, flags, settings)
+    for case, (business, amount, tier, flags, down, _c, _r), answer in zip(cases, table, answers, strict=True):
+        expected = triage(business, Decimal(amount) if amount else None, tier, flags, settings, down)
         assert (answer["channel"], answer["rule"]) == (expected.channel.value, expected.rule), case
 
 

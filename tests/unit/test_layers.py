@@ -29,7 +29,7 @@ LAYERS: list[set[str]] = [
     {"cards"},
     {"referrals"},
     {"care"},
-    {"complaints", "incidents"},  # records of the day: they use the floor's visits and the branch's staff
+    {"complaints", "incidents", "checks"},  # records of the day: they use the floor's visits and the branch's staff
     {"shell", "admin", "pwa"},  # the screens, which show every feature
 ]
 ASSEMBLY = {"__init__", "cli", "worker", "demo"}

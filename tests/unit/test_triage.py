@@ -52,6 +52,30 @@ CASES = [
 ]
 
 
+# While no self-service machine can do a business (`down`), those the rules send to self-service go to the
+# counter; the other rules are untouched.
+ATMS_DOWN = frozenset({"withdrawal", "deposit"})
+DOWN_CASES = [
+    # business, amount, tier, flags, down, channel, rule
+    (B.WITHDRAWAL, "8000", O, [], ATMS_DOWN, C.COUNTER, "self_service_down"),
+    (B.WITHDRAWAL, None, O, [], ATMS_DOWN, C.COUNTER, "self_service_down"),
+    (B.DEPOSIT, "500", O, [], ATMS_DOWN, C.COUNTER, "self_service_down"),
+    (B.WITHDRAWAL, "8000", O, [], frozenset(), C.SELF_SERVICE, "under_limit"),
+    (B.WITHDRAWAL, "30000", O, [], ATMS_DOWN, C.COUNTER, "over_limit"),
+    (B.BALANCE_ENQUIRY, None, O, [], ATMS_DOWN, C.SELF_SERVICE, "simple"),
+    (B.BALANCE_ENQUIRY, None, O, [], frozenset({"balance_enquiry"}), C.COUNTER, "self_service_down"),
+    (B.TRANSFER, "100", O, [], ATMS_DOWN, C.SELF_SERVICE, "under_limit"),
+    (B.WITHDRAWAL, "100", V, [], ATMS_DOWN, C.VIP_AREA, "vip"),
+    (B.WITHDRAWAL, "100", O, [F.ELDERLY], ATMS_DOWN, C.GREEN_CHANNEL, "green_flags"),
+]
+
+
+@pytest.mark.parametrize("business, amount, tier, flags, down, channel, rule", DOWN_CASES)
+def test_triage_when_machines_are_down(business, amount, tier, flags, down, channel, rule):
+    result = triage(business, Decimal(amount) if amount else None, tier, flags, DEFAULT, down)
+    assert (result.channel, result.rule) == (channel, rule)
+
+
 @pytest.mark.parametrize("business, amount, tier, flags, channel, rule", CASES)
 def test_triage_table(business, amount, tier, flags, channel, rule):
     result = triage(business, Decimal(amount) if amount else None, tier, flags, DEFAULT)
