@@ -23,6 +23,7 @@ from server.checks import subscribers as checks_subscribers
 from server.checks.api import bp as checks_api
 from server.cli import register_cli
 from server.common.errors import register_error_handlers
+from server.common.http import AppRequest
 from server.common.logmask import install_log_masking
 from server.common.security import content_security_policy, register_security
 from server.common.types import render_alembic_item
@@ -79,6 +80,7 @@ def create_app(config: Config | None = None) -> Flask:
         instance_path=str(config.INSTANCE_PATH),
     )
     app.config.from_object(config)
+    app.request_class = AppRequest
     if app.config["PROXY_HOPS"]:
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]

@@ -86,6 +86,8 @@ class Config:
         self.WECOM_ALLOWED_ORIGINS = _origins(env("WECOM_ALLOWED_ORIGINS"), DEFAULT_WECOM_ORIGINS)
         # Where staff open the app: the link in Enterprise WeChat messages.
         self.PUBLIC_URL = env("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/")
+        # Checklist photos, re-encoded without their EXIF: kept on disk here, served only to the branch's staff.
+        self.PHOTO_DIR = Path(env("PHOTO_DIR", str(self.INSTANCE_PATH / "photos")))
 
     def _secret_key(self) -> str:
         return env("SECRET_KEY") or _instance_secret(self.INSTANCE_PATH, "secret_key")
@@ -120,6 +122,7 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     LANGUAGES = ("zh", "en")
     MAX_CONTENT_LENGTH = 1024 * 1024
+    PHOTO_MAX_BYTES = 10 * 1024 * 1024  # a photo straight from a phone's camera; everything else stays under 1 MB
     RATELIMIT_HEADERS_ENABLED = False  # the 429 answer carries Retry-After itself
     RATELIMIT_ENABLED = True
     SEED_DEMO_ALLOWED = True

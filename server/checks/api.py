@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from server.checks import faults, runs
+from server.checks import faults, photos, runs
 from server.checks.schemas import (
     PHASE_PATTERN,
     FaultActionIn,
@@ -22,10 +22,11 @@ from server.checks.schemas import (
     template_out,
 )
 from server.common.errors import ValidationFailed
-from server.common.http import date_arg, outbox_write, parse_json, transactional
+from server.common.http import date_arg, large_body, outbox_write, parse_json, transactional
 from server.common.openapi import documented
 from server.common.policy import require_roles
 from server.common.roles import BRANCH_STAFF, Role
+from server.common.types import is_uuid
 
 bp = Blueprint("checks_api", __name__, url_prefix="/api/v1")
 
@@ -130,3 +131,26 @@ def tick(run_id: str, item_id: str):
 def _check_phase(phase: str) -> None:
     if not re.match(PHASE_PATTERN, phase):
         raise ValidationFailed(fields={"phase": _("Not a checklist name (a-z, digits and _).")})
+
+
+@bp.put("/photos/<photo_id>")
+@large_body("PHOTO_MAX_BYTES")
+@require_roles(*BRANCH_STAFF)
+@transactional
+def upload_photo(photo_id: str):
+    """A photo for a checklist item, the image's bytes as the body (up to 10 MB; it is stored re-encoded,
+    without EXIF). Sent alone, never in a /sync batch; the same id and photo again is one."""
+    if not is_uuid(photo_id):
+        raise ValidationFailed(fields={"id": _("Not a record id.")})
+    photo, created = photos.save_photo(current_user, photo_id.lower(), request.get_data(cache=False))
+    return jsonify(photo={"id": photo.id, "width": photo.width, "height": photo.height, "size": photo.size}), (
+        201 if created else 200
+    )
+
+
+@bp.get("/photos/<photo_id>")
+@require_roles(*BRANCH_STAFF)
+def photo(photo_id: str):
+    """The stored photo (the branch's staff only; never cached by a shared cache)."""
+    _photo, path = photos.get_photo(current_user, photo_id)
+    return Response(path.read_bytes(), mimetype="image/jpeg", headers={"Cache-Control": "private, max-age=86400"})

@@ -157,9 +157,25 @@ class CheckTick(Model):
     result: Mapped[Result] = mapped_column(code_enum(Result, "check_result"))
     note: Mapped[str | None] = mapped_column(Text)
     fault_id: Mapped[str | None] = mapped_column(IdString, ForeignKey("faults.id"))
+    photo_id: Mapped[str | None] = mapped_column(IdString, ForeignKey("check_photos.id"))
     actor_id: Mapped[str] = mapped_column(IdString, ForeignKey("users.id"))
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the device's time: the later tick wins
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     run: Mapped[CheckRun] = relationship(back_populates="ticks")
     actor: Mapped[User] = relationship()
+
+
+class Photo(Model):
+    """A photo taken during a check, re-encoded on arrival (no EXIF, no location) and kept on disk."""
+
+    __tablename__ = "check_photos"
+
+    id: Mapped[str] = mapped_column(IdString, primary_key=True, default=new_id)
+    branch_id: Mapped[str] = mapped_column(IdString, ForeignKey("branches.id"))
+    sha256: Mapped[str] = mapped_column(String(64))  # of the stored file: a retry with other bytes is refused
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    size: Mapped[int] = mapped_column(Integer)
+    uploaded_by_id: Mapped[str] = mapped_column(IdString, ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

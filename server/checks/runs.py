@@ -14,7 +14,7 @@ from server.auth.models import User
 from server.branches.models import Branch
 from server.checks.codes import Category, Result
 from server.checks.faults import report_fault
-from server.checks.models import Asset, ChecklistTemplate, CheckRun, CheckTick, TemplateItem
+from server.checks.models import Asset, ChecklistTemplate, CheckRun, CheckTick, Photo, TemplateItem
 from server.checks.schemas import FaultIn, RunIn, TemplateIn, TickIn, item_text
 from server.checks.seed import ensure_seeded
 from server.common.clock import utcnow
@@ -151,6 +151,7 @@ def tick(actor: User, run_id: str, item_id: str, data: TickIn) -> CheckRun:
     if item is None:
         raise NotFound(_("This line is not on the checklist."), code="no_such_item")
     when = data.occurred_at or utcnow()
+    photo = get_scoped_or_404(Photo, data.photo_id.lower(), actor) if data.photo_id else None
     fault_id = None
     if data.result == Result.FAULT:
         fault, _created = report_fault(
@@ -166,6 +167,7 @@ def tick(actor: User, run_id: str, item_id: str, data: TickIn) -> CheckRun:
             result=data.result,
             note=data.note or None,
             fault_id=fault_id,
+            photo_id=photo.id if photo else None,
             actor=actor,
             occurred_at=when,
         )

@@ -189,6 +189,7 @@ def _tick(tick: CheckTick) -> dict:
         "result": tick.result.value,
         "note": tick.note,
         "fault_id": tick.fault_id,
+        "photo_id": tick.photo_id,
         "actor": _person(tick.actor),
         "at": tick.occurred_at.isoformat(),
     }
@@ -208,6 +209,7 @@ def run_out(run: CheckRun) -> dict:
                 "result": latest.result.value if latest else None,
                 "note": latest.note if latest else None,
                 "fault_id": latest.fault_id if latest else None,
+                "photo_id": latest.photo_id if latest else None,
                 "history": [_tick(t) for t in history],
             }
         )

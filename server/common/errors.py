@@ -128,6 +128,9 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(e: HTTPException):
         code = (e.name or "error").lower().replace(" ", "_").replace("'", "")
         message = str(_HTTP_MESSAGES.get(e.code or 500, e.description or e.name))
+        if e.code == 413 and request.max_content_length:  # say what fits: a photo's limit is not a form's
+            size = request.max_content_length / (1024 * 1024)
+            message = _("The request is too large: at most %(size)s MB.", size=f"{size:g}")
         return error_response(e.code or 500, code, message)
 
     @app.errorhandler(Exception)

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import make_response, request
+from flask import Request, current_app, make_response, request
 from flask_babel import gettext as _
 from pydantic import BaseModel, ValidationError
 
@@ -138,3 +138,24 @@ def outbox_write(view):
 
 def is_outbox_write(view) -> bool:
     return getattr(view, "outbox_write", False)
+
+
+def large_body(config_key: str):
+    """Marks a view that takes a body larger than MAX_CONTENT_LENGTH, up to the config value `config_key`."""
+
+    def mark(view):
+        view.max_body_config = config_key
+        return view
+
+    return mark
+
+
+class AppRequest(Request):
+    """A request whose size limit is its view's (see `large_body`), known before anything reads the body:
+    the CSRF check reads the form, and a body over the limit is refused there with 413."""
+
+    @property  # type: ignore[override]
+    def max_content_length(self) -> int | None:
+        view = current_app.view_functions.get(self.endpoint or "")
+        key = getattr(view, "max_body_config", None)
+        return current_app.config[key] if key else current_app.config["MAX_CONTENT_LENGTH"]

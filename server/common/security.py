@@ -13,7 +13,7 @@ def content_security_policy() -> dict:
         "default-src": "'self'",
         "script-src": "'self'",
         "style-src": "'self'",
-        "img-src": "'self' data:",
+        "img-src": "'self' data: blob:",  # blob: a photo taken offline, shown from the phone's storage
         "connect-src": "'self'",
         "manifest-src": "'self'",
         "worker-src": "'self'",

@@ -1,8 +1,8 @@
-"""checks, assets and faults
+"""checks, assets, faults and photos
 
-Revision ID: 0daf53f33083
+Revision ID: 291c9447f3d5
 Revises: 0f3aa16718a7
-Create Date: 2026-12-02 12:04:03.314383
+Create Date: 2026-12-02 12:10:21.531174
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0daf53f33083'
+revision = '291c9447f3d5'
 down_revision = '0f3aa16718a7'
 branch_labels = None
 depends_on = None
@@ -28,6 +28,19 @@ def upgrade():
     sa.ForeignKeyConstraint(['branch_id'], ['branches.id'], name=op.f('fk_assets_branch_id_branches')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_assets')),
     sa.UniqueConstraint('branch_id', 'kind', 'number', name='uq_assets_branch_kind_number')
+    )
+    op.create_table('check_photos',
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.Column('branch_id', sa.String(length=36), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('width', sa.Integer(), nullable=False),
+    sa.Column('height', sa.Integer(), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('uploaded_by_id', sa.String(length=36), nullable=False),
+    sa.Column('uploaded_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['branch_id'], ['branches.id'], name=op.f('fk_check_photos_branch_id_branches')),
+    sa.ForeignKeyConstraint(['uploaded_by_id'], ['users.id'], name=op.f('fk_check_photos_uploaded_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_check_photos'))
     )
     op.create_table('checklist_templates',
     sa.Column('id', sa.String(length=36), nullable=False),
@@ -125,12 +138,14 @@ def upgrade():
     sa.Column('result', sa.Enum('ok', 'fault', 'not_applicable', name='check_result', native_enum=False, create_constraint=True), nullable=False),
     sa.Column('note', sa.Text(), nullable=True),
     sa.Column('fault_id', sa.String(length=36), nullable=True),
+    sa.Column('photo_id', sa.String(length=36), nullable=True),
     sa.Column('actor_id', sa.String(length=36), nullable=False),
     sa.Column('occurred_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('recorded_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_check_ticks_actor_id_users')),
     sa.ForeignKeyConstraint(['fault_id'], ['faults.id'], name=op.f('fk_check_ticks_fault_id_faults')),
     sa.ForeignKeyConstraint(['item_id'], ['checklist_items.id'], name=op.f('fk_check_ticks_item_id_checklist_items')),
+    sa.ForeignKeyConstraint(['photo_id'], ['check_photos.id'], name=op.f('fk_check_ticks_photo_id_check_photos')),
     sa.ForeignKeyConstraint(['run_id'], ['check_runs.id'], name=op.f('fk_check_ticks_run_id_check_runs'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_check_ticks'))
     )
@@ -161,5 +176,6 @@ def downgrade():
 
     op.drop_table('faults')
     op.drop_table('checklist_templates')
+    op.drop_table('check_photos')
     op.drop_table('assets')
     # ### end Alembic commands ###
