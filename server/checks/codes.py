@@ -42,7 +42,7 @@ class Result(StrEnum):
     NOT_APPLICABLE = "not_applicable"
 
 
-class Severity(StrEnum):
+class FaultSeverity(StrEnum):
     OUT_OF_SERVICE = "out_of_service"  # customers cannot use it: triage sends them elsewhere
     IMPAIRED = "impaired"  # works, badly (a dim screen, no receipts)
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from server.auth.models import User
 from server.branches.models import touch_floor
-from server.checks.codes import OPEN_FAULT, SELF_SERVICE, FaultStatus, FaultStep, Severity
+from server.checks.codes import OPEN_FAULT, SELF_SERVICE, FaultSeverity, FaultStatus, FaultStep
 from server.checks.models import Asset, Fault, FaultEvent
 from server.checks.schemas import FaultActionIn, FaultIn
 from server.checks.seed import ensure_seeded
@@ -175,7 +175,7 @@ def businesses_down(branch_id: str) -> set[str]:
             select(Fault.asset_id).where(
                 Fault.branch_id == branch_id,
                 Fault.status.in_(OPEN_FAULT),
-                Fault.severity == Severity.OUT_OF_SERVICE,
+                Fault.severity == FaultSeverity.OUT_OF_SERVICE,
                 Fault.asset_id.is_not(None),
             )
         )

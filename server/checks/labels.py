@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from server.checks.codes import AssetKind, Category, FaultStatus, FaultStep, Phase, Result, Severity
+from server.checks.codes import AssetKind, Category, FaultSeverity, FaultStatus, FaultStep, Phase, Result
 
 ASSET_KIND_NAMES = {
     AssetKind.QUEUE_MACHINE: _l("Queue machine"),
@@ -31,8 +31,8 @@ RESULT_NAMES = {
     Result.NOT_APPLICABLE: _l("Not applicable"),
 }
 SEVERITY_NAMES = {
-    Severity.OUT_OF_SERVICE: _l("Out of service"),
-    Severity.IMPAIRED: _l("Works, badly"),
+    FaultSeverity.OUT_OF_SERVICE: _l("Out of service"),
+    FaultSeverity.IMPAIRED: _l("Works, badly"),
 }
 FAULT_STATUS_NAMES = {
     FaultStatus.OPEN: _l("Not yet reported"),

@@ -13,7 +13,7 @@ from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.auth.models import User
-from server.checks.codes import AssetKind, Category, FaultStatus, FaultStep, Result, Severity
+from server.checks.codes import AssetKind, Category, FaultSeverity, FaultStatus, FaultStep, Result
 from server.common.clock import utcnow
 from server.common.types import IdString, UTCDateTime, code_enum, new_id
 from server.extensions import Model
@@ -50,7 +50,7 @@ class Fault(Model):
     asset_id: Mapped[str | None] = mapped_column(IdString, ForeignKey("assets.id"))
     symptom: Mapped[str] = mapped_column(String(200))
     open_key: Mapped[str | None] = mapped_column(String(260))
-    severity: Mapped[Severity] = mapped_column(code_enum(Severity, "fault_severity"))
+    severity: Mapped[FaultSeverity] = mapped_column(code_enum(FaultSeverity, "fault_severity"))
     status: Mapped[FaultStatus] = mapped_column(code_enum(FaultStatus, "fault_status"), default=FaultStatus.OPEN)
     since: Mapped[datetime] = mapped_column(UTCDateTime)  # when it was first seen (the device's time)
     reported_by_id: Mapped[str] = mapped_column(IdString, ForeignKey("users.id"))

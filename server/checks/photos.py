@@ -31,19 +31,20 @@ def save_photo(actor: User, photo_id: str, data: bytes) -> tuple[Photo, bool]:
     """Store a photo under its client id (the same photo sent again is one). Returns (photo, created)."""
     encoded, width, height = reencode(data)
     digest = hashlib.sha256(encoded).hexdigest()
+    branch_id = actor.home_branch.id
     known = db.session.get(Photo, photo_id)
     if known is not None:
-        if known.branch_id != actor.branch_id or known.sha256 != digest:
+        if known.branch_id != branch_id or known.sha256 != digest:
             raise Conflict(_("A different record with this id already exists."), code="id_conflict")
         return known, False
-    path = photo_path(actor.branch_id, photo_id)
+    path = photo_path(branch_id, photo_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".part")
     temporary.write_bytes(encoded)
     temporary.replace(path)  # never a half-written file under the photo's name
     photo = Photo(
         id=photo_id,
-        branch_id=actor.branch_id,
+        branch_id=branch_id,
         sha256=digest,
         width=width,
         height=height,

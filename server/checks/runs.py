@@ -3,6 +3,7 @@ the templates they are made from, versioned so that editing one never changes a 
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -22,6 +23,13 @@ from server.common.errors import Conflict, NotFound, ValidationFailed
 from server.common.locking import lock
 from server.common.policy import get_scoped_or_404
 from server.extensions import db
+
+# Run ids are uuid5(RUN_NAMESPACE, "<branch id>/<phase>/<YYYY-MM-DD>"): static/js/views/checks.js makes the same.
+RUN_NAMESPACE = uuid.UUID("6f1d0c5e-8b7a-4c1e-9a53-1f0e6b2d4c77")
+
+
+def run_id(branch_id: str, phase: str, day: date) -> str:
+    return str(uuid.uuid5(RUN_NAMESPACE, f"{branch_id}/{phase}/{day.isoformat()}"))
 
 
 def local_today(branch: Branch, now: datetime | None = None) -> date:
@@ -96,7 +104,8 @@ def start_run(actor: User, data: RunIn) -> tuple[CheckRun, bool]:
     ensure_seeded(branch)
     day = data.date or local_today(branch)
     lock(branch)  # two phones starting the day's run at once: the second gets the first's
-    existing = _run_of(branch.id, data.phase, day) or db.session.get(CheckRun, data.id.lower())
+    record_id = (data.id or run_id(branch.id, data.phase, day)).lower()
+    existing = _run_of(branch.id, data.phase, day) or db.session.get(CheckRun, record_id)
     if existing is not None:
         if existing.branch_id != branch.id:
             raise Conflict(_("A different record with this id already exists."), code="id_conflict")
@@ -104,9 +113,7 @@ def start_run(actor: User, data: RunIn) -> tuple[CheckRun, bool]:
     template = current_template(branch, data.phase)
     if template is None:
         raise NotFound(_("This branch has no such checklist."), code="no_checklist")
-    run = CheckRun(
-        id=data.id.lower(), branch_id=branch.id, template=template, phase=data.phase, day=day, started_by=actor
-    )
+    run = CheckRun(id=record_id, branch_id=branch.id, template=template, phase=data.phase, day=day, started_by=actor)
     db.session.add(run)
     db.session.flush()
     return run, True

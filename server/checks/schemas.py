@@ -7,7 +7,7 @@ import datetime as dt
 from flask_babel import gettext as _
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from server.checks.codes import SELF_SERVICE, Category, FaultStep, Result, Severity
+from server.checks.codes import SELF_SERVICE, Category, FaultSeverity, FaultStep, Result
 from server.checks.labels import ASSET_KIND_NAMES, ITEM_TEXTS, PHASE_NAMES
 from server.checks.models import Asset, ChecklistTemplate, CheckRun, CheckTick, Fault, TemplateItem
 from server.common.fields import ClientTime, WrittenReason
@@ -26,7 +26,7 @@ class FaultIn(BaseModel):
     asset: str | None = Field(None, pattern=UUID_PATTERN, description="the asset's id (none: not a machine)")
     symptom: WrittenReason = Field(min_length=1, max_length=200)
     note: str | None = Field(None, max_length=2000)
-    severity: Severity = Severity.OUT_OF_SERVICE
+    severity: FaultSeverity = FaultSeverity.OUT_OF_SERVICE
     since: ClientTime | None = None
 
 
@@ -52,9 +52,12 @@ class FaultActionIn(BaseModel):
 
 
 class RunIn(BaseModel):
+    """The day's run of a phase. Its id, when left out, is `run_id(branch, phase, day)`: every phone that
+    starts the run offline names it the same, so their ticks meet on one run."""
+
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    id: str = Field(default_factory=new_id, pattern=UUID_PATTERN)
+    id: str | None = Field(None, pattern=UUID_PATTERN)
     phase: str = Field(pattern=PHASE_PATTERN)
     date: dt.date | None = Field(None, description="the branch's local date; today when left out")
 

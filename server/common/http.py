@@ -154,8 +154,16 @@ class AppRequest(Request):
     """A request whose size limit is its view's (see `large_body`), known before anything reads the body:
     the CSRF check reads the form, and a body over the limit is refused there with 413."""
 
-    @property  # type: ignore[override]
+    _view_limit: int | None = None
+
+    @property
     def max_content_length(self) -> int | None:
+        if self._view_limit is not None:
+            return self._view_limit
         view = current_app.view_functions.get(self.endpoint or "")
         key = getattr(view, "max_body_config", None)
         return current_app.config[key] if key else current_app.config["MAX_CONTENT_LENGTH"]
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        self._view_limit = value

@@ -14,6 +14,7 @@ import { initTasks } from "./views/tasks.js";
 import { initMore } from "./views/more.js";
 import { initReferrals } from "./views/referrals.js";
 import { initComplaints } from "./views/complaints.js";
+import { initChecks } from "./views/checks.js";
 import { initLive } from "./live.js";
 import { initPush } from "./push.js";
 import { scrubRefusedNumbers } from "./privacy.js";
@@ -45,9 +46,12 @@ function initTabs() {
   const tabs = Array.from(document.querySelectorAll("[data-tab]"));
   const show = () => {
     const wanted = location.hash.slice(1).split("/")[0];
-    const key = tabs.some((tab) => tab.dataset.tab === wanted) ? wanted : tabs[0].dataset.tab;
+    // A screen without a tab (the checks) lights its parent's tab.
+    const screen = document.querySelector(`[data-screen="${CSS.escape(wanted)}"]`);
+    const key = screen ? wanted : tabs[0].dataset.tab;
+    const lit = (screen && screen.dataset.parentTab) || key;
     tabs.forEach((tab) => {
-      if (tab.dataset.tab === key) tab.setAttribute("aria-current", "page");
+      if (tab.dataset.tab === lit) tab.setAttribute("aria-current", "page");
       else tab.removeAttribute("aria-current");
     });
     document.querySelectorAll("[data-screen]").forEach((screen) => { screen.hidden = screen.dataset.screen !== key; });
@@ -110,6 +114,7 @@ async function main() {
   if (document.querySelector("[data-customer-search]")) initCustomers();
   initReferrals();
   initComplaints();
+  initChecks();
   initCards();
   initCare();
   initTasks();

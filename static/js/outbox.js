@@ -128,9 +128,17 @@
       && (force || record.nextAttemptAt <= now));
     const unsent = new Set();  // ids of this flush's records that did not reach the server
     if (due.length > 1 && batching) {
-      for (let start = 0; start < due.length; start += BATCH_SIZE) {
-        const outcome = await sendBatch(due.slice(start, start + BATCH_SIZE), unsent);
+      // A file (a photo's bytes) cannot ride in a JSON batch: files go alone, first, so that the records
+      // naming them find them on the server.
+      let outcome = "sent";
+      for (const record of due.filter(isFile)) {
+        outcome = await send(record);
+        if (outcome !== "sent") unsent.add(record.id);
         if (outcome === "offline" || outcome === "signed-out") break;
+      }
+      const rest = due.filter((record) => !isFile(record));
+      for (let start = 0; start < rest.length && outcome !== "offline" && outcome !== "signed-out"; start += BATCH_SIZE) {
+        outcome = await sendBatch(rest.slice(start, start + BATCH_SIZE), unsent);
       }
     } else {
       for (const record of due) {
@@ -177,6 +185,8 @@
     return changed;
   }
 
+  const isFile = (record) => typeof Blob === "function" && record.body instanceof Blob;
+
   /** A record about another record (its URL or body names it): a visit's step and the arrival itself, a
       referral and the customer it is for. */
   function dependsOn(record, ids) {
@@ -192,12 +202,16 @@
   async function post(url, method, body) {
     const controller = typeof AbortController === "function" ? new AbortController() : null;
     const timer = controller && setTimeout(() => controller.abort(), SEND_TIMEOUT_MS);
+    const file = typeof Blob === "function" && body instanceof Blob;  // a photo: its bytes are the body
     try {
       return await fetch(url, {
         method,
         credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "X-CSRF-Token": (await meta("csrf")) || "" },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        headers: {
+          "Content-Type": file ? body.type || "application/octet-stream" : "application/json",
+          "X-CSRF-Token": (await meta("csrf")) || "",
+        },
+        body: body === undefined ? undefined : file ? body : JSON.stringify(body),
         signal: controller ? controller.signal : undefined,
       });
     } finally {

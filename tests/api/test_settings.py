@@ -20,6 +20,8 @@ DEFAULTS = {
     "complaint_decision_days": 15,
     "complaint_extended_days": 30,
     "complaint_further_extension_days": 30,
+    "opening_time": "09:00",
+    "fault_reminder_hours": 4,
     "holidays": [],
     "self_service_withdrawal_limit": 20000,
     "self_service_deposit_limit": 100000,

@@ -48,7 +48,8 @@ function load() {
   const scope = { crypto: globalThis.crypto, LobbypadDB: db, console };
   scope.self = scope;
   scope.fetch = async (url, init) => {
-    const body = init.body ? JSON.parse(init.body) : undefined;
+    const body = init.body instanceof Blob ? { bytes: init.body.size, type: init.headers["Content-Type"] }
+      : init.body ? JSON.parse(init.body) : undefined;
     requests.push({ url, method: init.method, body });
     const reply = answer(url, body);
     if (reply === "network") throw new TypeError("Failed to fetch");
@@ -56,7 +57,7 @@ function load() {
   };
   vm.runInNewContext(SOURCE.replace("})(self);", "})(scope);"), { scope, crypto: globalThis.crypto, Date, Math,
     Promise, JSON, Object, Array, Set, Map, Number, String, Error, TypeError, console, fetch: scope.fetch,
-    structuredClone, setTimeout, clearTimeout, AbortController });
+    structuredClone, setTimeout, clearTimeout, AbortController, Blob });
   return scope.LobbypadOutbox;
 }
 
@@ -156,6 +157,22 @@ test("another account's records wait for that account, unseen by the one signed 
   await Outbox.flush();
   assert.deepEqual(requests.map((r) => [r.url, r.body.id]), [["/api/v1/visits", U("v1")]]);
   assert.equal(db.stores.outbox.size, 0);
+});
+
+test("a photo goes alone, as its bytes, before the batch that names it", async () => {
+  await Outbox.enqueue({ id: U("c1"), kind: "check.run", url: "/api/v1/checks/runs", body: { id: U("c1") } });
+  await Outbox.enqueue({ id: U("f1"), kind: "photo.upload", method: "PUT", url: `/api/v1/photos/${U("f1")}`,
+    body: new Blob([new Uint8Array(2048)], { type: "image/jpeg" }) });
+  await Outbox.enqueue({ id: U("t1"), kind: "check.tick", method: "PUT", url: `/api/v1/checks/runs/${U("c1")}/items/x`,
+    body: { id: U("t1"), result: "fault", photo_id: U("f1") } });
+  answer = (url, body) => (url === "/api/v1/sync"
+    ? { status: 200, body: { results: body.records.map(() => ({ status: 200, body: {} })) } } : { status: 201 });
+  await Outbox.flush();
+  assert.deepEqual(requests.map((r) => [r.method, r.url]), [
+    ["PUT", `/api/v1/photos/${U("f1")}`], ["POST", "/api/v1/sync"]]);
+  assert.deepEqual(requests[0].body, { bytes: 2048, type: "image/jpeg" });
+  assert.deepEqual(requests[1].body.records.map((r) => r.id), [U("c1"), U("t1")]);
+  assert.deepEqual(await Outbox.pending(), []);
 });
 
 test("a refused record fixed by the user goes again with the same id and the corrected field", async () => {

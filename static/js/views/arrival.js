@@ -9,7 +9,7 @@ import { t } from "../i18n.js";
 import { branchSettings } from "../settings.js";
 import { notify } from "../toast.js";
 import { explain, triage } from "../triage.js";
-import { openRowWithTicket, showRow } from "./floor.js";
+import { openRowWithTicket, selfServiceDown, showRow } from "./floor.js";
 
 const DB = self.LobbypadDB;
 const WITH_AMOUNT = new Set(["withdrawal", "deposit", "transfer"]);
@@ -51,7 +51,8 @@ function validate(form, values) {
 async function suggestionFor(values) {
   if (!values.business_type) return null;
   const amount = WITH_AMOUNT.has(values.business_type) && values.amount !== "" ? Number(values.amount) : null;
-  return triage(values.business_type, amount, customer ? customer.tier : "ordinary", values.flags, await branchSettings());
+  return triage(values.business_type, amount, customer ? customer.tier : "ordinary", values.flags, await branchSettings(),
+    selfServiceDown());
 }
 
 async function preview(form) {

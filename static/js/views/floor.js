@@ -16,6 +16,7 @@ import { openComplaint } from "./complaint-sheet.js";
 import { openRefer } from "./refer-sheet.js";
 import { nameOf } from "../names.js";
 import { startLinking } from "./linking.js";
+import { pendingFaults } from "./fault-sheet.js";
 
 const Outbox = self.LobbypadOutbox;
 const FLOOR_URL = "/api/v1/floor";
@@ -192,6 +193,25 @@ function renderCounts(rows) {
   }));
 }
 
+/** The businesses no self-service machine can do now (the triage sends them to the counter, offline too). */
+export const selfServiceDown = () => server.self_service_down || [];
+
+/** Open faults above the waiting list, this phone's unsent reports included, until they are fixed. */
+function renderFaults(pending) {
+  const strip = document.querySelector("[data-fault-strip]");
+  if (!strip) return;
+  const faults = [...pendingFaults(pending, server.faults || []), ...(server.faults || [])];
+  strip.hidden = faults.length === 0;
+  strip.replaceChildren(...faults.map((fault) => {
+    const li = el("li", `fault-chip severity-${fault.severity}`);
+    const link = el("a", "", fault.asset ? `${fault.asset.name} · ${fault.symptom}` : fault.symptom);
+    link.href = `#checks/fault/${fault.id}`;
+    li.append(link);
+    if (fault.unsynced) li.append(el("span", "badge badge-unsynced", t("saved_offline")));
+    return li;
+  }));
+}
+
 /** Nobody on duty: care notifications go to the supervisor meanwhile, and the floor says so. */
 function renderDuty() {
   const line = document.querySelector("[data-no-duty]");
@@ -229,6 +249,7 @@ async function render({ force = false } = {}) {
   if (!same) board.replaceChildren(...ordered);
   renderCounts(rows);
   renderDuty();
+  renderFaults(await Outbox.pending());
   document.querySelector("[data-board-loading]").hidden = true;
   document.querySelector("[data-board-empty]").hidden = rows.length > 0;
   showAge(document.querySelector("[data-floor-age]"), snapshotAt);
@@ -345,7 +366,7 @@ export function initFloor() {
   initActions();
   const refreshSoon = coalesce(refresh);
   Outbox.onChange((event) => {
-    if (event.kind && !event.kind.startsWith("visit.") && !event.kind.startsWith("care.")) return;
+    if (event.kind && !/^(visit|care|fault|check)\./.test(event.kind)) return;
     if (event.type === "sent") mergeAnswer(event);
     if (event.type === "sent" || event.type === "rejected") refreshSoon();
     else render({ force: event.type === "queued" || event.type === "undone" });
