@@ -173,7 +173,7 @@ class Photo(Model):
 
     id: Mapped[str] = mapped_column(IdString, primary_key=True, default=new_id)
     branch_id: Mapped[str] = mapped_column(IdString, ForeignKey("branches.id"))
-    sha256: Mapped[str] = mapped_column(String(64))  # of the stored file: a retry with other bytes is refused
+    payload_hash: Mapped[str] = mapped_column(String(64))  # sha256 of the stored file
     width: Mapped[int] = mapped_column(Integer)
     height: Mapped[int] = mapped_column(Integer)
     size: Mapped[int] = mapped_column(Integer)

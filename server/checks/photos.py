@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import uuid
 from pathlib import Path
 
 import pillow_heif
@@ -16,6 +17,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from server.auth.models import User
 from server.checks.models import Photo
 from server.common.errors import Conflict, ValidationFailed
+from server.common.idempotency import create_once
 from server.common.policy import get_scoped_or_404
 from server.extensions import db
 
@@ -30,30 +32,23 @@ QUALITY = 82
 def save_photo(actor: User, photo_id: str, data: bytes) -> tuple[Photo, bool]:
     """Store a photo under its client id (the same photo sent again is one). Returns (photo, created)."""
     encoded, width, height = reencode(data)
-    digest = hashlib.sha256(encoded).hexdigest()
     branch_id = actor.home_branch.id
-    known = db.session.get(Photo, photo_id)
-    if known is not None:
-        if known.branch_id != branch_id or known.sha256 != digest:
-            raise Conflict(_("A different record with this id already exists."), code="id_conflict")
-        return known, False
-    path = photo_path(branch_id, photo_id)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".part")
-    temporary.write_bytes(encoded)
-    temporary.replace(path)  # never a half-written file under the photo's name
-    photo = Photo(
-        id=photo_id,
-        branch_id=branch_id,
-        sha256=digest,
-        width=width,
-        height=height,
-        size=len(encoded),
-        uploaded_by_id=actor.id,
+    digest = hashlib.sha256(encoded).hexdigest()  # of the stored file: a retry with other bytes is refused
+    if db.session.get(Photo, photo_id) is None:  # a file already stored is never written over
+        path = photo_path(branch_id, photo_id)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f"{photo_id}.{uuid.uuid4().hex}.part")  # two uploads at once never share one
+        temporary.write_bytes(encoded)
+        temporary.replace(path)  # never a half-written file under the photo's name
+    photo, created = create_once(
+        Photo,
+        photo_id,
+        digest,
+        lambda: Photo(branch_id=branch_id, width=width, height=height, size=len(encoded), uploaded_by_id=actor.id),
     )
-    db.session.add(photo)
-    db.session.flush()
-    return photo, True
+    if photo.branch_id != branch_id:
+        raise Conflict(_("A different record with this id already exists."), code="id_conflict")
+    return photo, created
 
 
 def reencode(data: bytes) -> tuple[bytes, int, int]:

@@ -9,6 +9,7 @@ import { el, fieldErrors, meta } from "../dom.js";
 import { dateTimeOf, timeOf } from "../dates.js";
 import { t } from "../i18n.js";
 import { pollWhileVisible, showAge, snapshotTime, tabShown, told } from "../screen.js";
+import { coalesce } from "../timing.js";
 import { notify } from "../toast.js";
 import { FAULTS_URL, initFaultSheet, openFault, pendingFaults } from "./fault-sheet.js";
 
@@ -21,7 +22,7 @@ const PHOTO_MAX_BYTES = 10 * 1024 * 1024;
 const POLL_MS = 30 * 1000;
 const RESULTS = ["ok", "fault", "not_applicable"];
 const STEPS = { open: ["fixing", "fixed"], reported: ["fixing", "fixed"], fixing: ["fixed"], fixed: ["verified"] };
-const isSupervisor = () => meta("lobbypad-role") === "supervisor";
+const isSupervisor = () => meta("role") === "supervisor";
 
 let root = null;
 let phase = null;
@@ -32,7 +33,7 @@ const previews = new Map();  // photo id → object URL of the photo taken on th
 
 /** The branch's local date, YYYY-MM-DD. */
 export function branchToday(now = new Date()) {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: meta("lobbypad-timezone") || "Asia/Shanghai",
+  return new Intl.DateTimeFormat("en-CA", { timeZone: meta("timezone") || "Asia/Shanghai",
     year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
 }
 
@@ -47,7 +48,7 @@ export async function uuid5(namespace, name) {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-const runIdFor = (name, day) => uuid5(RUN_NAMESPACE, `${meta("lobbypad-branch")}/${name}/${day}`);
+const runIdFor = (name, day) => uuid5(RUN_NAMESPACE, `${meta("branch")}/${name}/${day}`);
 
 /** A photo as a JPEG of at most MAX_SIDE pixels, drawn afresh (no EXIF, no location). A format this browser
     cannot draw (HEIC on most) goes as it is, when it is small enough: the server reads and cleans it. */
@@ -84,7 +85,7 @@ async function load() {
   snapshotAt = ages.find((at) => at !== null) ?? null;
   if (!phase && data.templates.length) {
     // Mornings are for opening; from noon the closing checklist comes first.
-    const hour = Number(new Intl.DateTimeFormat("en-GB", { timeZone: meta("lobbypad-timezone") || "Asia/Shanghai",
+    const hour = Number(new Intl.DateTimeFormat("en-GB", { timeZone: meta("timezone") || "Asia/Shanghai",
       hour: "2-digit", hourCycle: "h23" }).format(new Date()));
     const wanted = hour < 12 ? "before_opening" : "after_closing";
     phase = (data.templates.find((x) => x.phase === wanted) || data.templates[0]).phase;
@@ -464,8 +465,12 @@ export function initChecks() {
     event.preventDefault();
     if (form.dataset.tickForm) {
       const preview = form.querySelector("[data-preview]");
-      tick(form.dataset.tickForm, event.submitter?.value || "ok", form.note.value.trim(), preview.dataset.photoId || null);
+      const [note, photoId] = [form.note.value.trim(), preview.dataset.photoId || null];
+      form.reset();  // said once: the next redraw must not bring the words or the photo back
+      delete preview.dataset.photoId;
+      preview.replaceChildren();
       form.closest("details").open = false;
+      tick(form.dataset.tickForm, event.submitter?.value || "ok", note, photoId);
     } else if (form.dataset.reportedForm) {
       const extra = {};
       for (const name of ["reported_to", "vendor_ticket"]) if (form[name].value.trim()) extra[name] = form[name].value.trim();
@@ -474,8 +479,11 @@ export function initChecks() {
       saveTemplate(form);
     }
   });
+  const loadSoon = coalesce(load);  // a sync sends many ticks: read once after the burst
   Outbox.onChange((event) => {
-    if (event.kind && /^(fault|check|photo)\./.test(event.kind) && event.type !== "sent") render();
+    if (!event.kind || !/^(fault|check|photo)\./.test(event.kind)) return;
+    if (event.type === "sent" || event.type === "rejected") loadSoon();
+    else render();
   });
   pollWhileVisible(load, POLL_MS, tabShown("checks"));
 }

@@ -1,8 +1,8 @@
 """checks, assets, faults and photos
 
-Revision ID: 291c9447f3d5
+Revision ID: e01b4e2b12a0
 Revises: 0f3aa16718a7
-Create Date: 2026-12-02 12:10:21.531174
+Create Date: 2026-12-02 12:28:11.394384
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '291c9447f3d5'
+revision = 'e01b4e2b12a0'
 down_revision = '0f3aa16718a7'
 branch_labels = None
 depends_on = None
@@ -32,7 +32,7 @@ def upgrade():
     op.create_table('check_photos',
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('branch_id', sa.String(length=36), nullable=False),
-    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('payload_hash', sa.String(length=64), nullable=False),
     sa.Column('width', sa.Integer(), nullable=False),
     sa.Column('height', sa.Integer(), nullable=False),
     sa.Column('size', sa.Integer(), nullable=False),
