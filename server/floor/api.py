@@ -17,7 +17,8 @@ from server.common.roles import Role
 from server.extensions import csrf
 from server.floor import queue, service
 from server.floor.board import rendered_board
-from server.floor.schemas import QueueEventIn, VisitCustomerIn, VisitEventIn, VisitIn, visit_summary
+from server.floor.estimate import wait_of
+from server.floor.schemas import QueueEventIn, VisitCustomerIn, VisitEventIn, VisitIn, visit_summary, wait_out
 from server.floor.triage import explain
 
 bp = Blueprint("floor_api", __name__, url_prefix="/api/v1")
@@ -39,6 +40,7 @@ def log_arrival():
             "rule": suggestion.rule,
             "reason": explain(suggestion.rule, suggestion.params, suggestion.channel),
         },
+        wait=wait_out(*wait_of(visit, utcnow())),
     ), 201 if created else 200
 
 

@@ -20,6 +20,7 @@ from server.common.events import contributions
 from server.common.i18n import request_language
 from server.customers.schemas import greeting_name, greeting_names
 from server.floor.codes import Channel, VisitStatus
+from server.floor.estimate import estimates
 from server.floor.events import board_extras, board_rows
 from server.floor.schemas import visit_summary
 from server.floor.service import BoardRow, businesses_down, floor_board, is_priority
@@ -59,10 +60,11 @@ def board_body(branch: Branch, now: datetime) -> dict:
     extras: dict = {}
     for fields in contributions(board_extras, branch.id):
         extras.update(fields)
+    counts = _counts(rows)
     return {
         **extras,
         "visits": [{**_row(row, language), **added.get(row.visit.id, {})} for row in rows],
-        "counts": _counts(rows),
+        "counts": counts,
         "wait_tolerance_minutes": settings.wait_tolerance_minutes,
         "care_reminder_minutes": settings.care_reminder_minutes,
         "timezone": branch.timezone,
@@ -70,6 +72,8 @@ def board_body(branch: Branch, now: datetime) -> dict:
         "lobby_managers_on_duty": accounts.lobby_managers_on_duty(branch.id),
         # The phone's own triage (offline too) sends these businesses to the counter, as the server does.
         "self_service_down": sorted(businesses_down(branch.id)),
+        # Minutes a customer arriving now waits to be called, per channel (None: too little history to say).
+        "estimates": estimates(branch.id, now, {Channel(c): n for c, n in counts["by_channel"].items()}),
     }
 
 

@@ -113,3 +113,12 @@ def visit_summary(visit: Visit) -> dict:
         "customer_id": visit.customer_id,
         "source": visit.source.value,
     }
+
+
+def wait_out(ahead: int, minutes: int | None) -> dict:
+    """The wait a customer who has just arrived can be told ("4 ahead, about 12 min"), with its figures."""
+    if minutes is None:
+        text = _("%(ahead)s ahead; too little history yet to say how long", ahead=ahead)
+    else:
+        text = _("%(ahead)s ahead, about %(minutes)s min", ahead=ahead, minutes=minutes)
+    return {"ahead": ahead, "minutes": minutes, "text": text}

@@ -196,6 +196,7 @@ JS_MESSAGES = {
     "record.check.tick": _l("Checklist item"),
     "record.check.template": _l("Checklist edited"),
     "record.photo.upload": _l("Photo"),
+    "wait.about": _l("about %(minutes)s min"),
     "fault.say_what": _l("Say what is wrong."),
     "fault.reported": _l("Fault reported"),
     "fault.none": _l("No open faults."),

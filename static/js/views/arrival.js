@@ -9,7 +9,7 @@ import { t } from "../i18n.js";
 import { branchSettings } from "../settings.js";
 import { notify } from "../toast.js";
 import { explain, triage } from "../triage.js";
-import { openRowWithTicket, selfServiceDown, showRow } from "./floor.js";
+import { channelEstimate, openRowWithTicket, selfServiceDown, showRow } from "./floor.js";
 
 const DB = self.LobbypadDB;
 const WITH_AMOUNT = new Set(["withdrawal", "deposit", "transfer"]);
@@ -59,8 +59,10 @@ async function preview(form) {
   const values = formValues(form);
   form.querySelector("[data-amount-field]").hidden = !WITH_AMOUNT.has(values.business_type);
   const suggestion = await suggestionFor(values);
+  const minutes = suggestion ? channelEstimate(suggestion.channel) : null;
+  const wait = minutes === null || minutes === undefined ? "" : ` · ${t("wait.about", { minutes })}`;
   form.querySelector("[data-suggestion]").textContent = suggestion
-    ? t("suggestion", { reason: explain(suggestion.rule, suggestion.params, suggestion.channel) }) : "";
+    ? t("suggestion", { reason: explain(suggestion.rule, suggestion.params, suggestion.channel) }) + wait : "";
 }
 
 export async function openArrival(forCustomer = null) {
@@ -144,7 +146,10 @@ async function report(record, values, suggestion) {
     await Outbox.dismissRejected(id);
     message = result.rejected.error.message;
   } else if (result.rejected) message = t("action_failed", { message: result.rejected.error.message });
-  else if (result.sent) message = t("arrival_logged", { ticket: values.ticket, channel });
+  else if (result.sent) {
+    message = t("arrival_logged", { ticket: values.ticket, channel });
+    if (result.answer && result.answer.wait) message = `${message} · ${result.answer.wait.text}`;  // "4 ahead, about 12 min"
+  }
   else message = t("arrival_logged_offline", { ticket: values.ticket, channel });
   notify(message);
 }

@@ -189,9 +189,14 @@ function renderCounts(rows) {
   box.replaceChildren(...CHANNELS.map((channel) => {
     const chip = el("span", `count count-${channel}`);
     chip.append(el("strong", "", String(counts[channel])), el("span", "", t(`channel.${channel}`)));
+    const minutes = channelEstimate(channel);
+    if (minutes !== null) chip.append(el("span", "count-wait", t("wait.about", { minutes })));
     return chip;
   }));
 }
+
+/** Minutes a customer arriving now would wait in `channel`, by the board's last read (null: no estimate). */
+export const channelEstimate = (channel) => (server.estimates ? server.estimates[channel] ?? null : null);
 
 /** The businesses no self-service machine can do now (the triage sends them to the counter, offline too). */
 export const selfServiceDown = () => server.self_service_down || [];
