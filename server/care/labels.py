@@ -12,6 +12,7 @@ KIND_NAMES = {
     CareKind.GREEN_CHANNEL: _l("Green channel: accompany"),
     CareKind.VIP_SEE_OFF: _l("See off VIP"),
     CareKind.CASH_ESCORT: _l("Cash escort"),
+    CareKind.REROUTE: _l("Machine out of order: to the counter"),
 }
 STATUS_NAMES = {
     CareStatus.SCHEDULED: _l("not due yet"),

@@ -21,6 +21,7 @@ class CareKind(StrEnum):
     GREEN_CHANNEL = "green_channel"  # elderly, disabled, urgent: accompany now
     VIP_SEE_OFF = "vip_see_off"  # a VIP's business is done: see them to the door
     CASH_ESCORT = "cash_escort"  # a large cash withdrawal is done: escort out or to the car
+    REROUTE = "reroute"  # sent to self-service, and every machine that can do their business broke: to the counter
 
 
 class CareStatus(StrEnum):
@@ -63,6 +64,7 @@ ACTIONS_BY_KIND: dict[CareKind, tuple[CareAction, ...]] = {
     CareKind.GREEN_CHANNEL: (CareAction.ACCOMPANIED, CareAction.FORMS_CHECKED, CareAction.MOVED_CHANNEL),
     CareKind.VIP_SEE_OFF: (CareAction.NEEDS_CHECKED, CareAction.SEEN_TO_DOOR),
     CareKind.CASH_ESCORT: (CareAction.ESCORTED_OUT, CareAction.ESCORTED_TO_CAR),
+    CareKind.REROUTE: (CareAction.MOVED_CHANNEL, CareAction.TOLD_AHEAD),
 }
 
 

@@ -26,14 +26,14 @@ from server.common.clock import local_day_start
 from server.common.roles import Role
 from server.customers.models import Tier
 from server.extensions import db
-from server.floor.codes import BusinessType, EventType, VisitStatus
+from server.floor.codes import BusinessType, Channel, EventType, VisitStatus
 from server.floor.models import Visit
 from server.notifications.service import Message, notify_many, worded
 
 BATCH = 500  # tasks per step per sweep; a full batch is followed at once by the next sweep round
 STALE_AFTER = timedelta(hours=12)  # a visit nobody closed yesterday is not today's care
 # Gone from the waiting area (called, served, left): waiting care and the lounge no longer apply.
-MOOT_WHEN_CALLED = (CareKind.WAIT_CARE, CareKind.VIP_LOUNGE)
+MOOT_WHEN_CALLED = (CareKind.WAIT_CARE, CareKind.VIP_LOUNGE, CareKind.REROUTE)
 MOOT_WHEN_FINISHED = (*MOOT_WHEN_CALLED, CareKind.GREEN_CHANNEL)
 CLOSED_VISIT = (VisitStatus.DONE, VisitStatus.LEFT, VisitStatus.CANCELLED)
 PUSH_KINDS = {
@@ -42,6 +42,7 @@ PUSH_KINDS = {
     CareKind.GREEN_CHANNEL: "care.accompany",
     CareKind.VIP_SEE_OFF: "escort.due",
     CareKind.CASH_ESCORT: "escort.due",
+    CareKind.REROUTE: "care.accompany",
 }
 
 
@@ -80,6 +81,8 @@ def visit_changed(
         _withdraw(visit, tuple(CareKind), now)
     elif visit.status != VisitStatus.WAITING:
         _withdraw(visit, MOOT_WHEN_FINISHED if visit.status in CLOSED_VISIT else MOOT_WHEN_CALLED, now)
+    elif kind == EventType.REROUTED and visit.channel != Channel.SELF_SERVICE:  # already moved: nothing to do
+        _withdraw(visit, (CareKind.REROUTE,), now)
     if kind == EventType.SERVED:
         if visit.tier == Tier.VIP:
             _add(visit, CareKind.VIP_SEE_OFF, when, now)
@@ -119,12 +122,23 @@ def _cared(visit: Visit, when: datetime, actor: User | None, note: str | None, s
         )
 
 
-def _add(visit: Visit, kind: CareKind, due_at: datetime, now: datetime, alert_at: datetime | None = None) -> None:
+def reroute(visits: list[Visit], now: datetime) -> None:
+    """Customers the triage sent to self-service machines that are now all down: a task, due at once, to take
+    each to the counter (one open task per visit; a second breakdown later is a new round)."""
+    for visit in visits:
+        tasks = _tasks(visit, (CareKind.REROUTE,), None)
+        if not any(task.status in (CareStatus.SCHEDULED, CareStatus.OPEN) for task in tasks):
+            _add(visit, CareKind.REROUTE, now, now, round=len(tasks) + 1)
+
+
+def _add(
+    visit: Visit, kind: CareKind, due_at: datetime, now: datetime, alert_at: datetime | None = None, round: int = 1
+) -> None:
     task = CareTask(
         branch_id=visit.branch_id,
         visit=visit,
         kind=kind,
-        round=1,
+        round=round,
         due_at=due_at,
         alert_at=alert_at,
         status=CareStatus.SCHEDULED,

@@ -56,6 +56,11 @@ def wording(task: CareTask, now: datetime, ahead: int) -> tuple[str, str]:
             _("See off VIP %(who)s (%(ticket)s)", who=who, ticket=visit.ticket),
             _("Their business is done: ask whether they need anything else and see them to the door."),
         )
+    if task.kind == CareKind.REROUTE:
+        return (
+            _("%(ticket)s: the self-service machines for this are out of order", ticket=visit.ticket),
+            _("Take %(who)s to the counter (%(business)s).", who=who, business=BUSINESS_NAMES[visit.business_type]),
+        )
     amount = f"{visit.amount:,.0f}" if visit.amount is not None else ""
     return (
         _("Cash escort: %(ticket)s withdrew ¥%(amount)s", ticket=visit.ticket, amount=amount),

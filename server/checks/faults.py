@@ -10,17 +10,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from server.auth.models import User
-from server.branches.models import touch_floor
+from server.branches.models import Branch, touch_floor
+from server.care import scheduling as care
 from server.checks.codes import OPEN_FAULT, SELF_SERVICE, FaultSeverity, FaultStatus, FaultStep
 from server.checks.models import Asset, Fault, FaultEvent
 from server.checks.schemas import FaultActionIn, FaultIn
 from server.checks.seed import ensure_seeded
-from server.common.clock import utcnow
+from server.common.clock import local_day_start, utcnow
 from server.common.errors import Conflict
 from server.common.idempotency import fingerprint
 from server.common.locking import lock
 from server.common.policy import get_scoped_or_404
 from server.extensions import db
+from server.floor.codes import Channel, VisitStatus
+from server.floor.models import Visit
 
 # The order of the status steps: a fault moves forward only (a step may be skipped: fixed at once).
 ORDER = [FaultStatus.OPEN, FaultStatus.REPORTED, FaultStatus.FIXING, FaultStatus.FIXED, FaultStatus.VERIFIED]
@@ -86,7 +89,26 @@ def report_fault(actor: User, data: FaultIn) -> tuple[Fault, bool]:
     db.session.add(fault)
     touch_floor(branch.id)
     db.session.flush()
+    if fault.severity == FaultSeverity.OUT_OF_SERVICE and asset is not None and asset.kind in SELF_SERVICE:
+        _reroute_the_waiting(branch, when)
     return fault, True
+
+
+def _reroute_the_waiting(branch: Branch, now: datetime) -> None:
+    """Customers waiting for self-service whose business no machine can do now get a care task: to the counter."""
+    down = businesses_down(branch.id)
+    if not down:
+        return
+    stranded = db.session.scalars(
+        select(Visit).where(
+            Visit.branch_id == branch.id,
+            Visit.status == VisitStatus.WAITING,
+            Visit.channel == Channel.SELF_SERVICE,
+            Visit.business_type.in_(sorted(down)),
+            Visit.arrived_at >= local_day_start(branch.timezone, now),
+        )
+    )
+    care.reroute(list(stranded), utcnow())
 
 
 def _payload(actor: User, data: FaultIn) -> str:

@@ -72,6 +72,8 @@ def test_a_fault_is_on_the_board_until_fixed_and_the_same_fault_twice_is_one(app
 
 def test_triage_sends_customers_to_the_counter_while_every_atm_is_down(app, floor):
     names = assets(floor.lobby)
+    waiting = arrive(floor.lobby, "A000", "withdrawal", "3000")["visit"]  # sent to the ATMs before they broke
+    assert waiting["channel"] == "self_service"
     one = floor.lobby.post("/api/v1/faults", {"asset": names["ATM 1"], "symptom": "卡钞"}).get_json()["fault"]
     # One ATM of two down: no change.
     assert arrive(floor.lobby, "A001", "withdrawal", "8000")["visit"]["channel"] == "self_service"
@@ -81,6 +83,17 @@ def test_triage_sends_customers_to_the_counter_while_every_atm_is_down(app, floo
     assert answer["visit"]["channel"] == "counter"
     assert answer["triage"]["rule"] == "self_service_down"
     assert answer["triage"]["reason"] == "Self-service machines out of order (Withdrawal) → Counter"
+    # The customer the triage had sent to the ATMs gets a care task: take them to the counter.
+    tasks = floor.lobby.get("/api/v1/care-tasks").get_json()["tasks"]
+    reroute = [t for t in tasks if t["kind"] == "reroute"]
+    assert sorted(t["visit"]["ticket"] for t in reroute) == ["A000", "A001"]  # both had been sent to the ATMs
+    reroute = [t for t in reroute if t["visit"]["ticket"] == "A000"]
+    assert reroute[0]["title"] == "A000: the self-service machines for this are out of order"
+    done = floor.lobby.post(
+        f"/api/v1/care-tasks/{reroute[0]['id']}/done", {"actions": ["moved_channel"], "channel": "counter"}
+    )
+    assert done.status_code == 200, done.get_json()
+    assert floor.lobby.get(f"/api/v1/visits/{waiting['id']}").get_json()["visit"]["channel"] == "counter"
     # The smart teller still does balance enquiries.
     assert arrive(floor.lobby, "A003", "balance_enquiry")["visit"]["channel"] == "self_service"
     assert floor.lobby.get("/api/v1/floor").get_json()["self_service_down"] == ["deposit", "withdrawal"]
