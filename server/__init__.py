@@ -34,6 +34,7 @@ from server.customers.api import bp as customers_api
 from server.database import register_database
 from server.floor import subscribers as floor_subscribers
 from server.floor.api import bp as floor_api
+from server.guides.api import bp as guides_api
 from server.incidents.api import bp as incidents_api
 from server.notifications import subscribers as notifications_subscribers
 from server.notifications.api import bp as notifications_api
@@ -57,6 +58,7 @@ BLUEPRINTS = (
     floor_api,
     incidents_api,
     checks_api,
+    guides_api,
     push_api,
     notifications_api,
     referrals_api,

@@ -121,6 +121,7 @@ class CareTask(Model):
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     done_by_id: Mapped[str | None] = mapped_column(IdString, ForeignKey("users.id"))
     actions: Mapped[list] = mapped_column(JSON, default=list)
+    checked: Mapped[list] = mapped_column(JSON, default=list)  # the guide's lines checked (forms_checked)
     skip_reason: Mapped[SkipReason | None] = mapped_column(code_enum(SkipReason, "care_skip_reason"))
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from flask_babel import gettext as _
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -29,6 +30,8 @@ class DoneIn(BaseModel):
     actions: list[CareAction] = Field(min_length=1, max_length=len(CareAction))
     channel: Channel | None = None
     note: str | None = Field(None, max_length=500)
+    # With `forms_checked`: the lines of the business's guide (GET /api/v1/guides) the customer had.
+    checked: list[Annotated[str, Field(pattern=r"^[a-z0-9_]{1,40}$")]] = Field(default_factory=list, max_length=30)
     occurred_at: ClientTime | None = None
 
     @field_validator("actions")
@@ -40,6 +43,8 @@ class DoneIn(BaseModel):
     def move_needs_channel(self) -> DoneIn:
         if (CareAction.MOVED_CHANNEL in self.actions) != (self.channel is not None):
             raise PydanticCustomError("move_needs_channel", _("Say which channel the customer was moved to."))
+        if self.checked and CareAction.FORMS_CHECKED not in self.actions:
+            raise PydanticCustomError("checked_needs_forms", _("Lines are checked with “forms checked”."))
         return self
 
 
@@ -88,6 +93,7 @@ def task_out(task: CareTask, reader: User, now: datetime, ahead: int) -> dict:
         "done_at": _iso(task.done_at),
         "done_by": {"id": task.done_by.id, "display_name": task.done_by.display_name} if task.done_by else None,
         "actions": list(task.actions or []),
+        "checked": list(task.checked or []),
         "skip_reason": task.skip_reason.value if task.skip_reason else None,
         "note": task.note,
         "allowed_actions": task_actions(reader, task),

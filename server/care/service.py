@@ -65,6 +65,7 @@ def complete(actor: User, task_id: str, data: DoneIn) -> CareTask:
     when = min(data.occurred_at or now, now)
     # Care given offline after the customer was called still counts: it happened.
     scheduling.close(task, CareStatus.DONE, when, actor, note=data.note, actions=[a.value for a in data.actions])
+    task.checked = data.checked
     visit = task.visit
     if CareAction.MOVED_CHANNEL in data.actions:
         if visit.status not in (VisitStatus.WAITING, VisitStatus.CALLED):

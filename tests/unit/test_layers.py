@@ -26,7 +26,7 @@ LAYERS: list[set[str]] = [
     {"notifications"},  # the outbox and its channels: every feature above queues notifications
     {"worklog", "sync"},
     {"floor"},
-    {"cards"},
+    {"cards", "guides"},  # guides: what each business needs (care records which were checked)
     {"referrals"},
     {"care"},
     {"complaints", "incidents", "checks"},  # records of the day: they use the floor's visits and the branch's staff
