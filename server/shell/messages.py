@@ -12,6 +12,7 @@ from server.checks import labels as check_labels
 from server.complaints import labels as complaint_labels
 from server.floor import labels as floor_labels
 from server.floor.triage import LIST_SEPARATOR, REASONS
+from server.guides import labels as guide_labels
 from server.incidents import labels as incident_labels
 from server.referrals import labels as referral_labels
 
@@ -24,6 +25,7 @@ FEATURE_LABELS: tuple[dict[str, dict], ...] = (
     complaint_labels.JS_LABELS,
     incident_labels.JS_LABELS,
     check_labels.JS_LABELS,
+    guide_labels.JS_LABELS,
     audit_labels.JS_LABELS,
 )
 
@@ -197,6 +199,7 @@ JS_MESSAGES = {
     "record.check.template": _l("Checklist edited"),
     "record.photo.upload": _l("Photo"),
     "wait.about": _l("about %(minutes)s min"),
+    "guide.title": _l("What to bring"),
     "fault.say_what": _l("Say what is wrong."),
     "fault.reported": _l("Fault reported"),
     "fault.none": _l("No open faults."),

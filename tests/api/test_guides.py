@@ -14,7 +14,10 @@ def test_every_business_has_a_guide_in_the_readers_language(app, floor):
     assert opening[0] == {"id": "id_card", "kind": "document", "text": "ID card (the original, still valid)"}
     assert {line["kind"] for line in guides["transfer"]} == {"document", "fee", "machine"}
     floor.lobby.patch("/api/v1/me", {"preferred_locale": "zh"})
-    assert floor.lobby.get("/api/v1/guides").get_json()["guides"]["account_opening"][0]["text"] == "身份证原件（在有效期内）"
+    assert (
+        floor.lobby.get("/api/v1/guides").get_json()["guides"]["account_opening"][0]["text"]
+        == "身份证原件（在有效期内）"
+    )
 
 
 def test_a_supervisor_edits_a_guide_for_the_branch(app, floor, api_factory, make_user):

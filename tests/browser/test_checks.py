@@ -6,6 +6,7 @@ a machine down would change the triage of the other tests."""
 from __future__ import annotations
 
 import io
+import re
 import uuid
 
 from axe_playwright_python.sync_playwright import Axe
@@ -15,12 +16,15 @@ from sqlalchemy import func, select
 
 from server.auth import service as accounts
 from server.branches import service as branches
+from server.care.models import CareTask
 from server.checks.models import CheckRun, CheckTick, Fault, Photo
 from server.checks.photos import photo_path
 from server.checks.runs import run_id
 from server.extensions import db
+from server.floor.models import Visit
 from tests.api.test_check_photos import png_with_location
 from tests.browser.test_accessibility import serious
+from tests.browser.test_floor import ticket
 from tests.helpers import SYNCED, wait_until
 
 
@@ -135,3 +139,33 @@ def test_checks_screen_and_fault_sheet_have_no_serious_accessibility_violations(
     page.click("[data-screen=checks] [data-open-fault]")
     expect(page.locator("[data-fault-dialog]")).to_be_visible()
     assert serious(Axe().run(page)) == []
+
+
+def test_what_to_bring_in_the_arrival_sheet_on_the_board_and_in_forms_checked(live_server, shell):
+    """The arrival sheet shows the business's guide; the row keeps it; care's "forms checked" records the
+    lines the customer had (a green-channel customer's task, due at once)."""
+    number = ticket()
+    shell.click("[data-open-arrival]")
+    shell.fill("#arrival-ticket", number)
+    shell.click("[data-arrival-dialog] .business label:has-text('Account opening')")
+    guide = shell.locator("[data-arrival-guide]")
+    expect(guide).to_contain_text("ID card (the original, still valid)")
+    expect(guide).to_contain_text("Form Account opening application")
+    shell.click("[data-arrival-dialog] label:has-text('Elderly')")
+    shell.click("[data-arrival-submit]")
+    row = shell.locator(f".visit:has(.ticket:text-is('{number}'))")
+    row.locator(".visit-guide summary").click()
+    expect(row.locator(".visit-guide")).to_contain_text("Bring: A mobile phone number in the customer's own name")
+    wait_until(shell, SYNCED)
+    expect(row).to_have_attribute("data-care-task", re.compile("green_channel"))
+    row.locator("[data-action=care]").click()
+    sheet = shell.locator("[data-care-dialog]")
+    sheet.locator("label:has-text('Forms and documents checked')").click()
+    sheet.locator("[data-care-guide] label:has-text('ID card (the original')").click()
+    sheet.locator("[data-care-done]").click()
+    wait_until(shell, SYNCED)
+    with live_server.app.app_context():
+        task = db.session.scalar(
+            select(CareTask).join(Visit).where(Visit.ticket == number, CareTask.kind == "green_channel")
+        )
+        assert task.status.value == "done" and task.checked == ["id_card"]

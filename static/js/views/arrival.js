@@ -7,6 +7,7 @@ import { Kind } from "../kinds.js";
 import { closeSheet, fieldError } from "../dom.js";
 import { t } from "../i18n.js";
 import { branchSettings } from "../settings.js";
+import { guideChecklist } from "../guides.js";
 import { notify } from "../toast.js";
 import { explain, triage } from "../triage.js";
 import { channelEstimate, openRowWithTicket, selfServiceDown, showRow } from "./floor.js";
@@ -55,8 +56,19 @@ async function suggestionFor(values) {
     selfServiceDown());
 }
 
+/** The chosen business's guide, drawn afresh only when the business changes (ticks stay while typing). */
+function showGuide(form, business) {
+  const box = form.querySelector("[data-arrival-guide]");
+  if (box.dataset.business === (business || "")) return;
+  box.dataset.business = business || "";
+  const list = business ? guideChecklist(business) : null;
+  box.querySelector("[data-guide-lines]").replaceChildren(...(list ? [list] : []));
+  box.hidden = !list;
+}
+
 async function preview(form) {
   const values = formValues(form);
+  showGuide(form, values.business_type);
   form.querySelector("[data-amount-field]").hidden = !WITH_AMOUNT.has(values.business_type);
   const suggestion = await suggestionFor(values);
   const minutes = suggestion ? channelEstimate(suggestion.channel) : null;

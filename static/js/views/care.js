@@ -5,22 +5,28 @@ import { Kind } from "../kinds.js";
 import { closeSheet, el, fieldErrors } from "../dom.js";
 import { t } from "../i18n.js";
 import { told } from "../screen.js";
+import { guideChecklist } from "../guides.js";
 import { notify } from "../toast.js";
 
 export const catalog = JSON.parse(document.getElementById("care-catalog")?.textContent || "{}");
-let current = null;  // { task: {id, kind} | null, visitId, ticket }
+let current = null;  // { task: {id, kind} | null, visitId, ticket, business }
 
 function dialog() {
   return document.querySelector("[data-care-dialog]");
 }
 
 /** Open the sheet for a task, or (task null) for care given to a waiting customer before it fell due. */
-export function openCare({ task = null, visitId, ticket, line = "" }) {
+export function openCare({ task = null, visitId, ticket, line = "", business = null }) {
   const sheet = dialog();
   const form = sheet.querySelector("form");
   form.reset();
   fieldErrors(form, {});
-  current = { task, visitId, ticket };
+  current = { task, visitId, ticket, business };
+  // "Forms checked" ticks the business's guide: care then records which lines the customer had.
+  const guide = sheet.querySelector("[data-care-guide]");
+  const list = business ? guideChecklist(business) : null;
+  guide.querySelector("[data-guide-lines]").replaceChildren(...(list ? [list] : []));
+  guide.hidden = true;
   const kind = task ? task.kind : "wait_care";
   sheet.querySelector("[data-care-kind]").textContent = task ? t(`care_kind.${kind}`) : t("care");
   sheet.querySelector("[data-care-ticket]").textContent = ticket;
@@ -56,15 +62,19 @@ function done(form) {
   const { task, visitId, ticket } = current;
   const note = form.note.value.trim();
   const occurred_at = new Date().toISOString();
+  const checked = actions.includes("forms_checked")
+    ? Array.from(form.querySelectorAll("[data-care-guide] [name=checked]:checked"), (box) => box.value) : [];
   closeSheet(dialog());
   const names = actions.map((code) => t(`care_action.${code}`));
   if (!task) {
     const id = newId();  // a visit step carries its own id: the same id makes a resend harmless
-    const body = { id, type: "care", occurred_at, note: [...names, note].filter(Boolean).join(" · ") };
+    const had = checked.map((id) => form.querySelector(`[data-care-guide] [value="${id}"]`).parentElement.textContent.trim());
+    const body = { id, type: "care", occurred_at, note: [...names, ...had, note].filter(Boolean).join(" · ") };
     save(Kind.VISIT_EVENT, `/api/v1/visits/${visitId}/events`, body, { visitId, ticket }, t("care"), id);
     return;
   }
   const body = { actions, occurred_at };
+  if (checked.length) body.checked = checked;
   if (actions.includes("moved_channel")) body.channel = form.channel.value;
   if (note) body.note = note;
   save(Kind.CARE_DONE, `/api/v1/care-tasks/${task.id}/done`, body, { taskId: task.id, visitId, ticket, kind: task.kind },
@@ -92,6 +102,10 @@ export function initCare() {
   const form = sheet.querySelector("form");
   form.addEventListener("change", (event) => {
     if (event.target.value === "moved_channel") sheet.querySelector("[data-care-move]").hidden = !event.target.checked;
+    if (event.target.value === "forms_checked") {
+      const guide = sheet.querySelector("[data-care-guide]");
+      guide.hidden = !event.target.checked || !guide.querySelector("[name=checked]");
+    }
   });
   form.addEventListener("submit", (event) => {
     event.preventDefault();

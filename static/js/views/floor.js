@@ -17,6 +17,7 @@ import { openRefer } from "./refer-sheet.js";
 import { nameOf } from "../names.js";
 import { startLinking } from "./linking.js";
 import { pendingFaults } from "./fault-sheet.js";
+import { guideFor, loadGuides } from "../guides.js";
 
 const Outbox = self.LobbypadOutbox;
 const FLOOR_URL = "/api/v1/floor";
@@ -155,11 +156,20 @@ function buildRow(row) {
     li.dataset.customerId = row.customer.id;
     li.dataset.greeting = nameOf(row.customer);
   }
+  const guide = guideFor(row.business_type);
+  if (guide.length && ["waiting", "called"].includes(row.status)) {  // what to bring, to check while they wait
+    const details = el("details", "visit-guide");
+    details.append(el("summary", "", t("guide.title")));
+    const list = el("ul", "guide-list");
+    for (const line of guide) list.append(el("li", "", `${t(`guide_kind.${line.kind}`)}: ${line.text}`));
+    details.append(list);
+    main.append(details);
+  }
   li.append(main, wait, actions);
   const task = (row.care_tasks || [])[0];
   if (task) li.dataset.careTask = JSON.stringify({ id: task.id, kind: task.kind });
   li.dataset.signature = JSON.stringify([row.status, row.channel, row.ahead, row.unsynced, row.customer && nameOf(row.customer),
-    row.tier, row.triage_reason, row.flags, (row.care_tasks || []).map((t) => t.id), row.referral]);
+    row.tier, row.triage_reason, row.flags, (row.care_tasks || []).map((t) => t.id), row.referral, guide.length]);
   return li;
 }
 
@@ -360,7 +370,8 @@ function initActions() {
     }
     if (button.dataset.action === "care") {
       const task = li.dataset.careTask ? JSON.parse(li.dataset.careTask) : null;
-      openCare({ task, visitId: li.dataset.id, ticket, line: li.querySelector(".visit-what").textContent });
+      openCare({ task, visitId: li.dataset.id, ticket, line: li.querySelector(".visit-what").textContent,
+        business: li.dataset.business });
       return;
     }
     step(li.dataset.id, ticket, button.dataset.action);
@@ -383,4 +394,5 @@ export function initFloor() {
   window.addEventListener("online", refresh);
   window.addEventListener("offline", () => render({ force: true }));  // offline reminders start now
   refresh();
+  loadGuides().then(() => render({ force: true }));  // the rows gain what to bring
 }

@@ -128,7 +128,7 @@ export function initTasks() {
     const task = tasks.find((candidate) => candidate.id === button.closest("[data-id]").dataset.id);
     if (!task) return;
     if (button.dataset.taskAction === "take") take(task);
-    else openCare({ task, visitId: task.visit.id, ticket: task.visit.ticket, line: task.title });
+    else openCare({ task, visitId: task.visit.id, ticket: task.visit.ticket, line: task.title, business: task.visit.business_type });
   });
   const refreshSoon = coalesce(refresh);
   Outbox.onChange((event) => {
