@@ -28,6 +28,8 @@ from server import create_app, demo
 from server.auth import service as accounts
 from server.branches import service as branches
 from server.branches.models import touch_floor
+from server.checks import faults
+from server.checks.schemas import FaultIn
 from server.config import TestConfig
 from server.customers.models import Customer
 from server.extensions import db
@@ -60,10 +62,16 @@ def build(app, rows: list[dict], visits_per_branch: int) -> None:
             row["branch_id"] = main.id
         demo.insert_customers(rows)
         sample = list(db.session.query(Customer).filter_by(branch_id=main.id).limit(2000))
-        for branch in [main, *others]:
+        for branch in [main, *others]:  # the served ones are the history the board's wait estimate reads
             db.session.add_all(
-                demo.visit_rows(branch, sample if branch is main else [], rng, waiting=visits_per_branch, done=0)
+                demo.visit_rows(branch, sample if branch is main else [], rng, waiting=visits_per_branch, done=150)
             )
+        db.session.commit()
+        # Two open faults: the board shows its fault strip and asks what self-service can no longer do.
+        lobby = next(u for u in accounts.list_users(main.id) if u.username == "bench")
+        atm = next(a for a in faults.list_assets(lobby) if a.kind == "atm")
+        faults.report_fault(lobby, FaultIn(asset=atm.id, symptom="Out of cash"))
+        faults.report_fault(lobby, FaultIn(symptom="Form desk out of pens", severity="impaired"))
         db.session.commit()
         with db.engine.begin() as conn:  # fresh statistics, as a maintained database has
             conn.execute(text("ANALYZE"))

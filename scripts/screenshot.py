@@ -44,5 +44,10 @@ with sync_playwright() as p:
             page.click("[data-complaint-list] .complaint a:has-text('排队太久')")
             page.wait_for_selector("[data-complaint-body] .complaint-clocks")
             page.screenshot(path=str(OUT / "phone-complaint-zh.png"))
+            # This morning's checklist, with ATM 2 out of cash and reported
+            page.goto("/#checks")
+            page.click("[data-phase=before_opening]")
+            page.wait_for_selector("[data-check-items] [data-result=fault]")
+            page.screenshot(path=str(OUT / "phone-checks-zh.png"))
         context.close()
     browser.close()

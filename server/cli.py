@@ -20,6 +20,9 @@ from server.branches import service as branches
 from server.cards import service as cards
 from server.cards.schemas import BatchIn
 from server.care import scheduling as care
+from server.checks import faults
+from server.checks import runs as check_runs
+from server.checks.schemas import FaultActionIn, RunIn, TickIn
 from server.common.clock import utcnow
 from server.common.errors import DomainError
 from server.common.roles import Role
@@ -197,7 +200,20 @@ def demo_records(branch) -> bool:
         incidents.record_lost_item(
             lobby, LostItemIn(what="黑色折叠伞", where_found="填单台旁", kept_where="大堂经理柜")
         )
+        demo_checks(lobby)
     return True
+
+
+def demo_checks(lobby) -> None:
+    """This morning's checklist, done, with ATM 2 out of cash: reported, so the floor shows its strip."""
+    run, _ = check_runs.start_run(lobby, RunIn(phase="before_opening"))
+    for item in run.template.items:
+        faulty = item.asset is not None and item.asset.kind == "atm" and item.asset.number == 2
+        check_runs.tick(
+            lobby, run.id, item.id, TickIn(result="fault" if faulty else "ok", note="缺钞" if faulty else None)
+        )
+    fault = next(tick.fault_id for tick in run.ticks if tick.fault_id)
+    faults.act(lobby, fault, FaultActionIn(type="reported", reported_to="运维 王工 139xxxx", vendor_ticket="WX-20481"))
 
 
 def register_cli(app: Flask) -> None:

@@ -236,8 +236,9 @@ def visit_rows(
             actor=None,
         )
         visit.id, visit.payload_hash = new_id(), fingerprint(demo=visit.ticket, branch=branch.id, at=visit.arrived_at)
-        if not is_waiting:
+        if not is_waiting:  # called after a wait and served: the history the wait estimate reads
             visit.status = VisitStatus.DONE
-            visit.finished_at = visit.arrived_at + timedelta(minutes=rng.uniform(4, 20))
+            visit.called_at = visit.serving_at = visit.arrived_at + timedelta(minutes=rng.uniform(1, 15))
+            visit.finished_at = min(now, visit.called_at + timedelta(minutes=rng.uniform(4, 20)))
         visits.append(visit)
     return visits

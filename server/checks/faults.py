@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from server.auth.models import User
 from server.branches.models import Branch, touch_floor
@@ -71,7 +71,13 @@ def report_fault(actor: User, data: FaultIn) -> tuple[Fault, bool]:
                 id=record_id, type=FaultStep.REPORTED_AGAIN, note=data.note or None, actor=actor, occurred_at=when
             )
         )
+        worse = data.severity == FaultSeverity.OUT_OF_SERVICE and fault.severity != data.severity
+        if worse:  # it worked badly; now it does not work at all
+            fault.severity = data.severity
+            touch_floor(branch.id)
         db.session.flush()
+        if worse and asset is not None and asset.kind in SELF_SERVICE:
+            _reroute_the_waiting(branch, when)
         return fault, False
     fault = Fault(
         id=record_id,
@@ -176,7 +182,7 @@ def open_faults(branch_id: str) -> list[Fault]:
     return list(
         db.session.scalars(
             select(Fault)
-            .options(selectinload(Fault.asset))
+            .options(joinedload(Fault.asset))  # one query: the board rebuilds with it
             .where(Fault.branch_id == branch_id, Fault.status.in_(OPEN_FAULT))
             .order_by(Fault.since)
         )
@@ -184,29 +190,26 @@ def open_faults(branch_id: str) -> list[Fault]:
 
 
 def businesses_down(branch_id: str) -> set[str]:
-    """The businesses for which every self-service machine of the branch is out of service."""
+    """The businesses for which every self-service machine of the branch is out of service (one query)."""
+    broken = (
+        select(Fault.id)
+        .where(
+            Fault.asset_id == Asset.id,
+            Fault.status.in_(OPEN_FAULT),
+            Fault.severity == FaultSeverity.OUT_OF_SERVICE,
+        )
+        .exists()
+    )
     machines = db.session.execute(
-        select(Asset.id, Asset.kind).where(
+        select(Asset.kind, broken).where(
             Asset.branch_id == branch_id, Asset.active.is_(True), Asset.kind.in_(list(SELF_SERVICE))
         )
     ).all()
-    if not machines:
-        return set()
-    broken = set(
-        db.session.scalars(
-            select(Fault.asset_id).where(
-                Fault.branch_id == branch_id,
-                Fault.status.in_(OPEN_FAULT),
-                Fault.severity == FaultSeverity.OUT_OF_SERVICE,
-                Fault.asset_id.is_not(None),
-            )
-        )
-    )
     working: set[str] = set()
     possible: set[str] = set()
-    for asset_id, kind in machines:
+    for kind, is_broken in machines:
         businesses = {b.value for b in SELF_SERVICE[kind]}
         possible |= businesses
-        if asset_id not in broken:
+        if not is_broken:
             working |= businesses
     return possible - working

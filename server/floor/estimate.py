@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from server.extensions import db
 from server.floor.codes import Channel, VisitStatus
@@ -58,7 +58,8 @@ def wait_minutes(ahead: int, rate: float | None) -> int | None:
 
 
 def channel_histories(branch_id: str, now: datetime) -> dict[Channel, History]:
-    """Two queries: today's recent calls per channel, and the past weeks' calls around this hour."""
+    """Today's recent calls per channel (one query, a range of the (branch, arrived_at) index) and the past
+    weeks' calls around this hour (kept for PAST_KEPT: those weeks do not change while the day goes on)."""
     called = func.coalesce(Visit.called_at, Visit.serving_at)
     recent = db.session.execute(
         select(Visit.channel, func.count(), func.min(called))
@@ -70,22 +71,41 @@ def channel_histories(branch_id: str, now: datetime) -> dict[Channel, History]:
         )
         .group_by(Visit.channel)
     ).all()
-    windows = [(now - timedelta(weeks=k) - HOUR, now - timedelta(weeks=k) + HOUR) for k in range(1, WEEKS + 1)]
-    past = db.session.execute(
-        select(Visit.channel, func.count())
-        .where(
-            Visit.branch_id == branch_id,
-            or_(*(Visit.arrived_at.between(start - timedelta(hours=6), end) for start, end in windows)),
-            or_(*(called.between(start, end) for start, end in windows)),
-        )
-        .group_by(Visit.channel)
-    ).all()
-    histories = {channel: History() for channel in Channel}
+    past = _past_calls(branch_id, now)
+    histories = {channel: History(past_calls=past.get(channel, 0)) for channel in Channel}
     for channel, count, first in recent:
-        histories[channel] = History(count, first, 0)
-    for channel, count in past:
-        histories[channel] = History(histories[channel].recent_calls, histories[channel].recent_first, count)
+        histories[channel] = History(count, first, past.get(channel, 0))
     return histories
+
+
+PAST_KEPT = timedelta(minutes=10)
+_past: dict[tuple[str, int], dict[Channel, int]] = {}
+
+
+def _past_calls(branch_id: str, now: datetime) -> dict[Channel, int]:
+    slot = int(now.timestamp() // PAST_KEPT.total_seconds())
+    known = _past.get((branch_id, slot))
+    if known is not None:
+        return known
+    called = func.coalesce(Visit.called_at, Visit.serving_at)
+    counts: dict[Channel, int] = {}
+    for weeks in range(1, WEEKS + 1):  # one index range each: the same weekday, this hour
+        then = now - timedelta(weeks=weeks)
+        rows = db.session.execute(
+            select(Visit.channel, func.count())
+            .where(
+                Visit.branch_id == branch_id,
+                Visit.arrived_at.between(then - HOUR - timedelta(hours=6), then + HOUR),
+                called.between(then - HOUR, then + HOUR),
+            )
+            .group_by(Visit.channel)
+        ).all()
+        for channel, count in rows:
+            counts[channel] = counts.get(channel, 0) + count
+    if len(_past) >= 4096:
+        _past.clear()
+    _past[(branch_id, slot)] = counts
+    return counts
 
 
 def estimates(branch_id: str, now: datetime, waiting: dict[Channel, int]) -> dict[str, int | None]:

@@ -23,6 +23,8 @@ class Visit(ClientCreated, Model):
         Index("ix_visits_branch_status_arrived", "branch_id", "status", "arrived_at"),
         Index("ix_visits_branch_ticket_arrived", "branch_id", "ticket", "arrived_at"),
         Index("ix_visits_customer_arrived", "customer_id", "arrived_at"),
+        # The wait estimate's look back over today and the same hour of past weeks (server/floor/estimate.py).
+        Index("ix_visits_branch_arrived", "branch_id", "arrived_at"),
     )
 
     id: Mapped[str] = mapped_column(IdString, primary_key=True)
