@@ -19,7 +19,7 @@ from server.auth.models import User
 from server.auth.service import supervisors
 from server.branches.models import Branch
 from server.checks.codes import Phase
-from server.checks.models import CheckRun, Fault
+from server.checks.models import ChecklistTemplate, CheckRun, Fault
 from server.checks.schemas import asset_name
 from server.common.roles import Role
 from server.extensions import db
@@ -40,7 +40,17 @@ def sweep(now: datetime) -> int:
 
 def _opening(now: datetime) -> int:
     messages: list[Message] = []
-    for branch in db.session.scalars(select(Branch)):
+    keeps_checks = (
+        select(ChecklistTemplate.id)
+        .where(
+            ChecklistTemplate.branch_id == Branch.id,
+            ChecklistTemplate.phase == Phase.BEFORE_OPENING.value,
+            ChecklistTemplate.current.is_(True),
+        )
+        .exists()
+    )
+    # Branches that keep their checks in the app (a checklist, made on first use): the others have none to finish.
+    for branch in db.session.scalars(select(Branch).where(keeps_checks)):
         settings = branch.settings
         zone = ZoneInfo(branch.timezone)
         today = now.astimezone(zone).date()

@@ -7,6 +7,7 @@ import csv
 import io
 import uuid
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
@@ -81,18 +82,32 @@ def test_capture_makes_the_receiver_the_owner_and_starts_the_clocks(app, floor):
     assert [step["type"] for step in shown["timeline"]] == ["received"]
 
 
+def opening_away_from(*instants) -> str:
+    """An opening time (branch time) whose clock — a quarter of an hour before to an hour after — is two
+    hours from every instant."""
+    minutes = [t.astimezone(ZoneInfo("Asia/Shanghai")) for t in instants]
+    minutes = [t.hour * 60 + t.minute for t in minutes]
+    for candidate in range(0, 24 * 60, 30):
+        if all(min(abs(candidate - m), 24 * 60 - abs(candidate - m)) > 120 for m in minutes):
+            return f"{candidate // 60:02d}:{candidate % 60:02d}"
+    raise AssertionError("no quiet opening time")
+
+
 def test_the_owner_hears_nothing_until_a_deadline_nears_then_it_escalates(app, floor, push):
     complaint = capture(floor.lobby, received_via="phone", received_at=utcnow().isoformat())
     start = utcnow()
-    run_sweeps_once(app, now=start + timedelta(minutes=1))
-    assert deliver(app) == 0 and push.received == []  # nothing to say yet
     decision_due = start + timedelta(days=15)
-    # Half of the phone clock (one business day) has passed: the owner is reminded, once.
     with app.app_context():
         phone_due = next(
             d.due_at for d in db.session.get(Complaint, complaint["id"]).deadlines if d.kind == "phone_reply"
         )
     half = start + (phone_due - start) / 2 + timedelta(seconds=1)
+    # The worker runs every sweep: the branch's opening clock must not speak at these instants.
+    opening = opening_away_from(start, half, phone_due)
+    assert floor.supervisor.patch("/api/v1/settings", {"opening_time": opening}).status_code == 200
+    run_sweeps_once(app, now=start + timedelta(minutes=1))
+    assert deliver(app) == 0 and push.received == []  # nothing to say yet
+    # Half of the phone clock (one business day) has passed: the owner is reminded, once.
     run_sweeps_once(app, now=half)
     run_sweeps_once(app, now=half + timedelta(seconds=5))
     deliver(app)
