@@ -5,7 +5,7 @@
 Starts the app on a local port (SQLite file), gives the branch a 40-line before-opening checklist (a
 supervisor's edit), signs a lobby manager in on a 390×844 phone viewport in Debian's Chromium, opens the
 checks screen and goes offline. Then it taps "OK" on every line, as a user would, and times from the first tap
-until the screen says all 40 are checked (each tick stored in the outbox, the screen redrawn). Target: the
+until all 40 ticks are in the outbox (IndexedDB) and every line says "saved on this phone". Target: the
 whole run saved offline in < 1 s. Then it reconnects and checks the server holds 40 ticks, once each.
 """
 
@@ -38,6 +38,17 @@ TAP_ALL = """async () => {
   const start = performance.now();
   for (const button of document.querySelectorAll("[data-check-items] [data-tick=ok]")) button.click();
   return start;
+}"""
+
+
+# When every tick is in the outbox (IndexedDB) and the screen says so: the time the run is safe on the phone.
+SAVED = """async (items) => {
+  for (;;) {
+    const ticks = (await LobbypadOutbox.pending()).filter((r) => r.kind === "check.tick").length;
+    const shown = document.querySelectorAll("[data-check-items] .check-note.pending").length;
+    if (ticks === items && shown === items) return performance.now();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }"""
 
 
@@ -95,15 +106,10 @@ def main() -> None:
             expect(page.locator("[data-check-items] > li")).to_have_count(args.items)
             context.set_offline(True)
             start = page.evaluate(TAP_ALL)
-            page.wait_for_function(
-                f"() => document.querySelectorAll('[data-check-items] [data-result=ok]').length === {args.items}",
-                polling="raf",
-            )
-            done = page.evaluate("() => performance.now()")
-            pending = page.evaluate("async () => (await LobbypadOutbox.pending()).length")
+            done = page.evaluate(SAVED, args.items)
             timings.append(done - start)
             print(
-                f"run {run + 1}: {args.items} ticks saved offline in {done - start:.0f} ms ({pending} records queued)"
+                f"run {run + 1}: {args.items} ticks saved offline in {done - start:.0f} ms (in the outbox, on screen)"
             )
             context.set_offline(False)
             page.evaluate("() => window.dispatchEvent(new Event('online'))")

@@ -26,7 +26,7 @@ PHASE_NAMES = {
     Phase.AFTER_CLOSING: _l("After closing"),
 }
 RESULT_NAMES = {
-    Result.OK: _l("OK"),
+    Result.OK: _l("In order"),
     Result.FAULT: _l("Fault"),
     Result.NOT_APPLICABLE: _l("Not applicable"),
 }

@@ -211,7 +211,7 @@ JS_MESSAGES = {
     "check.note_or_photo": _l("Note or photo"),
     "check.note": _l("Note"),
     "check.add_photo": _l("Take or choose a photo"),
-    "check.save_ok": _l("Save: OK"),
+    "check.save_ok": _l("Save: in order"),
     "check.save_fault": _l("Save: fault"),
     "check.save_not_applicable": _l("Save: not applicable"),
     "check.line": _l("Line %(n)s"),

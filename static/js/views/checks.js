@@ -29,6 +29,7 @@ let phase = null;
 let data = { templates: [], runs: [], faults: [] };
 let snapshotAt = null;
 let highlighted = null;
+const renderSoon = coalesce(() => render());  // a run of quick taps is drawn once
 const previews = new Map();  // photo id → object URL of the photo taken on this phone
 
 /** The branch's local date, YYYY-MM-DD. */
@@ -278,21 +279,42 @@ async function render() {
 
 // --- writing -------------------------------------------------------------------------------------------
 
-async function tick(itemId, result, note = "", photoId = null) {
-  const pending = await Outbox.pending();
-  const run = await currentRun(pending);
-  if (!run) return;
-  if (!run.started && !pending.some((r) => r.kind === Kind.CHECK_RUN && r.id === run.id)) {
-    await store({ kind: Kind.CHECK_RUN, url: RUNS_URL, id: run.id,
-      body: { id: run.id, phase, date: branchToday() }, local: {} });
+/** Shown at once on the row (the tap is the record), before the outbox has it. */
+function showTicked(row, result) {
+  row.dataset.result = result;
+  row.querySelectorAll("[data-tick]").forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.tick === result)));
+}
+
+/** The day's run of `name` is on the server or queued before any of its ticks (once, however many taps wait
+    on it: a second copy queued later would be sent after the ticks it must precede). */
+const starting = new Map();
+function runStarted(name) {
+  const known = data.runs.find((r) => r.phase === name);
+  if (known) return Promise.resolve(known.id);
+  const key = `${name}/${branchToday()}`;
+  if (!starting.has(key)) {
+    starting.set(key, (async () => {
+      const id = await runIdFor(name, branchToday());
+      if (!(await Outbox.pending()).some((r) => r.kind === Kind.CHECK_RUN && r.id === id)) {
+        await store({ kind: Kind.CHECK_RUN, url: RUNS_URL, id, body: { id, phase: name, date: branchToday() }, local: {} });
+      }
+      return id;
+    })());
   }
+  return starting.get(key);
+}
+
+async function tick(itemId, result, note = "", photoId = null) {
+  const runId = await runStarted(phase);
   const body = { id: newId(), result, occurred_at: new Date().toISOString() };
   if (note) body.note = note;
   if (photoId) body.photo_id = photoId;
-  const item = run.items.find((i) => i.id === itemId);
-  const record = await store({ kind: Kind.CHECK_TICK, method: "PUT", url: `${RUNS_URL}/${run.id}/items/${itemId}`,
-    body, id: body.id, local: { text: item ? item.text : "" } });
-  await render();
+  const record = await store({ kind: Kind.CHECK_TICK, method: "PUT", url: `${RUNS_URL}/${runId}/items/${itemId}`,
+    body, id: body.id, local: {} });
+  renderSoon();
+  // Offline, the outbox sends it when the network is back (online event, its timer): trying now would only
+  // put off every record queued, once per tap.
+  if (!navigator.onLine) return;
   const outcome = await send(record);
   if (outcome.answer && outcome.answer.run) {
     data.runs = [...data.runs.filter((r) => r.id !== outcome.answer.run.id), outcome.answer.run];
@@ -301,7 +323,7 @@ async function tick(itemId, result, note = "", photoId = null) {
     notify(outcome.rejected ? told(outcome) : `${t("check_result.fault")} · ${told(outcome, t("fault.reported"))}`);
   }
   if (result === "fault") load();
-  else render();
+  else renderSoon();
 }
 
 async function attachPhoto(input) {
@@ -433,6 +455,7 @@ export function initChecks() {
         details.querySelector("[name=note]").focus();
         return;
       }
+      showTicked(row, choice.dataset.tick);
       tick(row.dataset.itemId, choice.dataset.tick);
       return;
     }
@@ -483,7 +506,7 @@ export function initChecks() {
   Outbox.onChange((event) => {
     if (!event.kind || !/^(fault|check|photo)\./.test(event.kind)) return;
     if (event.type === "sent" || event.type === "rejected") loadSoon();
-    else render();
+    else renderSoon();
   });
   pollWhileVisible(load, POLL_MS, tabShown("checks"));
 }

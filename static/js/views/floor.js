@@ -382,7 +382,9 @@ export function initFloor() {
   initActions();
   const refreshSoon = coalesce(refresh);
   Outbox.onChange((event) => {
-    if (event.kind && !/^(visit|care|fault|check)\./.test(event.kind)) return;
+    // A checklist's fault reaches the strip once the server has it; its other writes are not the board's.
+    if (event.kind === "check.tick" && event.type === "sent") refreshSoon();
+    if (event.kind && !/^(visit|care|fault)\./.test(event.kind)) return;
     if (event.type === "sent") mergeAnswer(event);
     if (event.type === "sent" || event.type === "rejected") refreshSoon();
     else render({ force: event.type === "queued" || event.type === "undone" });
