@@ -7,8 +7,13 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
+
+from server.auth.models import User
 from server.common.clock import utcnow
+from server.extensions import db
 from server.notifications import sender
+from server.notifications.models import Notification
 
 PASSWORD = "correct-horse-battery"
 
@@ -130,3 +135,18 @@ def arrive(client, minutes_ago: float | None = None, *, statuses=(200, 201), **f
     response = client.post("/api/v1/visits", {"ticket": "A001", "business_type": "withdrawal", **when, **fields})
     assert response.status_code in statuses, response.get_json()
     return response.get_json()
+
+
+def raised_by(app, sweep, at: datetime, kinds: str = "") -> list[tuple[str, str]]:
+    """Run a worker sweep at `at` and commit; (kind, recipient's username) of the notifications it raised,
+    sorted, only those whose kind starts with `kinds`."""
+    with app.app_context():
+        before = set(db.session.scalars(select(Notification.id)))
+        sweep(at)
+        db.session.commit()
+        rows = db.session.execute(
+            select(Notification.kind, User.username)
+            .join(User, User.id == Notification.recipient_id)
+            .where(Notification.id.not_in(before))
+        ).all()
+        return sorted((kind, username) for kind, username in rows if kind.startswith(kinds))

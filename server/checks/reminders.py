@@ -12,7 +12,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from server.auth.models import User
@@ -22,6 +22,7 @@ from server.checks.codes import Phase
 from server.checks.models import ChecklistTemplate, CheckRun, Fault
 from server.checks.schemas import asset_name
 from server.common.roles import Role
+from server.common.sweeps import claim_due
 from server.extensions import db
 from server.floor.models import Visit
 from server.notifications.service import Message, notify_many, worded
@@ -134,25 +135,9 @@ def _preissue_message(person: User, day: str) -> Message:
 
 
 def _faults_open_long(now: datetime) -> int:
-    candidates = (
-        select(Fault.id)
-        .where(Fault.remind_at <= now)
-        .order_by(Fault.remind_at)
-        .limit(BATCH)
-        .with_for_update(skip_locked=True)
-    )
-    ids = list(db.session.scalars(candidates))
-    if not ids:
+    claimed = claim_due(Fault.remind_at, now, BATCH)
+    if not claimed:
         return 0
-    claimed = list(
-        db.session.scalars(
-            update(Fault)
-            .where(Fault.id.in_(ids), Fault.remind_at <= now)
-            .values(remind_at=None)
-            .returning(Fault.id)
-            .execution_options(synchronize_session=False)
-        )
-    )
     faults = db.session.scalars(
         select(Fault)
         .options(selectinload(Fault.asset))

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from server.auth.models import User
 from server.branches.settings import BranchSettings
 from server.common.clock import add_business_days, local_day_end
 from server.common.roles import Role
+from server.common.sweeps import claim_due
 from server.complaints import wording
 from server.complaints.codes import LADDER, DeadlineKind, Level, ReceivedVia
 from server.complaints.models import Complaint, ComplaintDeadline, ComplaintEvent
@@ -125,25 +126,9 @@ def _add(complaint: Complaint, kind: DeadlineKind, start: datetime, due: datetim
 
 def sweep(now: datetime) -> int:
     """Tell the owners of what falls due, and the next level of what has passed. Returns how many clocks spoke."""
-    candidates = (
-        select(ComplaintDeadline.id)
-        .where(ComplaintDeadline.next_alert_at <= now)
-        .order_by(ComplaintDeadline.next_alert_at)
-        .limit(BATCH)
-        .with_for_update(skip_locked=True)
-    )
-    ids = list(db.session.scalars(candidates))
-    if not ids:
+    claimed = claim_due(ComplaintDeadline.next_alert_at, now, BATCH)
+    if not claimed:
         return 0
-    claimed = list(
-        db.session.scalars(
-            update(ComplaintDeadline)
-            .where(ComplaintDeadline.id.in_(ids), ComplaintDeadline.next_alert_at <= now)
-            .values(next_alert_at=None)
-            .returning(ComplaintDeadline.id)
-            .execution_options(synchronize_session=False)
-        )
-    )
     clocks = list(
         db.session.scalars(
             select(ComplaintDeadline)

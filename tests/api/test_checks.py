@@ -8,13 +8,8 @@ import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-
-from server.auth.models import User
 from server.checks.reminders import sweep
-from server.extensions import db
-from server.notifications.models import Notification
-from tests.helpers import assert_error
+from tests.helpers import assert_error, raised_by
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -128,16 +123,8 @@ def test_bad_input(app, floor, api_factory, make_user):
 
 
 def told(app, at: datetime) -> list[tuple[str, str]]:
-    with app.app_context():
-        before = set(db.session.scalars(select(Notification.id)))
-        sweep(at)
-        db.session.commit()
-        rows = db.session.execute(
-            select(Notification.kind, User.username)
-            .join(User, User.id == Notification.recipient_id)
-            .where(Notification.id.not_in(before))
-        ).all()
-        return sorted((kind, username) for kind, username in rows if kind.startswith("checks."))
+    """Run the checks' sweep at `at`: (kind, recipient) of the checks notifications it raised."""
+    return raised_by(app, sweep, at, "checks.")
 
 
 def test_the_opening_clock(app, floor):

@@ -7,13 +7,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-
-from server.auth.models import User
 from server.common.clock import utcnow
 from server.complaints.clocks import sweep
-from server.extensions import db
-from server.notifications.models import Notification
+from tests.helpers import raised_by
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 URL = "/api/v1/complaints"
@@ -45,16 +41,7 @@ def capture(client, received: datetime, via: str) -> str:
 
 def told(app, at: datetime) -> list[tuple[str, str]]:
     """Run the complaint sweep at `at`; (kind, recipient's username) of what it raised."""
-    with app.app_context():
-        before = set(db.session.scalars(select(Notification.id)))
-        sweep(at)
-        db.session.commit()
-        rows = db.session.execute(
-            select(Notification.kind, User.username)
-            .join(User, User.id == Notification.recipient_id)
-            .where(Notification.id.not_in(before))
-        ).all()
-        return sorted((kind, username) for kind, username in rows)
+    return raised_by(app, sweep, at)
 
 
 def test_on_site_at_16_58_on_a_friday(app, floor):
