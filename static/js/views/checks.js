@@ -137,7 +137,9 @@ function photoOf(photoId) {
 
 function itemRow(item, index) {
   const li = el("li", "check-item");
-  li.dataset.itemId = item.id;
+  li.dataset.itemId = li.dataset.key = item.id;
+  li.dataset.signature = JSON.stringify([item.result, item.note, item.photo_id, Boolean(item.unsynced), item.text,
+    item.asset && item.asset.name, (item.history || []).length]);
   li.dataset.result = item.result || "none";
   const textId = `check-text-${item.id}`;
   const line = el("div", "check-line");
@@ -195,7 +197,9 @@ function itemRow(item, index) {
 
 function faultRow(fault) {
   const li = el("li", `result fault status-${fault.status}`);
-  li.dataset.faultId = fault.id;
+  li.dataset.faultId = li.dataset.key = fault.id;
+  li.dataset.signature = JSON.stringify([fault.status, fault.severity, fault.reported_to, fault.vendor_ticket,
+    Boolean(fault.unsynced), fault.id === highlighted]);
   if (fault.id === highlighted) li.classList.add("highlight");
   const what = fault.asset ? `${fault.asset.name} · ${fault.symptom}` : fault.symptom;
   li.append(el("strong", "", what));
@@ -232,23 +236,30 @@ function faultRow(fault) {
   return li;
 }
 
-/** Replace a list's rows without losing what the user typed or opened in them. */
+/** Put `rows` in the list. A row whose record did not change (same key and signature) is kept as it is —
+    a tap, a half-typed note, an open "note or photo" or a photo chosen are never lost to a redraw; a changed
+    row carries over what the user typed or opened in it. */
 function redraw(list, rows) {
-  const typed = new Map(Array.from(list.querySelectorAll("input[id]:not([type=file])"), (i) => [i.id, i.value]));
-  const open = new Set(Array.from(list.querySelectorAll("details[open]"), (d) => d.closest("[data-item-id]")?.dataset.itemId));
-  const kept = new Map(Array.from(list.querySelectorAll("[data-preview]"), (p) => [p.closest("[data-item-id]")?.dataset.itemId, p]));
+  const existing = new Map(Array.from(list.children, (row) => [row.dataset.key, row]));
   const focused = document.activeElement && list.contains(document.activeElement) ? document.activeElement.id : null;
-  list.replaceChildren(...rows);
-  for (const [id, value] of typed) {
-    const input = document.getElementById(id);
-    if (input && value) input.value = value;
+  const next = rows.map((row) => {
+    const old = existing.get(row.dataset.key);
+    if (!old) return row;
+    if (old.dataset.signature === row.dataset.signature) return old;
+    for (const input of old.querySelectorAll("input[id]:not([type=file])")) {
+      const twin = row.querySelector(`#${CSS.escape(input.id)}`);
+      if (twin && input.value) twin.value = input.value;
+    }
+    const details = old.querySelector("details");
+    if (details && details.open) row.querySelector("details").open = true;
+    const preview = old.querySelector("[data-preview]");
+    if (preview && preview.dataset.photoId) row.querySelector("[data-preview]")?.replaceWith(preview);
+    return row;
+  });
+  if (next.length !== list.children.length || next.some((row, i) => list.children[i] !== row)) {
+    list.replaceChildren(...next);
   }
-  for (const row of list.querySelectorAll("[data-item-id]")) {
-    if (open.has(row.dataset.itemId)) row.querySelector("details").open = true;
-    const preview = kept.get(row.dataset.itemId);
-    if (preview && preview.dataset.photoId) row.querySelector("[data-preview]").replaceWith(preview);
-  }
-  if (focused) document.getElementById(focused)?.focus();
+  if (focused && !list.contains(document.activeElement)) document.getElementById(focused)?.focus();
 }
 
 async function render() {
