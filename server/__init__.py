@@ -43,6 +43,7 @@ from server.push.vapid import load_vapid_keys
 from server.pwa.views import bp as pwa_pages
 from server.referrals import subscribers as referrals_subscribers
 from server.referrals.api import bp as referrals_api
+from server.reports.api import bp as reports_api
 from server.shell.views import bp as shell_pages
 from server.sync.api import bp as sync_api
 from server.worklog.api import bp as worklog_api
@@ -64,6 +65,7 @@ BLUEPRINTS = (
     referrals_api,
     sync_api,
     worklog_api,
+    reports_api,
     auth_pages,
     admin_pages,
     shell_pages,

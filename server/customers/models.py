@@ -6,9 +6,10 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import Boolean, ForeignKey, Index, String, Text, UniqueConstraint, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from server.auth.models import User
+from server.common.clock import utcnow
 from server.common.idempotency import ClientCreated
 from server.common.types import IdString, UTCDateTime, code_enum
 from server.extensions import Model
@@ -88,8 +89,16 @@ class Customer(ClientCreated, Model):
 
     created_by_id: Mapped[str | None] = mapped_column(IdString, ForeignKey("users.id"))
     last_visit_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the staff first saw a potential VIP in them (the reports' "potential VIPs found").
+    found_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     # Personal data removed (PIPL erasure or retention); the row stays so that visits keep being counted.
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     account_manager: Mapped[User | None] = relationship(foreign_keys=[assigned_account_manager_id])
     consent_recorded_by: Mapped[User | None] = relationship(foreign_keys=[consent_recorded_by_id])
+
+    @validates("tier")
+    def _note_found(self, _key: str, tier: Tier) -> Tier:
+        if tier != Tier.ORDINARY and self.found_at is None:
+            self.found_at = utcnow()
+        return tier

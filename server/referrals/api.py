@@ -6,16 +6,18 @@ from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from server.common.clock import utcnow
 from server.common.errors import ValidationFailed
 from server.common.http import outbox_write, parse_json, transactional
 from server.common.openapi import documented
 from server.common.policy import require_roles
 from server.common.roles import BRANCH_STAFF, Role
 from server.notifications.service import reach
-from server.referrals import service
+from server.referrals import calls, service
 from server.referrals.models import Urgency
 from server.referrals.schemas import (
     AcceptIn,
+    CallIn,
     DeclineIn,
     NoteIn,
     OutcomeIn,
@@ -73,6 +75,30 @@ def account_managers():
             for m in managers
         ]
     )
+
+
+@bp.get("/calls")
+@require_roles(Role.ACCOUNT_MANAGER)
+def call_list():
+    """The account manager's calls of the day: call-backs overdue and due today, and meetings whose outcome
+    is not recorded yet."""
+    lists = calls.call_list(current_user, utcnow())
+    return jsonify({name: [referral_out(r, current_user) for r in rows] for name, rows in lists.items()})
+
+
+@bp.post("/<referral_id>/calls")
+@documented(body=CallIn)
+@outbox_write
+@require_roles(Role.ACCOUNT_MANAGER)
+@transactional
+def log_call(referral_id: str):
+    """How a call-back went: `reached_booked`, `reached_not_interested`, or `not_reached` (due again the next
+    business day); idempotent on the call's id."""
+    data = parse_json(CallIn)
+    referral = calls.log_call(
+        current_user, referral_id, call_id=data.id, result=data.result, note=data.note, now=utcnow()
+    )
+    return _answer(referral)
 
 
 @bp.get("/<referral_id>")

@@ -45,6 +45,14 @@ class Outcome(StrEnum):
     UNREACHABLE = "unreachable"
 
 
+class CallResult(StrEnum):
+    """How a call-back went (the account manager's call list)."""
+
+    BOOKED = "reached_booked"  # reached, and a meeting booked
+    NOT_INTERESTED = "reached_not_interested"
+    NOT_REACHED = "not_reached"  # try again the next business day
+
+
 class Referral(ClientCreated, Model):
     __tablename__ = "referrals"
     __table_args__ = (

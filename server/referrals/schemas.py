@@ -14,7 +14,7 @@ from server.cards.schemas import CardIn
 from server.common.fields import ClientTime
 from server.common.types import new_id
 from server.customers.schemas import UUID_PATTERN, CustomerIn, customer_out
-from server.referrals.models import Outcome, Referral, Urgency
+from server.referrals.models import CallResult, Outcome, Referral, Urgency
 from server.referrals.policy import referral_steps
 
 Signal = Literal[
@@ -93,6 +93,14 @@ class OutcomeIn(BaseModel):
         if self.result == Outcome.PRODUCT_SOLD and not self.product:
             raise PydanticCustomError("product_required", _("Name the product sold."))
         return self
+
+
+class CallIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    id: str = Field(default_factory=new_id, pattern=UUID_PATTERN)
+    result: CallResult
+    note: str | None = Field(None, max_length=2000)
 
 
 class NoteIn(BaseModel):

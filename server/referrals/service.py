@@ -140,7 +140,7 @@ def get_referral(actor: User, referral_id: str) -> Referral:
     return get_scoped_or_404(Referral, referral_id, actor)
 
 
-def _for_step(actor: User, referral_id: str) -> Referral:
+def lock_for_step(actor: User, referral_id: str) -> Referral:
     """The referral, locked for this transaction and read afresh: two steps at once (the page's outbox
     and the service worker's, or an accept racing the escalation sweep) run one after the other, and the
     second sees what the first did (a row lock on PostgreSQL, the single writer on SQLite)."""
@@ -150,7 +150,7 @@ def _for_step(actor: User, referral_id: str) -> Referral:
 
 
 def accept(actor: User, referral_id: str, eta_minutes: int | None) -> Referral:
-    referral = _for_step(actor, referral_id)
+    referral = lock_for_step(actor, referral_id)
     if referral.status == ReferralStatus.ACCEPTED and referral.to_user_id == actor.id:
         return referral  # the outbox (or the notification's Accept) sent it again
     check_step(actor, referral, "accept")
@@ -173,7 +173,7 @@ def accept(actor: User, referral_id: str, eta_minutes: int | None) -> Referral:
 
 
 def decline(actor: User, referral_id: str, reason: str) -> Referral:
-    referral = _for_step(actor, referral_id)
+    referral = lock_for_step(actor, referral_id)
     if referral.status == ReferralStatus.DECLINED and referral.decline_reason == reason:
         return referral
     check_step(actor, referral, "decline")
@@ -196,7 +196,7 @@ def decline(actor: User, referral_id: str, reason: str) -> Referral:
 
 def reassign(actor: User, referral_id: str, account_manager_id: str | None) -> Referral:
     """After a decline (or while waiting), the lobby manager sends it to someone else."""
-    referral = _for_step(actor, referral_id)
+    referral = lock_for_step(actor, referral_id)
     check_step(actor, referral, "reassign")
     tried = frozenset(e.to_user_id for e in referral.events if e.to_user_id)
     assignee = choose_account_manager(
@@ -214,7 +214,7 @@ def reassign(actor: User, referral_id: str, account_manager_id: str | None) -> R
 
 
 def met(actor: User, referral_id: str) -> Referral:
-    referral = _for_step(actor, referral_id)
+    referral = lock_for_step(actor, referral_id)
     if referral.status == ReferralStatus.MET:
         return referral
     check_step(actor, referral, "met")
@@ -225,7 +225,7 @@ def met(actor: User, referral_id: str) -> Referral:
 
 
 def record_outcome(actor: User, referral_id: str, data: OutcomeIn) -> Referral:
-    referral = _for_step(actor, referral_id)
+    referral = lock_for_step(actor, referral_id)
     if referral.status == ReferralStatus.OUTCOME_RECORDED and referral.outcome == data.result:
         return referral
     check_step(actor, referral, "outcome")
@@ -252,7 +252,7 @@ def record_outcome(actor: User, referral_id: str, data: OutcomeIn) -> Referral:
 
 
 def cancel(actor: User, referral_id: str, note: str | None) -> Referral:
-    referral = _for_step(actor, referral_id)
+    referral = lock_for_step(actor, referral_id)
     if referral.status == ReferralStatus.CANCELLED:
         return referral
     check_step(actor, referral, "cancel")

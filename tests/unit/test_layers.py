@@ -30,6 +30,7 @@ LAYERS: list[set[str]] = [
     {"referrals"},
     {"care"},
     {"complaints", "incidents", "checks"},  # records of the day: they use the floor's visits and the branch's staff
+    {"reports"},  # the records compiled: work log, monthly report, performance board, call list
     {"shell", "admin", "pwa"},  # the screens, which show every feature
 ]
 ASSEMBLY = {"__init__", "cli", "worker", "demo"}

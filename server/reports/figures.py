@@ -1,0 +1,177 @@
+"""The figures of a period, aggregated in the database: counts per measure (one query per table and time),
+breakdowns by GROUP BY, and percentiles by window functions — never the period's rows loaded into Python.
+
+Percentiles are nearest-rank (the p-th percentile is the smallest value with at least p % of the values at
+or below it; the median of an even count is the lower middle), the same on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from sqlalchemy import and_, case, func, select, true
+from sqlalchemy.sql.elements import ColumnElement
+
+from server.cards.models import CardHandout, CardType
+from server.care.models import CareTask
+from server.checks.codes import OPEN_FAULT
+from server.checks.models import Fault
+from server.complaints.models import Complaint
+from server.extensions import db
+from server.incidents.models import Incident
+from server.reports.measures import MEASURES, Scope, care_response_seconds, wait_seconds
+
+COUNTED = (
+    "visits.arrivals",
+    "visits.served",
+    "visits.left",
+    "visits.waited",
+    "visits.past_tolerance",
+    "visits.within_tolerance",
+    "visits.uncared",
+    "care.tasks",
+    "care.done",
+    "customers.found",
+    "cards.handed_out",
+    "referrals.made",
+    "referrals.accepted",
+    "referrals.met",
+    "referrals.converted",
+    "complaints.received",
+    "incidents.reported",
+    "faults.opened",
+    "faults.fixed",
+)
+
+
+def counts(scope: Scope, names: Iterable[str] = COUNTED) -> dict[str, int]:
+    """The count of each measure; the measures of one table and time share a query (a sum per measure)."""
+    groups: dict[tuple, list[str]] = defaultdict(list)
+    for name in names:
+        measure = MEASURES[name]
+        groups[(measure.model, str(measure.when))].append(name)
+    result: dict[str, int] = {}
+    for group in groups.values():
+        first = MEASURES[group[0]]
+        shared = [first.model.branch_id == scope.branch_id, first.when >= scope.start, first.when < scope.end]
+        sums = [func.coalesce(func.sum(case((_all(MEASURES[name].where(scope)[3:]), 1), else_=0)), 0) for name in group]
+        row = db.session.execute(select(*sums).where(*shared)).one()
+        result.update(zip(group, (int(value) for value in row), strict=True))
+    return result
+
+
+def distribution(value: ColumnElement, conditions: list[ColumnElement], key: ColumnElement | None = None) -> dict:
+    """{key: {count, median, p90, max}} of `value` (seconds) over the rows meeting `conditions`, per `key`
+    (or under None for all): nearest-rank percentiles by ROW_NUMBER over each partition."""
+    partition = [key] if key is not None else []
+    ranked = (
+        select(
+            (key if key is not None else func.cast(None, value.type)).label("k"),
+            value.label("v"),
+            func.row_number().over(partition_by=partition or None, order_by=value).label("rn"),
+            func.count().over(partition_by=partition or None).label("n"),
+        )
+        .where(*conditions, value.is_not(None))
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(
+            ranked.c.k,
+            func.count(),
+            func.max(case((ranked.c.rn == (ranked.c.n + 1) // 2, ranked.c.v))),
+            func.max(case((ranked.c.rn == (9 * ranked.c.n + 9) // 10, ranked.c.v))),
+            func.max(ranked.c.v),
+        ).group_by(ranked.c.k)
+    ).all()
+    return {k: {"count": n, "median": median, "p90": p90, "max": top} for k, n, median, p90, top in rows}
+
+
+def breakdown(scope: Scope, measure_name: str, column: ColumnElement) -> dict[str, int]:
+    """The records of a measure counted per value of `column` (channel, category, status…)."""
+    measure = MEASURES[measure_name]
+    rows = db.session.execute(select(column, func.count()).where(*measure.where(scope)).group_by(column)).all()
+    return {_code(value): count for value, count in rows if value is not None}
+
+
+def period_figures(scope: Scope, *, with_serials: bool) -> dict:
+    """The figures of the work log and of the monthly report (architecture.md's shape, extended)."""
+    c = counts(scope)
+    waits = distribution(wait_seconds, MEASURES["visits.waited"].where(scope)).get(None)
+    response = distribution(care_response_seconds, MEASURES["care.done"].where(scope)).get(None)
+    attended = c["visits.served"] + c["visits.left"]
+    figures = {
+        "arrivals": c["visits.arrivals"],
+        "served": c["visits.served"],
+        "left": c["visits.left"],
+        "waiting": {
+            "tolerance_minutes": scope.tolerance_seconds // 60,
+            "median": _minutes(waits and waits["median"]),
+            "p90": _minutes(waits and waits["p90"]),
+            "longest": _minutes(waits and waits["max"]),
+            "past_tolerance": c["visits.past_tolerance"],
+            "within_tolerance": c["visits.within_tolerance"],
+            # Served within the tolerance, of all who were served or left (leaving counts as not served in time).
+            "service_level": round(c["visits.within_tolerance"] / attended, 4) if attended else None,
+        },
+        "care": {
+            "tasks": c["care.tasks"],
+            "done": c["care.done"],
+            "by_kind": breakdown(scope, "care.tasks", CareTask.kind),
+            "response_median": _minutes(response and response["median"]),
+            "response_worst": _minutes(response and response["max"]),
+            "uncared": c["visits.uncared"],
+        },
+        "potential_vips": c["customers.found"],
+        "cards": {
+            "handed_out": c["cards.handed_out"],
+            "by_type": breakdown(scope, "cards.handed_out", CardHandout.card_type),
+        },
+        "referrals": {
+            "made": c["referrals.made"],
+            "accepted": c["referrals.accepted"],
+            "met": c["referrals.met"],
+            "converted": c["referrals.converted"],
+        },
+        "complaints": {
+            "received": c["complaints.received"],
+            "by_channel": breakdown(scope, "complaints.received", Complaint.received_via),
+            "by_category": breakdown(scope, "complaints.received", Complaint.cause),
+            "by_status": breakdown(scope, "complaints.received", Complaint.status),
+        },
+        "incidents": {
+            "reported": c["incidents.reported"],
+            "by_kind": breakdown(scope, "incidents.reported", Incident.kind),
+        },
+        "faults": {"opened": c["faults.opened"], "fixed": c["faults.fixed"]},
+    }
+    if with_serials:
+        figures["cards"]["vip_serials"] = vip_serials(scope)
+    return figures
+
+
+def vip_serials(scope: Scope) -> list[str]:
+    measure = MEASURES["cards.handed_out"]
+    stmt = (
+        select(CardHandout.serial)
+        .where(*measure.where(scope), CardHandout.card_type == CardType.VIP_EXPERIENCE, CardHandout.serial.is_not(None))
+        .order_by(CardHandout.serial)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def open_faults_count(branch_id: str) -> int:
+    stmt = select(func.count()).where(Fault.branch_id == branch_id, Fault.status.in_(OPEN_FAULT))
+    return int(db.session.scalar(stmt) or 0)
+
+
+def _all(conditions: list[ColumnElement]) -> ColumnElement:
+    return and_(true(), *conditions)
+
+
+def _minutes(seconds: int | None) -> float | None:
+    return None if seconds is None else round(seconds / 60, 1)
+
+
+def _code(value) -> str:
+    return getattr(value, "value", value)

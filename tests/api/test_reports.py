@@ -1,0 +1,194 @@
+"""The day's work log and the monthly report: figures counted by hand here, from records seeded at known
+Beijing times, equal the report's (on SQLite and PostgreSQL), the day ending at midnight in Beijing."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from server.cards.models import CardType
+from server.care.models import CareKind
+from server.complaints.codes import Cause, ReceivedVia, Status
+from server.customers.models import Tier
+from server.extensions import db
+from server.floor.codes import VisitStatus
+from server.referrals.models import Outcome
+from tests import records_seed as seed
+from tests.helpers import assert_error
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+DAY = datetime.now(BEIJING).date() - timedelta(days=14)
+
+
+def at(hour: int, minute: int, day: date = DAY) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=BEIJING)
+
+
+NEXT, BEFORE = DAY + timedelta(days=1), DAY - timedelta(days=1)
+
+
+def seed_day(app, floor) -> None:
+    branch, lobby = floor.staff["lobby"].branch_id, floor.staff["lobby"].id
+    manager = floor.staff["manager"].id
+    with app.app_context():
+        v = [
+            seed.visit(branch, at(9, 0), waited=5),
+            seed.visit(branch, at(9, 10), waited=12),
+            seed.visit(branch, at(9, 20), waited=20, cared=True),
+            seed.visit(branch, at(10, 0), waited=30),
+            seed.visit(branch, at(10, 30), status=VisitStatus.LEFT, left_after=18),
+            seed.visit(branch, at(11, 0), status=VisitStatus.LEFT, left_after=5),
+            seed.visit(branch, at(14, 0), waited=8, status=VisitStatus.SERVING),
+            seed.visit(branch, at(23, 50), waited=3),  # 15:50 UTC: this day's
+            seed.visit(branch, at(0, 10, NEXT), waited=1),  # 16:10 UTC the same UTC date: the next day's
+            seed.visit(branch, at(23, 55, BEFORE), waited=2),
+            seed.visit(branch, at(12, 0), status=VisitStatus.CANCELLED),
+        ]
+        db.session.add_all(v)
+        db.session.flush()
+        db.session.add_all(
+            [
+                seed.care(branch, v[2].id, at(9, 35), done_after=2, done_by=lobby),
+                seed.care(branch, v[3].id, at(10, 15), done_after=9, done_by=lobby),
+                seed.care(branch, v[4].id, at(10, 45), done_after=None),
+                seed.care(branch, v[6].id, at(14, 0), done_after=1, kind=CareKind.GREEN_CHANNEL, done_by=lobby),
+                seed.care(branch, v[8].id, at(0, 20, NEXT), done_after=1, done_by=lobby),
+            ]
+        )
+        found = [
+            seed.customer(branch, at(9, 5)),
+            seed.customer(branch, at(23, 55)),
+            seed.customer(branch, at(0, 5, NEXT)),
+        ]
+        db.session.add_all(found)
+        db.session.flush()
+        c = found[0].id
+        db.session.add_all(
+            [
+                seed.card(branch, c, lobby, at(9, 6), serial="VIP0002"),
+                seed.card(branch, c, lobby, at(9, 7), serial="VIP0001"),
+                seed.card(branch, c, lobby, at(9, 8), card_type=CardType.PRODUCT_BROCHURE),
+                seed.card(branch, c, lobby, at(0, 1, NEXT), serial="VIP0003"),
+                seed.referral(
+                    branch, c, lobby, manager, at(9, 10), accepted=True, met=True, outcome=Outcome.PRODUCT_SOLD
+                ),
+                seed.referral(branch, c, lobby, manager, at(9, 30), accepted=True),
+                seed.referral(branch, c, lobby, manager, at(15, 0)),
+                seed.referral(branch, c, lobby, manager, at(0, 30, NEXT), accepted=True),
+                seed.complaint(branch, lobby, at(10, 5)),
+                seed.complaint(
+                    branch,
+                    lobby,
+                    at(16, 0),
+                    via=ReceivedVia.COMMENT_BOOK,
+                    cause=Cause.FACILITIES_SYSTEMS,
+                    status=Status.CLOSED,
+                ),
+                seed.complaint(branch, lobby, at(0, 1, NEXT)),
+                seed.incident(branch, lobby, at(11, 30)),
+                seed.fault(branch, lobby, at(10, 0), fixed_after=2),
+                seed.fault(branch, lobby, at(15, 0, DAY - timedelta(days=2)), fixed_after=48),
+            ]
+        )
+        cancelled = seed.referral(branch, c, lobby, manager, at(11, 0))
+        cancelled.status = "cancelled"
+        db.session.add(cancelled)
+        db.session.commit()
+
+
+# Counted by hand from seed_day: the waits of the day's called visits are 5, 12, 20, 30, 8 and 3 minutes
+# (sorted 3 5 8 12 20 30: the lower median is the 3rd, 8; the 90th percentile the ceil(0.9 × 6) = 6th, 30).
+# Tolerance 15: 20 and 30 are past it; 4 within, of 6 served and 2 who left: a service level of 0.5. Waited
+# past it without care: the 30-minute wait and the customer who left after 18 minutes.
+EXPECTED_DAY = {
+    "arrivals": 8,
+    "served": 6,
+    "left": 2,
+    "waiting": {
+        "tolerance_minutes": 15,
+        "median": 8.0,
+        "p90": 30.0,
+        "longest": 30.0,
+        "past_tolerance": 2,
+        "within_tolerance": 4,
+        "service_level": 0.5,
+    },
+    "care": {
+        "tasks": 4,
+        "done": 3,
+        "by_kind": {"wait_care": 3, "green_channel": 1},
+        "response_median": 2.0,  # of 2, 9 and 1 minutes
+        "response_worst": 9.0,
+        "uncared": 2,
+    },
+    "potential_vips": 2,
+    "cards": {
+        "handed_out": 3,
+        "by_type": {"vip_experience": 2, "product_brochure": 1},
+        "vip_serials": ["VIP0001", "VIP0002"],
+    },
+    "referrals": {"made": 3, "accepted": 2, "met": 1, "converted": 1},
+    "complaints": {
+        "received": 2,
+        "by_channel": {"on_site": 1, "comment_book": 1},
+        "by_category": {"service_attitude": 1, "facilities_systems": 1},
+        "by_status": {"open": 1, "closed": 1},
+    },
+    "incidents": {"reported": 1, "by_kind": {"illness": 1}},
+    "faults": {"opened": 1, "fixed": 2},
+}
+
+
+def test_the_days_figures_equal_a_count_by_hand_with_the_day_ending_at_midnight_in_beijing(app, floor):
+    seed_day(app, floor)
+    log = floor.lobby.get(f"/api/v1/reports/day?date={DAY.isoformat()}").get_json()
+    assert log["status"] == "draft" and log["allowed_actions"] == ["submit"]
+    assert log["figures"] == EXPECTED_DAY
+    # The next day has the visit of 00:10 and none of this day's.
+    following = floor.lobby.get(f"/api/v1/reports/day?date={NEXT.isoformat()}").get_json()["figures"]
+    assert following["arrivals"] == 1 and following["referrals"]["made"] == 1
+
+
+def test_each_figure_links_to_the_records_it_counts(app, floor):
+    seed_day(app, floor)
+    log = floor.lobby.get(f"/api/v1/reports/day?date={DAY.isoformat()}").get_json()
+    for figure, measure in log["traces"].items():
+        expected = log["figures"]
+        for part in figure.split("."):
+            expected = expected[part]
+        listed = floor.lobby.get(f"/api/v1/reports/records?measure={measure}&date={DAY.isoformat()}").get_json()
+        assert listed["total"] == expected == len(listed["records"]), figure
+    left = floor.lobby.get(f"/api/v1/reports/records?measure=visits.uncared&date={DAY.isoformat()}").get_json()
+    assert sorted(r["status"] for r in left["records"]) == ["done", "left"]
+    assert_error(floor.lobby.get("/api/v1/reports/records?measure=visits.everything"), 422, "validation_failed")
+
+
+def test_another_branch_sees_none_of_it(app, floor, make_user, api_factory):
+    seed_day(app, floor)
+    other = api_factory()
+    other.login(make_user("supervisor", branch_code="B002"))
+    figures = other.get(f"/api/v1/reports/day?date={DAY.isoformat()}").get_json()["figures"]
+    assert figures["arrivals"] == 0 and figures["referrals"]["made"] == 0
+    listed = other.get(f"/api/v1/reports/records?measure=visits.arrivals&date={DAY.isoformat()}").get_json()
+    assert listed["total"] == 0
+    board = other.get(f"/api/v1/performance?period=day&date={DAY.isoformat()}").get_json()
+    assert board["branch"]["figures"]["referrals_made"] == 0
+
+
+def test_hostile_dates_are_refused(floor):
+    assert_error(floor.lobby.get("/api/v1/reports/day?date=99999-01-01"), 422, "validation_failed")
+    assert_error(floor.lobby.get("/api/v1/reports/day?date=2026-13-01"), 422, "validation_failed")
+    future = (datetime.now(BEIJING).date() + timedelta(days=2)).isoformat()
+    assert_error(floor.lobby.get(f"/api/v1/reports/day?date={future}"), 422, "future_day")
+    assert_error(floor.lobby.get("/api/v1/reports/month/2026-1"), 422, "validation_failed")
+    assert_error(floor.lobby.get("/api/v1/performance?period=year"), 422, "validation_failed")
+
+
+@pytest.mark.parametrize("seeded", [True])
+def test_the_tolerance_is_the_branchs(app, floor, seeded):
+    seed_day(app, floor)
+    assert floor.supervisor.patch("/api/v1/settings", {"wait_tolerance_minutes": 25}).status_code == 200
+    waiting = floor.lobby.get(f"/api/v1/reports/day?date={DAY.isoformat()}").get_json()["figures"]["waiting"]
+    assert (waiting["past_tolerance"], waiting["within_tolerance"], waiting["service_level"]) == (1, 5, 0.625)
