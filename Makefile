@@ -11,7 +11,7 @@ KEY ?=
 SCHEME := $(if $(CERT),https,http)
 TLS := $(if $(CERT),--cert $(CERT) --key $(KEY))
 
-.PHONY: run install test test-fast lint stress translations i18n-update clean
+.PHONY: run install fonts test test-fast lint stress translations i18n-update clean
 
 $(BIN)/activate:
 	$(PY) -m venv $(VENV)
@@ -22,7 +22,13 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $@
 
-install: $(VENV)/.installed translations
+install: $(VENV)/.installed translations fonts
+
+# The monthly report's PDF is set in Debian's WenQuanYi Micro Hei (TrueType CJK); installed when missing (needs root, as on our machines).
+FONT := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
+fonts:
+	@test -f $(FONT) || { echo "installing fonts-wqy-microhei"; apt-get install -y -qq fonts-wqy-microhei >/dev/null || \
+	  { apt-get update -qq && apt-get install -y -qq fonts-wqy-microhei >/dev/null; }; }
 
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile -d server/translations >/dev/null

@@ -192,3 +192,138 @@ def test_the_tolerance_is_the_branchs(app, floor, seeded):
     assert floor.supervisor.patch("/api/v1/settings", {"wait_tolerance_minutes": 25}).status_code == 200
     waiting = floor.lobby.get(f"/api/v1/reports/day?date={DAY.isoformat()}").get_json()["figures"]["waiting"]
     assert (waiting["past_tolerance"], waiting["within_tolerance"], waiting["service_level"]) == (1, 5, 0.625)
+
+
+def today() -> str:
+    return datetime.now(BEIJING).date().isoformat()
+
+
+def test_a_submitted_log_is_frozen_a_late_record_is_flagged_and_an_amendment_keeps_both(app, floor):
+    lobby, supervisor = floor.lobby, floor.supervisor
+    assert lobby.post("/api/v1/visits", {"ticket": "A101", "business_type": "deposit"}).status_code == 201
+    lobby.post("/api/v1/worklog/entries", {"body": "ATM 2 缺钞，已报修"})
+    url = f"/api/v1/reports/day/{today()}"
+    body = {"id": "0b0a3f6e-9d1c-4f1e-8a52-5e7f1f3b2c10", "remarks": "客流平稳"}
+    first = lobby.post(f"{url}/submit", body)
+    assert first.status_code == 201
+    log = first.get_json()
+    assert log["status"] == "submitted" and log["figures"]["arrivals"] == 1
+    assert [n["body"] for n in log["notes"]] == ["ATM 2 缺钞，已报修"]
+    assert lobby.post(f"{url}/submit", body).status_code == 200  # the outbox's retry is the same version
+    # A visit logged later (a phone that was offline) does not change the frozen figures: it is listed as late.
+    assert lobby.post("/api/v1/visits", {"ticket": "A102", "business_type": "deposit"}).status_code == 201
+    later = lobby.get(f"/api/v1/reports/day?date={today()}").get_json()
+    assert later["figures"]["arrivals"] == 1
+    assert [(r["measure"], r["ticket"]) for r in later["late"]] == [("visits.arrivals", "A102")]
+    assert later["allowed_actions"] == ["amend"]
+    assert_error(lobby.post(f"{url}/submit", {"remarks": "again"}), 409, "amendment_needs_reason")
+    # The supervisor asks for a correction; the lobby manager amends with a reason: both versions are kept.
+    assert_error(lobby.post(f"{url}/review", {"action": "acknowledge"}), 403, "forbidden")
+    assert_error(supervisor.post(f"{url}/review", {"action": "ask_correction"}), 422, "note_required")
+    asked = supervisor.post(f"{url}/review", {"action": "ask_correction", "note": "补上 A102"}).get_json()
+    assert asked["status"] == "correction_asked" and asked["versions"][0]["review_note"] == "补上 A102"
+    amended = lobby.post(f"{url}/submit", {"remarks": "客流平稳", "reason": "补录 A102"}).get_json()
+    assert [(v["version"], v["figures"]["arrivals"], v["reason"]) for v in amended["versions"]] == [
+        (2, 2, "补录 A102"),
+        (1, 1, None),
+    ]
+    assert amended["status"] == "submitted" and amended["late"] == []
+    acknowledged = supervisor.post(f"{url}/review", {"action": "acknowledge"}).get_json()
+    assert acknowledged["status"] == "acknowledged" and acknowledged["versions"][1]["status"] == "correction_asked"
+    # The account manager reads it but neither submits nor reviews.
+    assert_error(floor.manager.post(f"{url}/submit", {"remarks": "x"}), 403, "forbidden")
+
+
+def month_start(months_back: int) -> date:
+    first = datetime.now(BEIJING).date().replace(day=1)
+    index = first.year * 12 + first.month - 1 - months_back
+    return date(index // 12, index % 12 + 1, 1)
+
+
+MONTH = month_start(1)  # last month
+AFTER = month_start(0)
+
+
+def seed_month(app, floor) -> None:
+    from server.worklog.models import WorkLogEntry
+
+    branch, lobby = floor.staff["lobby"].branch_id, floor.staff["lobby"].id
+    day = lambda n: MONTH + timedelta(days=n - 1)  # noqa: E731
+    last = AFTER - timedelta(days=1)
+    with app.app_context():
+        visits = (
+            [seed.visit(branch, at(10, 5 * i, day(3)), waited=4) for i in range(3)]
+            + [seed.visit(branch, at(14, 5 * i, day(10)), waited=10 + i) for i in range(5)]
+            + [seed.visit(branch, at(10, 30, day(20)), waited=20), seed.visit(branch, at(23, 50, last), waited=2)]
+            + [seed.visit(branch, at(0, 10, AFTER), waited=1)]  # the next month's
+            + [seed.visit(branch, at(9, 0, month_start(2) + timedelta(days=4)), waited=6)]  # the month before
+        )
+        db.session.add_all(visits)
+        db.session.add_all(
+            [
+                seed.complaint(branch, lobby, at(10, 0, day(3)), summary="排队太久"),
+                seed.complaint(branch, lobby, at(11, 0, day(4)), via=ReceivedVia.COMMENT_BOOK, summary="柜员不耐烦"),
+                seed.complaint(
+                    branch, lobby, at(11, 0, day(5)), cause=Cause.FACILITIES_SYSTEMS, summary="空调太冷",
+                    status=Status.CLOSED,
+                ),
+                seed.fault(branch, lobby, at(9, 0, day(12))),
+            ]
+        )
+        db.session.add(
+            WorkLogEntry(
+                id="5d1e6c1a-3f7b-4f0e-9a0c-2b6f4c8d9e01", branch_id=branch, author_id=lobby, body="建议增设一台取号机",
+                payload_hash="x" * 64, occurred_at=at(17, 0, day(10)), received_at=at(17, 0, day(10)),
+            )
+        )
+        db.session.commit()
+
+
+def test_the_monthly_report_beside_the_month_before_with_opinions_suggestions_and_open_problems(app, floor):
+    seed_month(app, floor)
+    report = floor.lobby.get(f"/api/v1/reports/month/{MONTH:%Y-%m}").get_json()
+    figures = report["figures"]
+    # 3 + 5 + 2 visits; waits sorted 2 4 4 4 10 11 12 13 14 20: the lower median the 5th (10), the 90th percentile
+    # the 9th (14); past the tolerance of 15: one.
+    assert (figures["arrivals"], figures["served"], figures["left"]) == (10, 10, 0)
+    assert (figures["waiting"]["median"], figures["waiting"]["p90"], figures["waiting"]["longest"]) == (10.0, 14.0, 20.0)
+    assert figures["waiting"]["past_tolerance"] == 1 and figures["waiting"]["service_level"] == 0.9
+    assert report["previous"]["arrivals"] == 1 and report["year_ago"] is None
+    assert report["busiest_days"][:2] == [
+        {"at": (MONTH + timedelta(days=9)).isoformat(), "arrivals": 5},
+        {"at": (MONTH + timedelta(days=2)).isoformat(), "arrivals": 3},
+    ]
+    assert report["busiest_hours"][0] == {"at": 14, "arrivals": 5}
+    assert report["opinions"][0]["category"] == "service_attitude" and report["opinions"][0]["count"] == 2
+    assert {e["summary"] for e in report["opinions"][0]["examples"]} == {"排队太久", "柜员不耐烦"}
+    assert [s["body"] for s in report["suggestions"]] == ["建议增设一台取号机"]
+    assert len(report["open_problems"]["complaints"]) == 2 and len(report["open_problems"]["faults"]) == 1
+
+
+def test_the_monthly_report_as_csv_for_excel_and_as_a_pdf_in_chinese(app, floor):
+    import io
+
+    import pypdfium2
+    from pypdf import PdfReader
+
+    seed_month(app, floor)
+    floor.lobby.patch("/api/v1/me", {"preferred_locale": "zh"})
+    csv = floor.lobby.get(f"/api/v1/reports/month/{MONTH:%Y-%m}.csv")
+    assert csv.status_code == 200 and csv.mimetype == "text/csv"
+    assert csv.data.startswith("\ufeff".encode())
+    text = csv.data.decode("utf-8-sig")
+    assert "到店客户" in text and "排队太久" in text and "建议增设一台取号机" in text
+
+    pdf = floor.lobby.get(f"/api/v1/reports/month/{MONTH:%Y-%m}.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert len(pdf.data) < 1_000_000
+    words = "".join(PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text().split())
+    for expected in ("大堂经理月报", f"{MONTH:%Y-%m}", "到店客户", "排队太久", "服务态度"):
+        assert expected in words, expected
+    page = pypdfium2.PdfDocument(pdf.data)[0].render(scale=1).to_pil().convert("L")
+    inked = page.histogram()[:128]  # pixels darker than mid-grey
+    inked = sum(inked)
+    assert inked > 2000, "page 1 is blank"
+    # Each download is audited.
+    audit = floor.supervisor.get("/api/v1/audit").get_json()["events"]
+    assert sum(1 for e in audit if e["action"] == "report.exported") == 2
