@@ -33,7 +33,7 @@ OUTCOMES = {CallResult.BOOKED: Outcome.FOLLOW_UP_BOOKED, CallResult.NOT_INTEREST
 
 
 def call_list(actor: User, now: datetime) -> dict[str, list[Referral]]:
-    tz = actor.branch.timezone
+    tz = actor.home_branch.timezone
     today, tomorrow = local_day_start(tz, now), local_day_end(tz, now)
     mine = (
         select(Referral)
@@ -68,8 +68,8 @@ def log_call(actor: User, referral_id: str, *, call_id: str, result: CallResult,
     else:
         referral = service.lock_for_step(actor, referral_id)
         check_step(actor, referral, "outcome")
-        settings = actor.branch.settings
-        referral.due_at = add_business_days(now, 1, actor.branch.timezone, settings.holidays)
+        settings = actor.home_branch.settings
+        referral.due_at = add_business_days(now, 1, actor.home_branch.timezone, settings.holidays)
     referral.events.append(
         ReferralEvent(id=call_id, type=f"call.{result.value}", actor=actor, note=note, occurred_at=now)
     )

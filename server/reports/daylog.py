@@ -34,7 +34,7 @@ def scope_of(branch: Branch, period: Period) -> Scope:
 def compiled(actor: User, day: date) -> dict:
     """The day's log: live figures until submitted, then the latest version's frozen figures, with what
     arrived after it."""
-    branch = actor.branch
+    branch = _branch_of(actor)
     _check_day(branch, day)
     scope = scope_of(branch, day_of(day, branch.timezone))
     versions = _versions(branch.id, day)
@@ -54,7 +54,7 @@ def compiled(actor: User, day: date) -> dict:
 
 def submit(actor: User, day: date, *, log_id: str, remarks: str, reason: str | None) -> tuple[DayLog, bool]:
     """Freeze the day's figures as the next version. The first needs no reason; an amendment does."""
-    branch = actor.branch
+    branch = _branch_of(actor)
     _check_day(branch, day)
     lock(branch)  # two phones submitting at once: versions stay 1, 2, 3
     replay = db.session.get(DayLog, log_id)
@@ -86,7 +86,7 @@ def submit(actor: User, day: date, *, log_id: str, remarks: str, reason: str | N
 
 def review(actor: User, day: date, *, acknowledge: bool, note: str | None) -> DayLog:
     """The supervisor acknowledges the latest version, or asks for a correction (with a note)."""
-    versions = _versions(actor.branch_id, day)
+    versions = _versions(_branch_of(actor).id, day)
     if not versions:
         raise NotFound(_("Nothing was submitted for this day yet."), code="not_submitted")
     latest = versions[-1]
@@ -109,9 +109,13 @@ def _versions(branch_id: str, day: date) -> list[DayLog]:
     return list(db.session.scalars(stmt))
 
 
-def _check_day(branch: Branch | None, day: date) -> None:
-    if branch is None:
+def _branch_of(actor: User) -> Branch:
+    if actor.branch is None:
         raise DomainError(_("Administrators have no branch work log."), code="no_branch")
+    return actor.branch
+
+
+def _check_day(branch: Branch, day: date) -> None:
     if day > local_today(branch.timezone, utcnow()):
         raise ValidationFailed(_("That day has not come yet."), code="future_day")
 

@@ -47,7 +47,7 @@ def shown(value) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def figure_rows(report: dict) -> list[tuple[str, str, str, str]]:
+def figure_rows(report: dict) -> list[tuple[str, ...]]:
     """(figure, this month, previous month, same month a year before) for each figure."""
     rows = []
     for path in ROWS:

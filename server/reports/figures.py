@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
-from sqlalchemy import and_, case, func, select, true
+from sqlalchemy import and_, case, func, null, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from server.cards.models import CardHandout, CardType
@@ -67,7 +68,7 @@ def distribution(value: ColumnElement, conditions: list[ColumnElement], key: Col
     partition = [key] if key is not None else []
     ranked = (
         select(
-            (key if key is not None else func.cast(None, value.type)).label("k"),
+            (key if key is not None else null()).label("k"),
             value.label("v"),
             func.row_number().over(partition_by=partition or None, order_by=value).label("rn"),
             func.count().over(partition_by=partition or None).label("n"),
@@ -87,7 +88,7 @@ def distribution(value: ColumnElement, conditions: list[ColumnElement], key: Col
     return {k: {"count": n, "median": median, "p90": p90, "max": top} for k, n, median, p90, top in rows}
 
 
-def breakdown(scope: Scope, measure_name: str, column: ColumnElement) -> dict[str, int]:
+def breakdown(scope: Scope, measure_name: str, column: Any) -> dict[str, int]:
     """The records of a measure counted per value of `column` (channel, category, status…)."""
     measure = MEASURES[measure_name]
     rows = db.session.execute(select(column, func.count()).where(*measure.where(scope)).group_by(column)).all()
@@ -100,7 +101,7 @@ def period_figures(scope: Scope, *, with_serials: bool) -> dict:
     waits = distribution(wait_seconds, MEASURES["visits.waited"].where(scope)).get(None)
     response = distribution(care_response_seconds, MEASURES["care.done"].where(scope)).get(None)
     attended = c["visits.served"] + c["visits.left"]
-    figures = {
+    figures: dict[str, Any] = {
         "arrivals": c["visits.arrivals"],
         "served": c["visits.served"],
         "left": c["visits.left"],

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import and_, func
 from sqlalchemy.sql.elements import ColumnElement
@@ -49,10 +50,10 @@ class Scope:
 @dataclass(frozen=True)
 class Measure:
     name: str
-    model: type
-    when: ColumnElement
+    model: Any  # a mapped class with a branch_id
+    when: Any  # its time column
     conditions: Callable[[Scope], list[ColumnElement]]
-    person: ColumnElement | None = None  # who it is credited to on the board
+    person: Any = None  # the column of who it is credited to on the board
 
     def where(self, scope: Scope) -> list[ColumnElement]:
         return [

@@ -44,7 +44,7 @@ REFERRAL_MEASURES = {
 
 
 def board(actor: User, kind: PeriodKind, day: date) -> dict:
-    branch = actor.branch
+    branch = actor.home_branch
     period = period_of(kind, day, branch.timezone)
     scope = scope_of(branch, period)
     people = _people(branch.id)
@@ -71,7 +71,9 @@ def charts(scope: Scope, period: Period) -> dict:
     c = counts(scope, ["customers.found", *REFERRAL_MEASURES.values(), "referrals.met"])
     arrivals = MEASURES["visits.arrivals"].where(scope)
     hour = local_hour(Visit.arrived_at, period.offset_minutes)
-    per_hour = dict(db.session.execute(select(hour, func.count()).where(*arrivals).group_by(hour)).all())
+    per_hour: dict[int, int] = dict(
+        db.session.execute(select(hour, func.count()).where(*arrivals).group_by(hour)).all()
+    )
     p90 = distribution(wait_seconds, MEASURES["visits.waited"].where(scope), key=hour)
     weekday = local_weekday(Visit.arrived_at, period.offset_minutes)
     heat = db.session.execute(select(weekday, hour, func.count()).where(*arrivals).group_by(weekday, hour)).all()
@@ -136,7 +138,7 @@ def set_targets(actor: User, kind: PeriodKind, role: Role, values: dict[str, flo
         else:
             target.value, target.set_by_id = value, actor.id
     db.session.flush()
-    return targets_of(actor.branch_id, kind).get(role.value, {})
+    return targets_of(actor.home_branch.id, kind).get(role.value, {})
 
 
 def _people(branch_id: str) -> list[User]:
@@ -196,9 +198,9 @@ def _complaints_on_time(scope: Scope, by_person: bool = True) -> dict:
     )
     if key is not None:
         stmt = stmt.group_by(key)
-        return {person: round(int(met) / n, 4) for person, met, n in db.session.execute(stmt) if n}
-    met, n = db.session.execute(stmt).one()
-    return {None: round(int(met or 0) / n, 4) if n else None}
+        return {row[0]: round(int(row[1]) / int(row[2]), 4) for row in db.session.execute(stmt) if row[2]}
+    row = db.session.execute(stmt).one()
+    return {None: round(int(row[0] or 0) / int(row[1]), 4) if row[1] else None}
 
 
 def _person_row(person: User, figures: dict, targets: dict) -> dict:

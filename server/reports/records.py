@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -21,7 +22,7 @@ from server.worklog.models import WorkLogEntry
 LIMIT = 200
 
 # What a list shows of each kind of record: no personal numbers, the customer by the greeting staff use.
-COLUMNS = {
+COLUMNS: dict[Any, dict[str, Any]] = {
     Visit: {"ticket": Visit.ticket, "business_type": Visit.business_type, "status": Visit.status, "wait": wait_seconds},
     CareTask: {"kind": CareTask.kind, "status": CareTask.status, "visit_id": CareTask.visit_id},
     Customer: {"family_name": Customer.family_name, "honorific": Customer.honorific, "tier": Customer.tier},
@@ -34,7 +35,7 @@ COLUMNS = {
 }
 
 # When a record reached the server: one that reached it after the day's log was submitted is "late".
-RECEIVED = {
+RECEIVED: dict[Any, Any] = {
     Visit: Visit.received_at,
     Referral: Referral.received_at,
     Complaint: Complaint.recorded_at,
@@ -80,7 +81,7 @@ def _listed(measure: Measure, conditions: list) -> list[dict]:
     return [_row(measure.model, row, list(columns)) for row in db.session.execute(stmt)]
 
 
-def _row(model: type, row, names: list[str]) -> dict:
+def _row(model: Any, row, names: list[str]) -> dict:
     record_id, at, *values = row
     shown = {name: getattr(value, "value", value) for name, value in zip(names, values, strict=True)}
     if "wait" in shown:

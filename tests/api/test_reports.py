@@ -11,7 +11,6 @@ import pytest
 from server.cards.models import CardType
 from server.care.models import CareKind
 from server.complaints.codes import Cause, ReceivedVia, Status
-from server.customers.models import Tier
 from server.extensions import db
 from server.floor.codes import VisitStatus
 from server.referrals.models import Outcome
@@ -248,7 +247,7 @@ def seed_month(app, floor) -> None:
     from server.worklog.models import WorkLogEntry
 
     branch, lobby = floor.staff["lobby"].branch_id, floor.staff["lobby"].id
-    day = lambda n: MONTH + timedelta(days=n - 1)  # noqa: E731
+    day = lambda n: MONTH + timedelta(days=n - 1)
     last = AFTER - timedelta(days=1)
     with app.app_context():
         visits = (
@@ -264,7 +263,11 @@ def seed_month(app, floor) -> None:
                 seed.complaint(branch, lobby, at(10, 0, day(3)), summary="排队太久"),
                 seed.complaint(branch, lobby, at(11, 0, day(4)), via=ReceivedVia.COMMENT_BOOK, summary="柜员不耐烦"),
                 seed.complaint(
-                    branch, lobby, at(11, 0, day(5)), cause=Cause.FACILITIES_SYSTEMS, summary="空调太冷",
+                    branch,
+                    lobby,
+                    at(11, 0, day(5)),
+                    cause=Cause.FACILITIES_SYSTEMS,
+                    summary="空调太冷",
                     status=Status.CLOSED,
                 ),
                 seed.fault(branch, lobby, at(9, 0, day(12))),
@@ -272,8 +275,13 @@ def seed_month(app, floor) -> None:
         )
         db.session.add(
             WorkLogEntry(
-                id="5d1e6c1a-3f7b-4f0e-9a0c-2b6f4c8d9e01", branch_id=branch, author_id=lobby, body="建议增设一台取号机",
-                payload_hash="x" * 64, occurred_at=at(17, 0, day(10)), received_at=at(17, 0, day(10)),
+                id="5d1e6c1a-3f7b-4f0e-9a0c-2b6f4c8d9e01",
+                branch_id=branch,
+                author_id=lobby,
+                body="建议增设一台取号机",
+                payload_hash="x" * 64,
+                occurred_at=at(17, 0, day(10)),
+                received_at=at(17, 0, day(10)),
             )
         )
         db.session.commit()
@@ -286,7 +294,11 @@ def test_the_monthly_report_beside_the_month_before_with_opinions_suggestions_an
     # 3 + 5 + 2 visits; waits sorted 2 4 4 4 10 11 12 13 14 20: the lower median the 5th (10), the 90th percentile
     # the 9th (14); past the tolerance of 15: one.
     assert (figures["arrivals"], figures["served"], figures["left"]) == (10, 10, 0)
-    assert (figures["waiting"]["median"], figures["waiting"]["p90"], figures["waiting"]["longest"]) == (10.0, 14.0, 20.0)
+    assert (figures["waiting"]["median"], figures["waiting"]["p90"], figures["waiting"]["longest"]) == (
+        10.0,
+        14.0,
+        20.0,
+    )
     assert figures["waiting"]["past_tolerance"] == 1 and figures["waiting"]["service_level"] == 0.9
     assert report["previous"]["arrivals"] == 1 and report["year_ago"] is None
     assert report["busiest_days"][:2] == [
