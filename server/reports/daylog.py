@@ -20,6 +20,7 @@ from server.customers.models import Customer
 from server.extensions import db
 from server.floor.models import Visit
 from server.reports.figures import period_figures
+from server.reports.labels import FIGURE_NAMES
 from server.reports.measures import FIGURE_MEASURES, Scope
 from server.reports.models import DayLog, LogStatus
 from server.reports.periods import Period, day_of, local_today
@@ -44,6 +45,7 @@ def compiled(actor: User, day: date) -> dict:
         "status": latest.status.value if latest else "draft",
         "figures": latest.figures if latest else period_figures(scope, with_serials=True),
         "traces": FIGURE_MEASURES,
+        "shown": list(FIGURE_NAMES),  # the figures in the order the log lists them
         "notes": _notes(scope),
         "needs": _needs(scope),
         "late": late_records(scope, latest.submitted_at) if latest else [],

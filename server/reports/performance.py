@@ -17,6 +17,7 @@ from server.complaints.models import Complaint, ComplaintDeadline
 from server.extensions import db
 from server.floor.models import Visit
 from server.referrals.models import Referral
+from server.reports import charts as draw
 from server.reports.daylog import scope_of
 from server.reports.figures import counts, distribution
 from server.reports.measures import MEASURES, Scope, care_response_seconds, wait_seconds
@@ -55,14 +56,28 @@ def board(actor: User, kind: PeriodKind, day: date) -> dict:
         for person in people
         if actor.role == Role.SUPERVISOR or person.id == actor.id
     ]
+    data = charts(scope, period)
     return {
         "period": {"kind": kind.value, "label": period.label, "first": period.first.isoformat()},
         "metrics": list(METRICS),
         "lower_is_better": sorted(LOWER_IS_BETTER),
         "branch": _branch_row(scope, people, figures, targets),
         "people": rows,
-        "charts": charts(scope, period),
+        "charts": data,
+        "svg": _drawn(data, rows),
         "can_set_targets": actor.role == Role.SUPERVISOR,
+        "targets": targets if actor.role == Role.SUPERVISOR else {},  # per role, for the targets form
+    }
+
+
+def _drawn(data: dict, rows: list[dict]) -> dict[str, str]:
+    return {
+        "funnel": draw.funnel(data["funnel"], _("Referral funnel")),
+        "hours": draw.hours(
+            data["hours"], _("Arrivals and waiting by hour"), _("Arrivals"), _("90% waited at most (min)")
+        ),
+        "heatmap": draw.heatmap(data["heatmap"], _("Arrivals by weekday and hour")),
+        "progress": draw.progress(rows, _("Progress to target")),
     }
 
 

@@ -15,6 +15,8 @@ import { initMore } from "./views/more.js";
 import { initReferrals } from "./views/referrals.js";
 import { initComplaints } from "./views/complaints.js";
 import { initChecks } from "./views/checks.js";
+import { initDaylog } from "./views/daylog.js";
+import { initBoard } from "./views/board.js";
 import { initLive } from "./live.js";
 import { initPush } from "./push.js";
 import { scrubRefusedNumbers } from "./privacy.js";
@@ -115,6 +117,8 @@ async function main() {
   initReferrals();
   initComplaints();
   initChecks();
+  initDaylog();
+  initBoard();
   initCards();
   initCare();
   initTasks();

@@ -8,6 +8,7 @@ import { dayInWords, timeOf } from "../dates.js";
 import { t } from "../i18n.js";
 import { showAge, snapshotTime, told } from "../screen.js";
 import { notify } from "../toast.js";
+import { callButtons } from "./calls.js";
 import { referralLine, screenKey } from "./referral-list.js";
 
 const ETA_CHOICES = [1, 3, 5, 10];
@@ -60,11 +61,8 @@ function actionsFor(referral) {
   }
   if (allowed.has("decline")) box.append(button(t("ref.decline"), "danger", () => openDecline(referral)));
   if (allowed.has("met")) box.append(button(t("ref.mark_met"), "primary", () => step(referral, "met", {}, t("saved"))));
-  if (allowed.has("outcome") && referral.urgency === "follow_up") {  // the call made: one tap
-    for (const [result, label] of [["follow_up_booked", "ref.call_booked"], ["not_interested", "ref.call_not_interested"],
-      ["unreachable", "ref.call_not_reached"]]) {
-      box.append(button(t(label), result === "follow_up_booked" ? "primary" : "", () => step(referral, "outcome", { result }, t("saved"))));
-    }
+  if (allowed.has("outcome") && referral.urgency === "follow_up" && referral.status !== "met") {  // the call made: one tap
+    box.append(callButtons(referral, () => { if (openId === referral.id) showDetail(root, referral.id); }));
   }
   if (allowed.has("outcome")) box.append(button(t("ref.record_outcome"), "", () => openOutcome(referral)));
   if (allowed.has("reassign")) {

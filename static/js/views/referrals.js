@@ -4,6 +4,7 @@
 import { read } from "../api.js";
 import { pollWhileVisible } from "../screen.js";
 import { coalesce } from "../timing.js";
+import { showCalls } from "./calls.js";
 import { closeDetail, showDetail, shownReferral } from "./referral-detail.js";
 import { listUrl, screenKey, showList } from "./referral-list.js";
 
@@ -28,13 +29,17 @@ function route() {
   else {
     closeDetail();
     showList(root);
+    showCalls();
   }
 }
 
 function refresh() {
   if (!root || root.closest("[data-screen]").hidden || document.visibilityState !== "visible") return;
   if (shownReferral()) showDetail(root, shownReferral());
-  else showList(root);
+  else {
+    showList(root);
+    showCalls();
+  }
 }
 
 export function initReferrals() {
