@@ -124,6 +124,7 @@ def period_figures(scope: Scope, *, with_serials: bool) -> dict:
             "uncared": c["visits.uncared"],
         },
         "potential_vips": c["customers.found"],
+        "cards_handed_out": c["cards.handed_out"],  # the contract's name (architecture.md); by type under cards
         "cards": {
             "handed_out": c["cards.handed_out"],
             "by_type": breakdown(scope, "cards.handed_out", CardHandout.card_type),

@@ -123,6 +123,7 @@ EXPECTED_DAY = {
         "uncared": 2,
     },
     "potential_vips": 2,
+    "cards_handed_out": 3,
     "cards": {
         "handed_out": 3,
         "by_type": {"vip_experience": 2, "product_brochure": 1},
