@@ -16,6 +16,7 @@ from server.auth.locale import select_locale
 from server.auth.sessions import load_session_user
 from server.auth.views import bp as auth_pages
 from server.branches.api import bp as branches_api
+from server.campaigns.api import bp as campaigns_api
 from server.cards.api import bp as cards_api
 from server.care import subscribers as care_subscribers
 from server.care.api import bp as care_api
@@ -45,6 +46,7 @@ from server.referrals import subscribers as referrals_subscribers
 from server.referrals.api import bp as referrals_api
 from server.reports.api import bp as reports_api
 from server.shell.views import bp as shell_pages
+from server.shifts.api import bp as shifts_api
 from server.sync.api import bp as sync_api
 from server.worklog.api import bp as worklog_api
 
@@ -66,6 +68,8 @@ BLUEPRINTS = (
     sync_api,
     worklog_api,
     reports_api,
+    shifts_api,
+    campaigns_api,
     auth_pages,
     admin_pages,
     shell_pages,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, Text, UniqueConstraint, text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.auth.models import User
@@ -122,6 +122,7 @@ class CareTask(Model):
     done_by_id: Mapped[str | None] = mapped_column(IdString, ForeignKey("users.id"))
     actions: Mapped[list] = mapped_column(JSON, default=list)
     checked: Mapped[list] = mapped_column(JSON, default=list)  # the guide's lines checked (forms_checked)
+    product: Mapped[str | None] = mapped_column(String(60))  # the product of the month introduced
     skip_reason: Mapped[SkipReason | None] = mapped_column(code_enum(SkipReason, "care_skip_reason"))
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

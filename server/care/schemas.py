@@ -32,6 +32,8 @@ class DoneIn(BaseModel):
     note: str | None = Field(None, max_length=500)
     # With `forms_checked`: the lines of the business's guide (GET /api/v1/guides) the customer had.
     checked: list[Annotated[str, Field(pattern=r"^[a-z0-9_]{1,40}$")]] = Field(default_factory=list, max_length=30)
+    # With `product_introduced`: which of the branch's products of the month (GET /api/v1/campaigns).
+    product: str | None = Field(None, min_length=1, max_length=60)
     occurred_at: ClientTime | None = None
 
     @field_validator("actions")
@@ -43,6 +45,8 @@ class DoneIn(BaseModel):
     def move_needs_channel(self) -> DoneIn:
         if (CareAction.MOVED_CHANNEL in self.actions) != (self.channel is not None):
             raise PydanticCustomError("move_needs_channel", _("Say which channel the customer was moved to."))
+        if self.product and CareAction.PRODUCT_INTRODUCED not in self.actions:
+            raise PydanticCustomError("product_needs_introduced", _("A product is named with “product introduced”."))
         if self.checked and CareAction.FORMS_CHECKED not in self.actions:
             raise PydanticCustomError("checked_needs_forms", _("Lines are checked with “forms checked”."))
         return self
@@ -94,6 +98,7 @@ def task_out(task: CareTask, reader: User, now: datetime, ahead: int) -> dict:
         "done_by": {"id": task.done_by.id, "display_name": task.done_by.display_name} if task.done_by else None,
         "actions": list(task.actions or []),
         "checked": list(task.checked or []),
+        "product": task.product,
         "skip_reason": task.skip_reason.value if task.skip_reason else None,
         "note": task.note,
         "allowed_actions": task_actions(reader, task),

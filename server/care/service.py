@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import statistics
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import case, select
@@ -11,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from server.auth.models import User
 from server.branches.models import touch_floor
+from server.campaigns import service as campaigns
 from server.care import scheduling
 from server.care.labels import ACTION_NAMES, STATUS_NAMES
 from server.care.models import ACTIONS_BY_KIND, CareAction, CareKind, CareStatus, CareTask, SkipReason
@@ -63,9 +65,10 @@ def complete(actor: User, task_id: str, data: DoneIn) -> CareTask:
         raise ValidationFailed(fields={"actions": _("Not a choice for this task: %(codes)s.", codes=", ".join(wrong))})
     now = utcnow()
     when = min(data.occurred_at or now, now)
+    _check_product(actor, data, when)
     # Care given offline after the customer was called still counts: it happened.
     scheduling.close(task, CareStatus.DONE, when, actor, note=data.note, actions=[a.value for a in data.actions])
-    task.checked = data.checked
+    task.checked, task.product = data.checked, data.product
     visit = task.visit
     if CareAction.MOVED_CHANNEL in data.actions:
         if visit.status not in (VisitStatus.WAITING, VisitStatus.CALLED):
@@ -86,6 +89,16 @@ def complete(actor: User, task_id: str, data: DoneIn) -> CareTask:
     if task.kind == CareKind.WAIT_CARE and visit.status in OPEN_STATUSES:
         floor.record_step(visit, EventType.CARE, when=when, actor=actor, note=_action_line(data))
     return task
+
+
+def _check_product(actor: User, data: DoneIn, when: datetime) -> None:
+    """A product introduced is one of the branch's products of the month, named when the month has some."""
+    month = campaigns.month_of(when.astimezone(ZoneInfo(actor.home_branch.timezone)))
+    names = {p.name for p in campaigns.products_of(actor.home_branch.id, month)}
+    if data.product is not None and data.product not in names:
+        raise ValidationFailed(fields={"product": _("Not one of this month's products.")})
+    if names and CareAction.PRODUCT_INTRODUCED in data.actions and data.product is None:
+        raise ValidationFailed(fields={"product": _("Say which product of the month you introduced.")})
 
 
 def skip(actor: User, task_id: str, data: SkipIn) -> CareTask:

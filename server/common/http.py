@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from functools import wraps
@@ -52,6 +53,13 @@ def date_arg(name: str, default: date) -> date:
     if value is None or not 2000 <= value.year <= 2100:
         raise ValidationFailed(fields={name: _("Not a date (YYYY-MM-DD).")})
     return value
+
+
+def month_value(raw: str, field: str = "month") -> date:
+    """The first day of a month written YYYY-MM (a path part or a query value); 422 when not one or absurd."""
+    if not re.fullmatch(r"(20\d\d|2100)-(0[1-9]|1[0-2])", raw or ""):
+        raise ValidationFailed(fields={field: _("Not a month (YYYY-MM).")})
+    return date(int(raw[:4]), int(raw[5:]), 1)
 
 
 def validate(schema: type[M], data: dict) -> M:

@@ -54,6 +54,7 @@ KINDS = {
     "checks.overdue": Kind("high", 60 * 60),
     "checks.preissue": Kind("high", 5 * 60),
     "fault.open_long": Kind("normal", 8 * 3600),
+    "shift.handover": Kind("high", 8 * 3600),
 }
 
 

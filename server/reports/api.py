@@ -3,7 +3,6 @@ figure, the performance board and its targets."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from flask import Blueprint, Response, jsonify, request
@@ -13,7 +12,7 @@ from flask_login import current_user
 from server.audit import service as audit
 from server.common.clock import utcnow
 from server.common.errors import ValidationFailed
-from server.common.http import date_arg, outbox_write, parse_json, transactional
+from server.common.http import date_arg, month_value, outbox_write, parse_json, transactional
 from server.common.openapi import documented
 from server.common.policy import require_roles
 from server.common.roles import BRANCH_STAFF, Role
@@ -27,7 +26,6 @@ from server.reports.schemas import ReviewIn, SubmitIn, TargetsIn
 
 bp = Blueprint("reports_api", __name__, url_prefix="/api/v1")
 WRITERS = (Role.LOBBY_MANAGER, Role.SUPERVISOR)
-MONTH = re.compile(r"^(20\d\d|2100)-(0[1-9]|1[0-2])$")
 
 
 def _today() -> date:
@@ -42,12 +40,6 @@ def _day(raw: str) -> date:
     if value is None or not 2000 <= value.year <= 2100:
         raise ValidationFailed(fields={"date": _("Not a date (YYYY-MM-DD).")})
     return value
-
-
-def _month(raw: str) -> date:
-    if not MONTH.match(raw):
-        raise ValidationFailed(fields={"month": _("Not a month (YYYY-MM).")})
-    return date(int(raw[:4]), int(raw[5:]), 1)
 
 
 def _period_kind() -> PeriodKind:
@@ -112,7 +104,7 @@ def figure_records():
 @require_roles(*WRITERS)
 def month(month: str):
     """The monthly report (JSON); `.pdf` and `.csv` for the branch head."""
-    return jsonify(month_report(current_user.home_branch, _month(month)))
+    return jsonify(month_report(current_user.home_branch, month_value(month)))
 
 
 @bp.get("/reports/month/<month>.pdf")
@@ -120,7 +112,7 @@ def month(month: str):
 @require_roles(*WRITERS)
 @transactional
 def month_pdf(month: str):
-    report = month_report(current_user.home_branch, _month(month))
+    report = month_report(current_user.home_branch, month_value(month))
     return _file(report, documents.month_pdf(report), "pdf", "application/pdf")
 
 
@@ -129,7 +121,7 @@ def month_pdf(month: str):
 @require_roles(*WRITERS)
 @transactional
 def month_csv(month: str):
-    report = month_report(current_user.home_branch, _month(month))
+    report = month_report(current_user.home_branch, month_value(month))
     return _file(report, documents.month_csv(report).encode("utf-8"), "csv", "text/csv")
 
 

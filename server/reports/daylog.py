@@ -25,6 +25,8 @@ from server.reports.measures import FIGURE_MEASURES, Scope
 from server.reports.models import DayLog, LogStatus
 from server.reports.periods import Period, day_of, local_today
 from server.reports.records import late_records
+from server.shifts.schemas import handover_out
+from server.shifts.service import handovers_of
 from server.worklog.models import WorkLogEntry
 
 
@@ -49,6 +51,8 @@ def compiled(actor: User, day: date) -> dict:
         "notes": _notes(scope),
         "needs": _needs(scope),
         "late": late_records(scope, latest.submitted_at) if latest else [],
+        # The shift handovers of the day (交接班) belong to its log.
+        "handovers": [handover_out(h) for h in handovers_of(branch.id, scope.start, scope.end)],
         "versions": [_version_out(v) for v in reversed(versions)],
         "allowed_actions": _allowed(actor, latest),
     }

@@ -37,6 +37,7 @@ METRIC_NAMES = {
     "referrals_accepted": _l("Accepted"),
     "referrals_converted": _l("Converted"),
     "cards_handed_out": _l("Cards"),
+    "products_introduced": _l("Products introduced"),
     "care_response_minutes": _l("Care response (min)"),
     "complaints_on_time": _l("Complaints on time"),
 }

@@ -103,6 +103,13 @@ MEASURES: dict[str, Measure] = {
         Measure(
             "care.done", CareTask, CareTask.due_at, lambda _s: [CareTask.status == CareStatus.DONE], CareTask.done_by_id
         ),
+        Measure(
+            "care.products",  # counted on the day it was introduced
+            CareTask,
+            CareTask.done_at,
+            lambda _s: [CareTask.status == CareStatus.DONE, CareTask.product.is_not(None)],
+            CareTask.done_by_id,
+        ),
         Measure("customers.found", Customer, Customer.found_at, _none, Customer.created_by_id),
         Measure("cards.handed_out", CardHandout, CardHandout.handed_at, _none, CardHandout.handed_by_id),
         Measure("referrals.made", Referral, Referral.created_at, _referral(), Referral.from_user_id),

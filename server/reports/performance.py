@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, select
 
 from server.auth.models import User
+from server.care.models import CareTask
 from server.common.errors import PermissionDenied, ValidationFailed
 from server.common.roles import Role
 from server.common.sqltime import local_hour, local_weekday
@@ -19,7 +20,7 @@ from server.floor.models import Visit
 from server.referrals.models import Referral
 from server.reports import charts as draw
 from server.reports.daylog import scope_of
-from server.reports.figures import counts, distribution
+from server.reports.figures import breakdown, counts, distribution
 from server.reports.measures import MEASURES, Scope, care_response_seconds, wait_seconds
 from server.reports.models import Target
 from server.reports.periods import Period, PeriodKind, period_of
@@ -30,6 +31,7 @@ METRICS = (
     "referrals_accepted",
     "referrals_converted",
     "cards_handed_out",
+    "products_introduced",
     "care_response_minutes",
     "complaints_on_time",
 )
@@ -64,6 +66,8 @@ def board(actor: User, kind: PeriodKind, day: date) -> dict:
         "branch": _branch_row(scope, people, figures, targets),
         "people": rows,
         "charts": data,
+        # The products of the month introduced in care, per product (the campaign's reach in the period).
+        "products": breakdown(scope, "care.products", CareTask.product),
         "svg": _drawn(data, rows),
         "can_set_targets": actor.role == Role.SUPERVISOR,
         "targets": targets if actor.role == Role.SUPERVISOR else {},  # per role, for the targets form
@@ -181,6 +185,7 @@ def _per_person(scope: Scope, people: list[User]) -> dict[str, dict]:
         credit(metric, name, Referral.from_user_id, lambda pid: pid not in account_managers)
         credit(metric, name, Referral.to_user_id, lambda pid: pid in account_managers)
     credit("cards_handed_out", "cards.handed_out", MEASURES["cards.handed_out"].person)
+    credit("products_introduced", "care.products", MEASURES["care.products"].person)
     care = MEASURES["care.done"]
     for person_id, stats in distribution(care_response_seconds, care.where(scope), key=care.person).items():
         if person_id in result:
@@ -229,11 +234,12 @@ def _person_row(person: User, figures: dict, targets: dict) -> dict:
 
 
 def _branch_row(scope: Scope, people: list[User], figures: dict, targets: dict) -> dict:
-    totals = counts(scope, ["cards.handed_out", *REFERRAL_MEASURES.values()])
+    totals = counts(scope, ["cards.handed_out", "care.products", *REFERRAL_MEASURES.values()])
     care = distribution(care_response_seconds, MEASURES["care.done"].where(scope)).get(None)
     values = {
         **{metric: totals[name] for metric, name in REFERRAL_MEASURES.items()},
         "cards_handed_out": totals["cards.handed_out"],
+        "products_introduced": totals["care.products"],
         "care_response_minutes": round(care["median"] / 60, 1) if care else None,
         "complaints_on_time": _complaints_on_time(scope, by_person=False)[None],
     }

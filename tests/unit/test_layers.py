@@ -26,10 +26,11 @@ LAYERS: list[set[str]] = [
     {"notifications"},  # the outbox and its channels: every feature above queues notifications
     {"worklog", "sync"},
     {"floor"},
-    {"cards", "guides"},  # guides: what each business needs (care records which were checked)
+    {"cards", "guides", "campaigns"},  # guides: what each business needs (care records which were checked)
     {"referrals"},
     {"care"},
     {"complaints", "incidents", "checks"},  # records of the day: they use the floor's visits and the branch's staff
+    {"shifts"},  # the shift handover: the complaints, faults, VIPs, referrals and tasks left open
     {"reports"},  # the records compiled: work log, monthly report, performance board, call list
     {"shell", "admin", "pwa"},  # the screens, which show every feature
 ]
