@@ -17,6 +17,8 @@ import { initComplaints } from "./views/complaints.js";
 import { initChecks } from "./views/checks.js";
 import { initDaylog } from "./views/daylog.js";
 import { initBoard } from "./views/board.js";
+import { initCampaign } from "./views/campaign.js";
+import { initHandover } from "./views/handover.js";
 import { initLive } from "./live.js";
 import { initPush } from "./push.js";
 import { scrubRefusedNumbers } from "./privacy.js";
@@ -119,6 +121,8 @@ async function main() {
   initChecks();
   initDaylog();
   initBoard();
+  initCampaign();
+  initHandover();
   initCards();
   initCare();
   initTasks();

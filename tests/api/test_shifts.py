@@ -72,7 +72,9 @@ def test_a_taken_care_task_passes_with_the_shift(app, floor, api_factory, make_u
 
 
 def test_the_products_of_the_month_named_in_care_and_counted_on_the_board(app, floor):
-    products = {"products": [{"name": "薪享理财", "key_points": "起购 1 万，T+1"}, {"name": "信用卡分期", "key_points": ""}]}
+    products = {
+        "products": [{"name": "薪享理财", "key_points": "起购 1 万，T+1"}, {"name": "信用卡分期", "key_points": ""}]
+    }
     assert_error(floor.lobby.put("/api/v1/campaigns/2026-12", products), 403, "forbidden")
     month = datetime.now(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m")
     assert floor.supervisor.put(f"/api/v1/campaigns/{month}", products).status_code == 200

@@ -10,8 +10,10 @@ from datetime import timedelta
 
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
+from sqlalchemy import select
 
 from server.auth import service as accounts
+from server.auth.models import User
 from server.branches import service as branches
 from server.common.clock import utcnow
 from server.extensions import db
@@ -20,7 +22,7 @@ from tests import records_seed as seed
 from tests.browser.test_accessibility import serious
 
 
-def team(live_server) -> dict[str, tuple[str, str]]:
+def team(live_server) -> dict:
     """A fresh branch with a lobby manager, an account manager and a supervisor, and today's records:
     four arrivals, two referrals (one converted), a VIP card, and a call-back made three days ago, overdue."""
     code = f"R{uuid.uuid4().hex[:6].upper()}"
@@ -75,7 +77,8 @@ def team(live_server) -> dict[str, tuple[str, str]]:
             ]
         )
         db.session.commit()
-        return {role: (user.username, "browser-password") for role, user in people.items()}
+        logins = {role: (user.username, "browser-password") for role, user in people.items()}
+        return {**logins, "customer_id": customer.id}
 
 
 def test_the_supervisor_reads_the_board_and_its_charts_on_a_phone_and_sets_a_target(live_server, new_context, sign_in):
@@ -154,3 +157,68 @@ def test_the_account_manager_works_the_call_list(live_server, new_context, sign_
     assert serious(Axe().run(page)) == []
     row.get_by_role("button", name="Not reached").click()
     expect(calls.locator("[data-calls-status]")).to_have_text("No calls to make today.")
+
+
+def test_a_shift_is_handed_over_and_acknowledged_on_two_phones(live_server, new_context, sign_in):
+    people = team(live_server)
+    with live_server.app.app_context():
+        branch = db.session.scalar(select(User).where(User.username == people["lobby_manager"][0])).branch
+        evening = accounts.create_user(
+            username=f"{branch.code.lower()}-eve",
+            display_name="孙丽",
+            role="lobby_manager",
+            branch=branch,
+            password="browser-password",
+        )
+        evening.on_duty = True
+        code = branch.code.lower()
+        db.session.commit()
+    giver = new_context().new_page()
+    sign_in(giver, *people["lobby_manager"])
+    giver.evaluate("() => { location.hash = '#more'; }")
+    card = giver.locator("[data-handover-card]")
+    # The referral accepted today and the call-back, both under way; nothing else open.
+    expect(card.locator("[data-handover-status]")).to_have_text("Referral 2")
+    card.locator("button[type=submit]").click()
+    expect(card.locator("#handover-to")).to_have_attribute("aria-invalid", "true")
+    card.locator("select[name=to_user_id]").select_option(label="孙丽 · on duty")
+    card.locator("textarea[name=note]").fill("VIP 李先生 在贵宾室等")
+    card.locator("button[type=submit]").click()
+    expect(card.locator("[data-handover-today] li")).to_contain_text("not acknowledged yet")
+    assert serious(Axe().run(giver)) == []
+
+    taker = new_context().new_page()
+    sign_in(taker, f"{code}-eve", "browser-password")
+    taker.evaluate("() => { location.hash = '#more'; }")
+    incoming = taker.locator("[data-handover-incoming] .handover")
+    expect(incoming).to_contain_text("VIP 李先生 在贵宾室等")
+    incoming.get_by_role("button", name="Acknowledge: I take over").click()
+    expect(taker.locator("[data-handover-incoming] .handover")).to_have_count(0)
+    expect(taker.locator("[data-handover-today] li")).to_contain_text("acknowledged")
+
+
+def test_the_supervisor_sets_the_products_of_the_month_and_the_refer_sheet_shows_them(
+    live_server, new_context, sign_in
+):
+    people = team(live_server)
+    page = new_context().new_page()
+    sign_in(page, *people["supervisor"])
+    page.evaluate("() => { location.hash = '#more'; }")
+    card = page.locator("[data-campaign-card]")
+    expect(card).to_contain_text("No products of the month set.")
+    card.locator("summary").click()
+    row = card.locator(".campaign-row").first
+    row.locator("[name=name]").fill("薪享理财")
+    row.locator("[name=key_points]").fill("起购 1 万，T+1 到账")
+    card.locator("button[type=submit]").click()
+    expect(card.locator("[data-campaign-products]")).to_contain_text("起购 1 万，T+1 到账")
+    assert serious(Axe().run(page)) == []
+
+    lobby = new_context().new_page()
+    sign_in(lobby, *people["lobby_manager"])
+    lobby.goto(f"/#customers/{people['customer_id']}")
+    lobby.click("[data-customer-card] button:has-text('Refer')")
+    campaign = lobby.locator("[data-refer-campaign]")
+    expect(campaign).to_be_visible()
+    campaign.locator("summary").click()
+    expect(campaign).to_contain_text("薪享理财")

@@ -126,6 +126,9 @@ export async function showBoard() {
   showAge(root.querySelector("[data-board-age]"), snapshotTime(result));
   loading.textContent = board.people.length ? "" : t("rep.nobody");
   drawTable(board);
+  const products = Object.entries(board.products || {});
+  root.querySelector("[data-board-products]").textContent = products.length
+    ? t("rep.products", { list: products.map(([name, n]) => `${name} ${n}`).join(" · ") }) : "";
   drawCharts(board);
   drawTargets(board);
 }

@@ -7,6 +7,7 @@ import { t } from "../i18n.js";
 import { told } from "../screen.js";
 import { guideChecklist } from "../guides.js";
 import { notify } from "../toast.js";
+import { productsOfMonth } from "./campaign.js";
 
 export const catalog = JSON.parse(document.getElementById("care-catalog")?.textContent || "{}");
 let current = null;  // { task: {id, kind} | null, visitId, ticket, business }
@@ -41,6 +42,11 @@ export function openCare({ task = null, visitId, ticket, line = "", business = n
     return label;
   }));
   sheet.querySelector("[data-care-move]").hidden = true;
+  sheet.querySelector("[data-care-product]").hidden = true;
+  productsOfMonth().then((products) => {
+    sheet.querySelector("[name=product]").replaceChildren(...products.map((p) => Object.assign(el("option", "", p.name),
+      { value: p.name })));
+  });
   const skip = sheet.querySelector("[data-care-skip]");
   skip.hidden = !task;
   skip.open = false;
@@ -76,6 +82,7 @@ function done(form) {
   const body = { actions, occurred_at };
   if (checked.length) body.checked = checked;
   if (actions.includes("moved_channel")) body.channel = form.channel.value;
+  if (actions.includes("product_introduced") && form.product.value) body.product = form.product.value;
   if (note) body.note = note;
   save(Kind.CARE_DONE, `/api/v1/care-tasks/${task.id}/done`, body, { taskId: task.id, visitId, ticket, kind: task.kind },
     t("care"));
@@ -102,6 +109,9 @@ export function initCare() {
   const form = sheet.querySelector("form");
   form.addEventListener("change", (event) => {
     if (event.target.value === "moved_channel") sheet.querySelector("[data-care-move]").hidden = !event.target.checked;
+    if (event.target.value === "product_introduced") {
+      sheet.querySelector("[data-care-product]").hidden = !event.target.checked || !form.product.options.length;
+    }
     if (event.target.value === "forms_checked") {
       const guide = sheet.querySelector("[data-care-guide]");
       guide.hidden = !event.target.checked || !guide.querySelector("[name=checked]");

@@ -4,6 +4,7 @@ import { newId, read, snapshotsToday, write } from "../api.js";
 import { Kind } from "../kinds.js";
 import { closeSheet, el, fieldErrors } from "../dom.js";
 import { t } from "../i18n.js";
+import { campaignList, productsOfMonth } from "./campaign.js";
 import { notify } from "../toast.js";
 
 const SCREENS = ["refer", "inbox", "referrals"];  // the referrals tab of each role
@@ -128,5 +129,11 @@ export async function openRefer(customer) {
   };
   where.hidden = false;
   fillManagers(select, "now");
+  const campaign = dialog.querySelector("[data-refer-campaign]");
+  campaign.hidden = true;
+  productsOfMonth().then((products) => {
+    campaign.querySelector("[data-campaign-list]").replaceChildren(campaignList(products));
+    campaign.hidden = !products.length;
+  });
   dialog.showModal();
 }
