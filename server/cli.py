@@ -9,6 +9,7 @@ import signal
 import sys
 import threading
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import click
 from flask import Flask, current_app
@@ -17,6 +18,7 @@ from sqlalchemy import func, select
 from server import demo
 from server.auth import service as accounts
 from server.branches import service as branches
+from server.campaigns import service as campaigns
 from server.cards import service as cards
 from server.cards.schemas import BatchIn
 from server.care import scheduling as care
@@ -33,11 +35,14 @@ from server.complaints.schemas import ActionIn, ComplaintIn
 from server.customers.models import Customer, Tier
 from server.extensions import db
 from server.floor import service as floor
+from server.history import Staff, history
 from server.incidents import service as incidents
 from server.incidents.schemas import IncidentActionIn, IncidentIn, LostItemIn
 from server.referrals import service as referrals
 from server.referrals.models import Referral
 from server.referrals.schemas import ReferralIn
+from server.reports import performance
+from server.reports.periods import PeriodKind
 from server.worker import run_forever
 
 DEMO_BRANCH = ("DEMO", "演示支行 Demo Branch")
@@ -216,6 +221,36 @@ def demo_checks(lobby) -> None:
     faults.act(lobby, fault, FaultActionIn(type="reported", reported_to="运维 王工 139xxxx", vendor_ticket="WX-20481"))
 
 
+def demo_history(branch) -> bool:
+    """The past 6 weeks of the demo branch (once: its targets mark it done): the board, the work log and the
+    monthly report have something to show; this month's products and the targets are set."""
+    if performance.targets_of(branch.id, PeriodKind.MONTH):
+        return False
+    staff = {u.username: u for u in accounts.list_users(branch.id)}
+    customers = list(db.session.scalars(select(Customer.id).where(Customer.branch_id == branch.id).limit(500)))
+    zone = ZoneInfo(branch.timezone)
+    today = utcnow().astimezone(zone).date()
+    start = today - timedelta(days=42)
+    history(
+        branch,
+        Staff(lobby=[staff["lobby"]], managers=[staff["manager"], staff["manager2"]]),
+        customers,
+        start,
+        (today - start).days,
+        160,
+    )
+    supervisor = staff["supervisor"]
+    campaigns.set_products(
+        supervisor,
+        today.replace(day=1),
+        [("薪享理财 30 天", "起购 1 万元，T+1 到账，中低风险"), ("信用卡分期 0 利率", "6 期免息，手续费 0.5%/期")],
+    )
+    for period, values in (("day", {"referrals_made": 16, "cards_handed_out": 5}), ("month", {"referrals_made": 320})):
+        performance.set_targets(supervisor, PeriodKind(period), Role.LOBBY_MANAGER, values)
+    performance.set_targets(supervisor, PeriodKind.MONTH, Role.ACCOUNT_MANAGER, {"referrals_converted": 40})
+    return True
+
+
 def register_cli(app: Flask) -> None:
     @app.cli.command("create-branch")
     @click.option("--code", required=True)
@@ -276,6 +311,9 @@ def register_cli(app: Flask) -> None:
         db.session.commit()
         if demo_records(branch):
             seeded = f"{seeded}; demo complaints" if seeded else "seeded demo complaints"
+        db.session.commit()
+        if demo_history(branch):
+            seeded = f"{seeded}; six weeks of history" if seeded else "seeded six weeks of history"
         db.session.commit()
         if seeded:
             click.echo(seeded)

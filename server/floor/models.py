@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.auth.models import User
@@ -47,10 +47,20 @@ class Visit(ClientCreated, Model):
     serving_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     care_given_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Seconds from arriving to being called (or to leaving, for one who left uncalled); None while waiting.
+    # Kept with the row (set on every write, below) so that reports aggregate a number, not two timestamps.
+    wait_seconds: Mapped[int | None] = mapped_column(Integer)
     logged_by_id: Mapped[str | None] = mapped_column(IdString, ForeignKey("users.id"))
 
     customer: Mapped[Customer | None] = relationship()
     logged_by: Mapped[User | None] = relationship()
+
+
+@event.listens_for(Visit, "before_insert")
+@event.listens_for(Visit, "before_update")
+def _keep_wait(_mapper, _connection, visit: Visit) -> None:
+    reached = visit.called_at or visit.serving_at or visit.finished_at
+    visit.wait_seconds = None if reached is None else round((reached - visit.arrived_at).total_seconds())
 
 
 class VisitEvent(ClientCreated, Model):

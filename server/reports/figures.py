@@ -62,21 +62,24 @@ def counts(scope: Scope, names: Iterable[str] = COUNTED) -> dict[str, int]:
     return result
 
 
-def distribution(value: ColumnElement, conditions: list[ColumnElement], key: ColumnElement | None = None) -> dict:
+def distribution(value: Any, conditions: list[ColumnElement], key: ColumnElement | None = None) -> dict:
     """{key: {count, median, p90, max}} of `value` (seconds) over the rows meeting `conditions`, per `key`
-    (or under None for all): nearest-rank percentiles by ROW_NUMBER over each partition."""
-    partition = [key] if key is not None else []
-    ranked = (
-        select(
-            (key if key is not None else null()).label("k"),
-            value.label("v"),
-            func.row_number().over(partition_by=partition or None, order_by=value).label("rn"),
-            func.count().over(partition_by=partition or None).label("n"),
-        )
+    (or under None for all): nearest-rank percentiles by ROW_NUMBER over each partition. The value and the key
+    are computed once per row, in an inner query, then ranked (SQLite would otherwise compute them again for
+    the window's ordering)."""
+    rows = (
+        select((key if key is not None else null()).label("k"), value.label("v"))
         .where(*conditions, value.is_not(None))
         .subquery()
     )
-    rows = db.session.execute(
+    partition = [rows.c.k] if key is not None else None
+    ranked = select(
+        rows.c.k,
+        rows.c.v,
+        func.row_number().over(partition_by=partition, order_by=rows.c.v).label("rn"),
+        func.count().over(partition_by=partition).label("n"),
+    ).subquery()
+    stats = db.session.execute(
         select(
             ranked.c.k,
             func.count(),
@@ -85,7 +88,7 @@ def distribution(value: ColumnElement, conditions: list[ColumnElement], key: Col
             func.max(ranked.c.v),
         ).group_by(ranked.c.k)
     ).all()
-    return {k: {"count": n, "median": median, "p90": p90, "max": top} for k, n, median, p90, top in rows}
+    return {k: {"count": n, "median": median, "p90": p90, "max": top} for k, n, median, p90, top in stats}
 
 
 def breakdown(scope: Scope, measure_name: str, column: Any) -> dict[str, int]:

@@ -30,10 +30,10 @@ from server.worklog.models import WorkLogEntry
 CONVERTED = (Outcome.BECAME_VIP, Outcome.PRODUCT_SOLD)
 SERVED = (VisitStatus.CALLED, VisitStatus.SERVING, VisitStatus.DONE)
 
-# A visit's wait: from arriving to being called (to the end of the visit for one who left uncalled).
+# A visit's wait: from arriving to being called (to the end of the visit for one who left uncalled), kept
+# with the visit (server/floor/models.py); "the wait" of the figures is that of the called ones.
 called_at = func.coalesce(Visit.called_at, Visit.serving_at)
-wait_seconds = seconds_between(called_at, Visit.arrived_at)
-waited_seconds = seconds_between(func.coalesce(Visit.called_at, Visit.serving_at, Visit.finished_at), Visit.arrived_at)
+wait_seconds = Visit.wait_seconds
 care_response_seconds = seconds_between(CareTask.done_at, CareTask.due_at)
 
 
@@ -83,15 +83,23 @@ MEASURES: dict[str, Measure] = {
         Measure("visits.served", Visit, Visit.arrived_at, _visit(lambda _s: Visit.status.in_(SERVED))),
         Measure("visits.left", Visit, Visit.arrived_at, _visit(lambda _s: Visit.status == VisitStatus.LEFT)),
         Measure("visits.waited", Visit, Visit.arrived_at, _visit(lambda _s: called_at.is_not(None))),
-        Measure("visits.past_tolerance", Visit, Visit.arrived_at, _visit(lambda s: wait_seconds > s.tolerance_seconds)),
         Measure(
-            "visits.within_tolerance", Visit, Visit.arrived_at, _visit(lambda s: wait_seconds <= s.tolerance_seconds)
+            "visits.past_tolerance",
+            Visit,
+            Visit.arrived_at,
+            _visit(lambda s: and_(called_at.is_not(None), wait_seconds > s.tolerance_seconds)),
+        ),
+        Measure(
+            "visits.within_tolerance",
+            Visit,
+            Visit.arrived_at,
+            _visit(lambda s: and_(called_at.is_not(None), wait_seconds <= s.tolerance_seconds)),
         ),
         Measure(
             "visits.uncared",
             Visit,
             Visit.arrived_at,
-            _visit(lambda s: and_(waited_seconds > s.tolerance_seconds, Visit.care_given_at.is_(None))),
+            _visit(lambda s: and_(wait_seconds > s.tolerance_seconds, Visit.care_given_at.is_(None))),
         ),
         Measure(
             "care.tasks",

@@ -4,6 +4,7 @@ measure and person."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from flask_babel import gettext as _
@@ -90,12 +91,12 @@ def charts(scope: Scope, period: Period) -> dict:
     c = counts(scope, ["customers.found", *REFERRAL_MEASURES.values(), "referrals.met"])
     arrivals = MEASURES["visits.arrivals"].where(scope)
     hour = local_hour(Visit.arrived_at, period.offset_minutes)
-    per_hour: dict[int, int] = dict(
-        db.session.execute(select(hour, func.count()).where(*arrivals).group_by(hour)).all()
-    )
-    p90 = distribution(wait_seconds, MEASURES["visits.waited"].where(scope), key=hour)
     weekday = local_weekday(Visit.arrived_at, period.offset_minutes)
     heat = db.session.execute(select(weekday, hour, func.count()).where(*arrivals).group_by(weekday, hour)).all()
+    per_hour: dict[int, int] = {}
+    for _weekday, h, n in heat:  # the hour's arrivals: the heat map's cells summed (at most 7 × 24)
+        per_hour[h] = per_hour.get(h, 0) + n
+    p90 = distribution(wait_seconds, MEASURES["visits.waited"].where(scope), key=hour)
     return {
         "funnel": [
             {"stage": "identified", "count": c["customers.found"]},
@@ -124,7 +125,7 @@ def targets_of(branch_id: str, kind: PeriodKind) -> dict[str, dict[str, float]]:
     return result
 
 
-def set_targets(actor: User, kind: PeriodKind, role: Role, values: dict[str, float | None]) -> dict[str, float]:
+def set_targets(actor: User, kind: PeriodKind, role: Role, values: Mapping[str, float | None]) -> dict[str, float]:
     """The supervisor sets (or clears, with None) a role's targets for a period kind."""
     if actor.role != Role.SUPERVISOR:
         raise PermissionDenied(_("Only a supervisor sets targets."), code="supervisors_only")
