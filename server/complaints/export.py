@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from server.common.spreadsheet import safe_cell
 from server.complaints.codes import STANDARD_NUMBERS, DeadlineKind
 from server.complaints.models import Complaint
 from server.complaints.schemas import deadline_state
@@ -40,8 +41,6 @@ HEADERS = [
     "valid",
     "closed_at",
 ]
-# Excel runs a cell that starts with one of these as a formula (CSV injection): such text gets a quote first.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def complaints_csv(branch_id: str, tz: str, first: date, last: date, now: datetime) -> tuple[str, int]:
@@ -60,7 +59,7 @@ def complaints_csv(branch_id: str, tz: str, first: date, last: date, now: dateti
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(HEADERS)
     for complaint in complaints:
-        writer.writerow([_cell(value) for value in _row(complaint, zone, now)])
+        writer.writerow([safe_cell(value) for value in _row(complaint, zone, now)])
     return out.getvalue(), len(complaints)
 
 
@@ -100,8 +99,3 @@ def _row(c: Complaint, zone: ZoneInfo, now: datetime) -> list:
 
 def _local(at: datetime | None, zone: ZoneInfo) -> str:
     return at.astimezone(zone).strftime("%Y-%m-%d %H:%M") if at else ""
-
-
-def _cell(value) -> str:
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text

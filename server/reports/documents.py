@@ -17,6 +17,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from server.common.errors import DomainError
+from server.common.spreadsheet import safe_cell
 from server.complaints.codes import Cause, ReceivedVia
 from server.complaints.labels import CAUSE_NAMES, VIA_NAMES
 from server.reports.labels import FIGURE_NAMES
@@ -58,10 +59,24 @@ def figure_rows(report: dict) -> list[tuple[str, ...]]:
     return rows
 
 
+class _SafeWriter:
+    """csv.writer whose every cell is safe to open in Excel (no formula from a customer's words)."""
+
+    def __init__(self, out: io.StringIO):
+        self.writer = csv.writer(out, lineterminator="\r\n")
+
+    def writerow(self, row) -> None:
+        self.writer.writerow([safe_cell(cell) for cell in row])
+
+    def writerows(self, rows) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
 def month_csv(report: dict) -> str:
     out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
+    out.write("\ufeff")  # the BOM: Excel in Chinese then reads UTF-8
+    writer = _SafeWriter(out)
     writer.writerow([_("Figure"), report["month"], _("Previous month"), _("Same month last year")])
     writer.writerows(figure_rows(report))
     writer.writerow([])

@@ -319,13 +319,30 @@ def test_the_monthly_report_as_csv_for_excel_and_as_a_pdf_in_chinese(app, floor)
     import pypdfium2
     from pypdf import PdfReader
 
+    from server.worklog.models import WorkLogEntry
+
     seed_month(app, floor)
+    with app.app_context():  # a note that Excel would run as a formula
+        at_ = at(16, 0, MONTH + timedelta(days=11))
+        db.session.add(
+            WorkLogEntry(
+                id="9a0e6c1a-3f7b-4f0e-9a0c-2b6f4c8d9e02",
+                branch_id=floor.staff["lobby"].branch_id,
+                author_id=floor.staff["lobby"].id,
+                body='=HYPERLINK("http://x")',
+                payload_hash="x" * 64,
+                occurred_at=at_,
+                received_at=at_,
+            )
+        )
+        db.session.commit()
     floor.lobby.patch("/api/v1/me", {"preferred_locale": "zh"})
     csv = floor.lobby.get(f"/api/v1/reports/month/{MONTH:%Y-%m}.csv")
     assert csv.status_code == 200 and csv.mimetype == "text/csv"
     assert csv.data.startswith("\ufeff".encode())
     text = csv.data.decode("utf-8-sig")
     assert "到店客户" in text and "排队太久" in text and "建议增设一台取号机" in text
+    assert "'=HYPERLINK" in text and "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
 
     pdf = floor.lobby.get(f"/api/v1/reports/month/{MONTH:%Y-%m}.pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
