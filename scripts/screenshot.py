@@ -62,7 +62,7 @@ with sync_playwright() as p:
     page.wait_for_selector("body[data-ready=true]")
     page.goto("/#board")
     page.click("[data-period=month]")
-    page.wait_for_selector("[data-board-table] tbody tr")
+    page.wait_for_selector("[data-perf-table] tbody tr")
     page.wait_for_function("() => document.querySelectorAll('.chart svg').length === 4")
     page.screenshot(path=str(OUT / "phone-board-zh.png"))
     context.close()

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from server.auth import service as accounts
 from server.auth.models import User
 from server.branches import service as branches
-from server.common.clock import utcnow
+from server.common.clock import local_day_start, utcnow
 from server.extensions import db
 from server.referrals.models import Outcome, Urgency
 from tests import records_seed as seed
@@ -39,7 +39,8 @@ def team(live_server) -> dict:
             )
             people[role] = user
         db.session.flush()
-        now = utcnow()
+        # "Today" is the branch's: near its midnight, the records go just after it rather than into yesterday.
+        now = max(utcnow(), local_day_start(branch.timezone) + timedelta(minutes=51))
         lobby, manager = people["lobby_manager"].id, people["account_manager"].id
         db.session.add_all(
             [
@@ -88,7 +89,7 @@ def test_the_supervisor_reads_the_board_and_its_charts_on_a_phone_and_sets_a_tar
     page.evaluate("() => { location.hash = '#board'; }")
     board = page.locator("[data-screen=board]")
     expect(board).to_be_visible()
-    rows = board.locator("[data-board-table] tbody tr")
+    rows = board.locator("[data-perf-table] tbody tr")
     expect(rows).to_have_count(4)  # three people and the branch
     expect(rows.filter(has_text="王芳").locator("td").first).to_have_text("2")  # today's referrals
     charts = board.locator(".chart svg")
@@ -114,6 +115,16 @@ def test_the_supervisor_reads_the_board_and_its_charts_on_a_phone_and_sets_a_tar
     form.locator("button[type=submit]").click()
     expect(rows.filter(has_text="王芳").locator("td").first).to_have_text("2 / 4")
     expect(board.locator(".chart").first.locator("svg")).to_contain_text("50%")
+
+    # Offline on the floor: a period never read says so; today's board and its charts come from the phone's
+    # snapshot, with its age.
+    page.context.set_offline(True)
+    board.locator("[data-period=week]").click()
+    expect(board.locator("[data-perf-loading]")).to_have_text("无法加载；联网后将重新加载。")
+    board.locator("[data-period=day]").click()
+    expect(board.locator("[data-perf-age]")).to_be_visible()
+    expect(rows.filter(has_text="王芳").locator("td").first).to_have_text("2 / 4")
+    expect(board.locator(".chart svg")).to_have_count(4)
 
 
 def test_the_lobby_manager_reviews_the_days_log_opens_a_figure_and_submits_it(live_server, new_context, sign_in):

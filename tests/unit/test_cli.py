@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import func, select
 
 from server import create_app
 from server.auth.models import User
 from server.cli import DEMO_USERS
+from server.common.clock import utcnow
 from server.common.vault import vault
 from server.complaints.models import Complaint
 from server.config import Config, ProductionConfig
@@ -56,6 +59,7 @@ def test_create_user_reports_bad_input_without_a_traceback(app):
 
 
 def test_seed_demo_prints_logins_and_is_idempotent(app):
+    started = utcnow()
     runner = app.test_cli_runner()
     first = runner.invoke(args=["seed-demo"])
     second = runner.invoke(args=["seed-demo"])
@@ -63,14 +67,21 @@ def test_seed_demo_prints_logins_and_is_idempotent(app):
     for username in ("lobby", "manager", "supervisor", "admin"):
         assert username in first.output
     assert "seeded 200 demo customers and 42 visits this morning" in first.output
+    assert "six weeks of history" in first.output
     assert "seeded" not in second.output  # nobody was served meanwhile: the floor is left as it is
     with app.app_context():
         assert db.session.scalar(select(func.count(User.id))) == len(DEMO_USERS)
         assert db.session.scalar(select(func.count(Customer.id))) == 200
         waiting = db.session.scalars(select(Visit).where(Visit.status == "waiting")).all()
-        assert len(waiting) == 12 and db.session.scalar(select(func.count(Visit.id))) == 42
+        this_morning = select(func.count(Visit.id)).where(Visit.arrived_at >= started - timedelta(hours=4))
+        assert len(waiting) == 12 and db.session.scalar(this_morning) == 42
+        # The past six weeks (for the board and the reports): a few thousand visits before today.
+        assert (
+            db.session.scalar(select(func.count(Visit.id)).where(Visit.arrived_at < started - timedelta(hours=4)))
+            > 3000
+        )
         # The Complaints tab has something at each stage: open on site, phone, from the regulator, closed.
-        statuses = sorted(db.session.scalars(select(Complaint.status)))
+        statuses = sorted(db.session.scalars(select(Complaint.status).where(Complaint.recorded_at >= started)))
         assert statuses == ["closed", "open", "open", "open"]
         # Demo rows are protected like real ones: masked, encrypted, findable by pinyin.
         customer = db.session.scalars(select(Customer).limit(1)).one()

@@ -34,7 +34,7 @@ LAYERS: list[set[str]] = [
     {"reports"},  # the records compiled: work log, monthly report, performance board, call list
     {"shell", "admin", "pwa"},  # the screens, which show every feature
 ]
-ASSEMBLY = {"__init__", "cli", "worker", "demo"}
+ASSEMBLY = {"__init__", "cli", "worker", "demo", "history"}
 LEVEL = {package: level for level, packages in enumerate(LAYERS) for package in packages}
 
 

@@ -28,7 +28,7 @@ function cell(tag, text, className) {
 
 /** One table: a row per person (and the branch), a column per metric: "3 / 4" against a target. */
 function drawTable(data) {
-  const table = root.querySelector("[data-board-table]");
+  const table = root.querySelector("[data-perf-table]");
   const head = el("tr");
   head.append(cell("th", t("rep.person")), ...data.metrics.map((m) => cell("th", t(`metric.${m}`))));
   const rows = [...data.people.map((p) => [p.user.display_name, p]), [t("rep.branch"), data.branch]].map(([name, row]) => {
@@ -84,7 +84,7 @@ function drawCharts(data) {
   const { charts, svg } = data;
   const progress = data.people.flatMap((p) => Object.entries(p.progress).filter(([, v]) => v !== null)
     .map(([m, v]) => [p.user.display_name, t(`metric.${m}`), `${Math.round(v * 100)}%`]));
-  root.querySelector("[data-board-charts]").replaceChildren(
+  root.querySelector("[data-perf-charts]").replaceChildren(
     chart(t("rep.chart_progress"), svg.progress, [t("rep.person"), t("rep.metric"), t("rep.progress")], progress),
     chart(t("rep.chart_funnel"), svg.funnel, [t("rep.stage"), t("rep.count")],
       charts.funnel.map((s) => [t(`stage.${s.stage}`), s.count])),
@@ -113,21 +113,29 @@ function drawTargets(data) {
 }
 
 export async function showBoard() {
-  const loading = root.querySelector("[data-board-loading]");
+  const loading = root.querySelector("[data-perf-loading]");
   loading.textContent = t("loading");
+  const url = boardUrl();
   let result;
   try {
-    result = await read(boardUrl());
+    result = await read(url);
   } catch {
+    if (url !== boardUrl()) return;  // another period was asked for meanwhile
     loading.textContent = t("load_failed");
+    // Not another period's figures under this one's name.
+    root.querySelector("[data-perf-table]").replaceChildren();
+    root.querySelector("[data-perf-charts]").replaceChildren();
+    root.querySelector("[data-perf-products]").textContent = "";
+    showAge(root.querySelector("[data-perf-age]"), null);
     return;
   }
+  if (url !== boardUrl()) return;
   board = result.data;
-  showAge(root.querySelector("[data-board-age]"), snapshotTime(result));
+  showAge(root.querySelector("[data-perf-age]"), snapshotTime(result));
   loading.textContent = board.people.length ? "" : t("rep.nobody");
   drawTable(board);
   const products = Object.entries(board.products || {});
-  root.querySelector("[data-board-products]").textContent = products.length
+  root.querySelector("[data-perf-products]").textContent = products.length
     ? t("rep.products", { list: products.map(([name, n]) => `${name} ${n}`).join(" · ") }) : "";
   drawCharts(board);
   drawTargets(board);
@@ -148,7 +156,7 @@ async function saveTargets(form) {
 export function initBoard() {
   root = document.querySelector("[data-screen=board]");
   if (!root) return;
-  root.querySelector("[data-board-periods]").addEventListener("click", (event) => {
+  root.querySelector("[data-perf-periods]").addEventListener("click", (event) => {
     const button = event.target.closest("[data-period]");
     if (!button) return;
     period = button.dataset.period;

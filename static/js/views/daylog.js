@@ -137,13 +137,16 @@ function draw(log) {
 export async function showDay(day = root.querySelector("[data-daylog-date]").value || branchToday()) {
   const loading = root.querySelector("[data-daylog-loading]");
   loading.textContent = t("loading");
+  const asked = () => (root.querySelector("[data-daylog-date]").value || branchToday()) === day;
   let result;
   try {
     result = await read(dayUrl(day));
   } catch (error) {
+    if (!asked()) return;  // another day was chosen meanwhile
     loading.textContent = error.status === 422 ? t("rep.future_day") : t("load_failed");
     return;
   }
+  if (!asked()) return;
   fromSnapshot = result.fromSnapshot;
   showAge(root.querySelector("[data-daylog-age]"), snapshotTime(result));
   loading.textContent = "";
