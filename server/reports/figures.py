@@ -83,12 +83,18 @@ def distribution(value: Any, conditions: list[ColumnElement], key: ColumnElement
         select(
             ranked.c.k,
             func.count(),
-            func.max(case((ranked.c.rn == (ranked.c.n + 1) // 2, ranked.c.v))),
-            func.max(case((ranked.c.rn == (9 * ranked.c.n + 9) // 10, ranked.c.v))),
+            func.max(case((ranked.c.rn == nearest_rank(ranked.c.n, 50), ranked.c.v))),
+            func.max(case((ranked.c.rn == nearest_rank(ranked.c.n, 90), ranked.c.v))),
             func.max(ranked.c.v),
         ).group_by(ranked.c.k)
     ).all()
     return {k: {"count": n, "median": median, "p90": p90, "max": top} for k, n, median, p90, top in stats}
+
+
+def nearest_rank(count, percent: int):
+    """The rank of the `percent`-th percentile among `count` ordered values: ceil(percent × count / 100), in
+    integer arithmetic (the same on SQLite and PostgreSQL)."""
+    return (percent * count + 99) // 100
 
 
 def breakdown(scope: Scope, measure_name: str, column: Any) -> dict[str, int]:
