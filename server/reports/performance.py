@@ -21,8 +21,8 @@ from server.floor.models import Visit
 from server.referrals.models import Referral
 from server.reports import charts as draw
 from server.reports.daylog import scope_of
-from server.reports.figures import breakdown, counts, distribution, nearest_rank
-from server.reports.measures import MEASURES, Scope, called_at, care_response_seconds, wait_seconds
+from server.reports.figures import breakdown, counts, distribution
+from server.reports.measures import MEASURES, Scope, care_response_seconds, wait_seconds
 from server.reports.models import Target
 from server.reports.periods import Period, PeriodKind, period_of
 
@@ -89,13 +89,16 @@ def _drawn(data: dict, rows: list[dict]) -> dict[str, str]:
 def charts(scope: Scope, period: Period) -> dict:
     """The data of the board's charts (drawn on the phone, each with its table)."""
     c = counts(scope, ["customers.found", *REFERRAL_MEASURES.values(), "referrals.met"])
-    by_hour = _arrivals_and_p90_by_hour(scope, period)
+    arrivals = MEASURES["visits.arrivals"].where(scope)
+    hour = local_hour(Visit.arrived_at, period.offset_minutes)
+    weekday = local_weekday(Visit.arrived_at, period.offset_minutes)
+    heat = db.session.execute(select(weekday, hour, func.count()).where(*arrivals).group_by(weekday, hour)).all()
     per_hour: dict[int, int] = {}
-    p90: dict[int, int] = {}
-    for _weekday, h, n, p90_here in by_hour:  # an hour's figures: its weekdays' cells summed
+    for _weekday, h, n in heat:  # an hour's arrivals: its weekdays' cells summed
         per_hour[h] = per_hour.get(h, 0) + n
-        if p90_here is not None:
-            p90[h] = p90_here
+    p90 = {
+        h: stats["p90"] for h, stats in distribution(wait_seconds, MEASURES["visits.waited"].where(scope), hour).items()
+    }
     return {
         "funnel": [
             {"stage": "identified", "count": c["customers.found"]},
@@ -112,32 +115,8 @@ def charts(scope: Scope, period: Period) -> dict:
             }
             for h in sorted(per_hour)
         ],
-        "heatmap": [{"weekday": w, "hour": h, "arrivals": n} for w, h, n, _p90 in by_hour],
+        "heatmap": [{"weekday": w, "hour": h, "arrivals": n} for w, h, n in heat],
     }
-
-
-def _arrivals_and_p90_by_hour(scope: Scope, period: Period) -> list:
-    """(weekday, hour, arrivals, p90 wait or None) per local weekday and hour, in one scan of the period's
-    visits: the waits of the called ones are ranked per hour (the others last, unranked), and the hour's 90th
-    percentile comes back in the one cell of the hour that holds it (the charts' two largest queries in one)."""
-    hour = local_hour(Visit.arrived_at, period.offset_minutes)
-    weekday = local_weekday(Visit.arrived_at, period.offset_minutes)
-    waited = case((called_at.is_not(None), wait_seconds))
-    rows = (
-        select(weekday.label("w"), hour.label("h"), waited.label("v"))
-        .where(*MEASURES["visits.arrivals"].where(scope))
-        .subquery()
-    )
-    ranked = select(
-        rows.c.w,
-        rows.c.h,
-        rows.c.v,
-        func.row_number().over(partition_by=rows.c.h, order_by=(rows.c.v.is_(None), rows.c.v)).label("rn"),
-        func.count(rows.c.v).over(partition_by=rows.c.h).label("n"),
-    ).subquery()
-    p90 = func.max(case((and_(ranked.c.v.is_not(None), ranked.c.rn == nearest_rank(ranked.c.n, 90)), ranked.c.v)))
-    stmt = select(ranked.c.w, ranked.c.h, func.count(), p90).group_by(ranked.c.w, ranked.c.h)
-    return list(db.session.execute(stmt))
 
 
 def targets_of(branch_id: str, kind: PeriodKind) -> dict[str, dict[str, float]]:

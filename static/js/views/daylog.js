@@ -81,6 +81,12 @@ function drawLists(log) {
   const late = root.querySelector("[data-daylog-late]");
   root.querySelector("[data-daylog-late-card]").hidden = !log.late.length;
   late.replaceChildren(...log.late.map((r) => listRow(recordLine(r), `${t(`rep.measure.${r.measure}`)} · ${timeOf(r.at)}`)));
+  root.querySelector("[data-daylog-handovers-card]").hidden = !log.handovers.length;
+  root.querySelector("[data-daylog-handovers]").replaceChildren(...log.handovers.map((h) => listRow(
+    t(h.acknowledged_at ? "handover.done" : "handover.pending", { from: h.from.display_name, to: h.to.display_name,
+      time: timeOf(h.created_at) }),
+    [h.note, h.acknowledge_note].filter(Boolean).join(" — "),
+  )));
   const versions = root.querySelector("[data-daylog-versions]");
   root.querySelector("[data-daylog-versions-card]").hidden = !log.versions.length;
   versions.replaceChildren(...log.versions.map((v) => {
