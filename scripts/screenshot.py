@@ -8,6 +8,21 @@ from playwright.sync_api import sync_playwright
 BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:5000"
 OUT = Path(__file__).resolve().parent.parent / "docs"
 
+
+def phone(browser, locale: str, username: str, password: str):
+    """A 390 × 844 phone signed in as a demo user (make run prints the logins)."""
+    context = browser.new_context(
+        base_url=BASE, viewport={"width": 390, "height": 844}, locale=locale, device_scale_factor=2, is_mobile=True
+    )
+    page = context.new_page()
+    page.goto("/login")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+    page.wait_for_selector("body[data-ready=true]")
+    return context, page
+
+
 with sync_playwright() as p:
     browser = p.chromium.launch(
         executable_path="/usr/bin/chromium",
@@ -15,15 +30,7 @@ with sync_playwright() as p:
         args=["--disable-background-networking", "--disable-component-update"],
     )
     for locale, name in (("zh-CN", "phone-zh.png"), ("en-US", "phone-en.png")):
-        context = browser.new_context(
-            base_url=BASE, viewport={"width": 390, "height": 844}, locale=locale, device_scale_factor=2, is_mobile=True
-        )
-        page = context.new_page()
-        page.goto("/login")
-        page.fill("#username", "lobby")
-        page.fill("#password", "lobby-demo-2026")
-        page.click("button[type=submit]")
-        page.wait_for_selector("body[data-ready=true]")
+        context, page = phone(browser, locale, "lobby", "lobby-demo-2026")
         if page.locator("[data-shift-card]").is_visible():  # the start of the shift: on duty, then to work
             if page.locator("[data-shift-card] [data-shift-duty]").is_visible():
                 page.click("[data-shift-card] [data-shift-duty]")
@@ -51,15 +58,7 @@ with sync_playwright() as p:
             page.screenshot(path=str(OUT / "phone-checks-zh.png"))
         context.close()
     # The supervisor's performance board this month: figures against targets, then the charts.
-    context = browser.new_context(
-        base_url=BASE, viewport={"width": 390, "height": 844}, locale="zh-CN", device_scale_factor=2, is_mobile=True
-    )
-    page = context.new_page()
-    page.goto("/login")
-    page.fill("#username", "supervisor")
-    page.fill("#password", "supervisor-demo-2026")
-    page.click("button[type=submit]")
-    page.wait_for_selector("body[data-ready=true]")
+    context, page = phone(browser, "zh-CN", "supervisor", "supervisor-demo-2026")
     page.goto("/#board")
     page.click("[data-period=month]")
     page.wait_for_selector("[data-perf-table] tbody tr")

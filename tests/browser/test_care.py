@@ -3,9 +3,9 @@ phone raises itself while offline that the server's push later replaces instead 
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
-import uuid
 from datetime import timedelta
 
 from axe_playwright_python.sync_playwright import Axe
@@ -26,10 +26,12 @@ from tests.browser.test_accessibility import serious
 from tests.browser.test_referrals import add_staff, live_cursor_set
 from tests.helpers import SYNCED, wait_until
 
+TICKETS = itertools.count(100)  # the live server is this process's: a count is unique in it
+
 
 def arrive(live_server, minutes_ago: float, business=BusinessType.BALANCE_ENQUIRY) -> tuple[str, str]:
     """A customer who arrived `minutes_ago` (as the queue machine would log them): (visit id, ticket)."""
-    ticket = f"C{uuid.uuid4().int % 1000:03d}"
+    ticket = f"C{next(TICKETS)}"  # unique in the live branch: a random one met another test's now and then
     now = utcnow()
     with live_server.app.app_context(), live_server.app.test_request_context():
         branch = branches.get_branch_by_code("LIVE")
