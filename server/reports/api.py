@@ -168,5 +168,5 @@ def set_targets(period: str, role: str):
     """The supervisor sets a role's targets for a period kind (a value of null clears one)."""
     if period not in set(PeriodKind) or role not in set(Role):
         raise ValidationFailed(fields={"period": _("One of: day, week, month.")})
-    values = performance.set_targets(current_user, PeriodKind(period), Role(role), parse_json(TargetsIn).cleaned())
+    values = performance.set_targets(current_user, PeriodKind(period), Role(role), parse_json(TargetsIn).targets)
     return jsonify(period=period, role=role, targets=values)

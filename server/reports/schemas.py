@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -11,6 +11,7 @@ from server.customers.schemas import UUID_PATTERN
 from server.reports.performance import METRICS
 
 Metric = Literal[METRICS]  # type: ignore[valid-type]
+TargetValue = Annotated[float, Field(ge=0, le=1_000_000, allow_inf_nan=False)]
 
 
 class SubmitIn(BaseModel):
@@ -33,7 +34,4 @@ class TargetsIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    targets: dict[Metric, float | None] = Field(max_length=len(METRICS))
-
-    def cleaned(self) -> dict[str, float | None]:
-        return {m: (None if v is None else max(0.0, min(v, 1_000_000.0))) for m, v in self.targets.items()}
+    targets: dict[Metric, TargetValue | None] = Field(max_length=len(METRICS))

@@ -127,3 +127,19 @@ def test_a_meeting_without_an_outcome_is_on_the_call_list(app, floor):
     assert [r["id"] for r in pending] == [referral["id"]]
     with app.app_context():
         assert db.session.get(Referral, referral["id"]).status == "met"
+
+
+def test_targets_refuse_what_is_not_a_number_of_the_metric(floor):
+    url = "/api/v1/targets/month/lobby_manager"
+    for bad in ({"referrals_made": -1}, {"referrals_made": 1e12}, {"referrals_made": "many"}, {"sales": 3}):
+        assert_error(floor.supervisor.put(url, {"targets": bad}), 422, "validation_failed")
+    raw = floor.supervisor.client.put(
+        url,
+        data='{"targets": {"referrals_made": NaN}}',
+        content_type="application/json",
+        headers=floor.supervisor._headers(),
+    )
+    assert raw.status_code in (400, 422)
+    assert floor.supervisor.put(url, {"targets": {"complaints_on_time": 0.9}}).get_json()["targets"] == {
+        "complaints_on_time": 0.9
+    }

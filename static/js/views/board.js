@@ -13,6 +13,7 @@ let period = "day";
 let board = null;
 
 const boardUrl = () => `/api/v1/performance?period=${period}`;
+const SHARE = "complaints_on_time";  // a share: stored 0–1, typed and shown as a percentage
 
 function shownValue(metric, value) {
   if (value === null || value === undefined) return "—";
@@ -103,11 +104,12 @@ function drawTargets(data) {
   const current = data.targets[role] || {};
   fields.replaceChildren(...data.metrics.flatMap((metric) => {
     const id = `target-${metric}`;
-    const label = el("label", "", t(`metric.${metric}`));
+    const label = el("label", "", metric === SHARE ? `${t(`metric.${metric}`)} (%)` : t(`metric.${metric}`));
     label.htmlFor = id;
     const input = el("input");
     Object.assign(input, { id, name: metric, type: "number", min: "0", step: "any", inputMode: "decimal" });
-    input.value = current[metric] ?? "";
+    const value = current[metric];
+    input.value = value === undefined ? "" : metric === SHARE ? String(Math.round(value * 100)) : String(value);
     return [label, input];
   }));
 }
@@ -145,7 +147,7 @@ async function saveTargets(form) {
   const targets = {};
   for (const metric of board.metrics) {
     const raw = form[metric].value.trim();
-    targets[metric] = raw === "" ? null : Number(raw);
+    targets[metric] = raw === "" ? null : metric === SHARE ? Number(raw) / 100 : Number(raw);
   }
   const result = await write({ kind: Kind.TARGETS_SET, method: "PUT", url: `/api/v1/targets/${period}/${form.role.value}`,
     body: { targets } });
