@@ -290,6 +290,26 @@ def test_no_time_hands_out_a_numbered_card_and_the_stock_counts_it(live_server, 
     expect(page.locator("[data-card-handouts]")).to_contain_text(f"VIP experience card {prefix}0007 → 郑秀 · 周洁")
 
 
+def test_the_account_managers_listed_are_those_of_the_choice_made_even_if_the_first_list_answers_last(
+    live_server, new_context, sign_in
+):
+    manager_id, _, _ = add_staff(live_server, "account_manager", "孙权", on_duty=False)
+    _, username, password = add_staff(live_server, "lobby_manager", "吴敏")
+    customer_id = add_customer(live_server, "冯", "远", salutation="mr")
+    page = new_context().new_page()
+    sign_in(page, username, password)
+    held = []  # the on-duty list asked for when the sheet opens is answered only after the "no time" one
+    page.route("**/api/v1/referrals/account-managers?urgency=now", lambda route: held.append(route))
+    sheet = card_handout_sheet(page, customer_id)
+    expect(sheet.locator(f"#refer-manager option[value='{manager_id}']")).to_have_count(1)  # anyone active
+    assert len(held) == 1
+    held[0].continue_()
+    # The late answer is kept as the phone's snapshot, then handed to the sheet, which must not draw it.
+    wait_until(page, 'await LobbypadDB.get("snapshots", "/api/v1/referrals/account-managers?urgency=now")')
+    page.evaluate("() => new Promise((resolve) => setTimeout(resolve, 0))")  # the sheet's turn has passed
+    expect(sheet.locator(f"#refer-manager option[value='{manager_id}']")).to_have_count(1)
+
+
 def referral_handouts(live_server, referral_id: str):
     from server.cards.models import CardHandout
 

@@ -20,7 +20,11 @@ async function loadManagers(urgency) {
 
 async function fillManagers(select, urgency) {
   const automatic = select.options[0];
+  select.dataset.urgency = urgency;
   const managers = await loadManagers(urgency);
+  // The list asked for when the sheet opened ("now": on duty only) may answer after the one asked for the
+  // choice made since ("no time": everyone): only the answer for the choice on screen is drawn.
+  if (select.dataset.urgency !== urgency) return;
   select.replaceChildren(automatic, ...managers.map((m) => {
     const option = el("option", "", t("ref.manager_option", { name: m.display_name, n: m.open_referrals }));
     option.value = m.id;
