@@ -31,3 +31,14 @@ export function told(result, saved = t("saved")) {
   if (result.rejected) return t("action_failed", { message: result.rejected.error.message });
   return result.sent ? saved : t("saved_offline");
 }
+
+/** For a screen that may read again before the last answer came (a write, a notification, the tab opened):
+    `const ask = newest();` once, then in each read `const current = ask();` and after it `if (!current())
+    return;` — only the newest read draws, never an older answer that arrived last. */
+export function newest() {
+  let count = 0;
+  return () => {
+    const mine = ++count;
+    return () => mine === count;
+  };
+}

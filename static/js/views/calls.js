@@ -7,10 +7,11 @@ import { el } from "../dom.js";
 import { dayInWords } from "../dates.js";
 import { t } from "../i18n.js";
 import { Kind } from "../kinds.js";
-import { told } from "../screen.js";
+import { newest, told } from "../screen.js";
 import { notify } from "../toast.js";
 
 const CALLS_URL = "/api/v1/referrals/calls";
+const ask = newest();
 export const CALL_RESULTS = [
   ["reached_booked", "ref.call_booked", "primary"],
   ["reached_not_interested", "ref.call_not_interested", ""],
@@ -62,13 +63,15 @@ export async function showCalls() {
   const box = document.querySelector("[data-calls]");
   if (!box) return;
   const status = box.querySelector("[data-calls-status]");
+  const current = ask();
   let data;
   try {
     ({ data } = await read(CALLS_URL));
   } catch {
-    status.textContent = t("load_failed");
+    if (current()) status.textContent = t("load_failed");
     return;
   }
+  if (!current()) return;  // a newer read (after a tap, a poll) is on its way
   const refresh = () => showCalls();
   const rows = [
     ...data.overdue.map((r) => callRow(r, true, refresh)),

@@ -4,11 +4,12 @@ import { read, write } from "../api.js";
 import { el } from "../dom.js";
 import { t } from "../i18n.js";
 import { Kind } from "../kinds.js";
-import { told } from "../screen.js";
+import { newest, told } from "../screen.js";
 import { notify } from "../toast.js";
 
 const URL = "/api/v1/campaigns";
 let latest = { month: null, products: [], can_edit: false };
+const ask = newest();
 
 /** This month's products (the network's answer, the snapshot's offline, or none). */
 export async function productsOfMonth() {
@@ -48,7 +49,9 @@ function editorRow(product = { name: "", key_points: "" }) {
 }
 
 async function drawCard(card) {
+  const current = ask();
   const products = await productsOfMonth();
+  if (!current()) return;  // the list read after a save is newer
   const shown = card.querySelector("[data-campaign-products]");
   shown.replaceChildren(products.length ? campaignList(products) : el("p", "hint", t("campaign.none")));
   const form = card.querySelector("[data-campaign-form]");

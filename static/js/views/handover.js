@@ -6,11 +6,12 @@ import { el, fieldErrors } from "../dom.js";
 import { timeOf } from "../dates.js";
 import { t } from "../i18n.js";
 import { Kind } from "../kinds.js";
-import { told } from "../screen.js";
+import { newest, told } from "../screen.js";
 import { notify } from "../toast.js";
 
 const URL = "/api/v1/handovers";
 const GROUPS = ["complaints", "faults", "waiting_vips", "referrals", "tasks"];
+const ask = newest();
 
 function itemLine(group, item) {
   const what = item.summary || item.symptom || item.ticket || (item.to ? t("handover.referral_to", { name: item.to }) : "")
@@ -31,13 +32,15 @@ function summary(items) {
 }
 
 async function draw(card) {
+  const current = ask();
   let data;
   try {
     ({ data } = await read(URL));
   } catch {
-    card.querySelector("[data-handover-status]").textContent = t("load_failed");
+    if (current()) card.querySelector("[data-handover-status]").textContent = t("load_failed");
     return;
   }
+  if (!current()) return;  // a newer read (after a handover) is on its way
   card.querySelector("[data-handover-status]").textContent = summary(data.open);
   card.querySelector("[data-handover-open]").replaceChildren(itemList(data.open));
   const select = card.querySelector("[name=to_user_id]");
