@@ -24,11 +24,12 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 
 install: $(VENV)/.installed translations fonts
 
-# The monthly report's PDF is set in Debian's WenQuanYi Micro Hei (TrueType CJK); installed when missing (needs root, as on our machines).
+# The monthly report's PDF is set in Debian's WenQuanYi Micro Hei (TrueType CJK): installed when missing (root).
 FONT := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
 fonts:
 	@test -f $(FONT) || { echo "installing fonts-wqy-microhei"; apt-get install -y -qq fonts-wqy-microhei >/dev/null || \
-	  { apt-get update -qq && apt-get install -y -qq fonts-wqy-microhei >/dev/null; }; }
+	  { apt-get update -qq && apt-get install -y -qq fonts-wqy-microhei >/dev/null; } || \
+	  echo "warning: could not install fonts-wqy-microhei (not root?): the monthly report's PDF will answer 503 until it is"; }
 
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile -d server/translations >/dev/null
