@@ -44,14 +44,17 @@ def time_arg(name: str) -> datetime | None:
 def date_arg(name: str, default: date) -> date:
     """A calendar date (YYYY-MM-DD) from the query string; `default` when absent, 422 when not one or absurd."""
     raw = request.args.get(name)
-    if not raw:
-        return default
+    return date_value(raw, name) if raw else default
+
+
+def date_value(raw: str, field: str = "date") -> date:
+    """A calendar date written YYYY-MM-DD (a path part or a query value); 422 when not one or absurd."""
     try:
         value = date.fromisoformat(raw)
     except ValueError:
         value = None
     if value is None or not 2000 <= value.year <= 2100:
-        raise ValidationFailed(fields={name: _("Not a date (YYYY-MM-DD).")})
+        raise ValidationFailed(fields={field: _("Not a date (YYYY-MM-DD).")})
     return value
 
 

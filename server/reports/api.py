@@ -12,7 +12,7 @@ from flask_login import current_user
 from server.audit import service as audit
 from server.common.clock import utcnow
 from server.common.errors import ValidationFailed
-from server.common.http import date_arg, month_value, outbox_write, parse_json, transactional
+from server.common.http import date_arg, date_value, month_value, outbox_write, parse_json, transactional
 from server.common.openapi import documented
 from server.common.policy import require_roles
 from server.common.roles import BRANCH_STAFF, Role
@@ -30,16 +30,6 @@ WRITERS = (Role.LOBBY_MANAGER, Role.SUPERVISOR)
 
 def _today() -> date:
     return local_today(current_user.home_branch.timezone, utcnow())
-
-
-def _day(raw: str) -> date:
-    try:
-        value = date.fromisoformat(raw)
-    except ValueError:
-        value = None
-    if value is None or not 2000 <= value.year <= 2100:
-        raise ValidationFailed(fields={"date": _("Not a date (YYYY-MM-DD).")})
-    return value
 
 
 def _period_kind() -> PeriodKind:
@@ -65,7 +55,7 @@ def day():
 def submit(day: str):
     """Submit the day's log (its figures frozen); again with a reason, an amendment (the next version)."""
     data = parse_json(SubmitIn)
-    the_day = _day(day)
+    the_day = date_value(day)
     _log, created = daylog.submit(current_user, the_day, log_id=data.id, remarks=data.remarks, reason=data.reason)
     return jsonify(daylog.compiled(current_user, the_day)), 201 if created else 200
 
@@ -78,7 +68,7 @@ def submit(day: str):
 def review(day: str):
     """The supervisor acknowledges the submitted log, or asks for a correction with a note."""
     data = parse_json(ReviewIn)
-    the_day = _day(day)
+    the_day = date_value(day)
     daylog.review(current_user, the_day, acknowledge=data.action == "acknowledge", note=data.note)
     return jsonify(daylog.compiled(current_user, the_day))
 

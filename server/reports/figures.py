@@ -1,5 +1,5 @@
 """The figures of a period, aggregated in the database: counts per measure (one query per table and time),
-breakdowns by GROUP BY, and percentiles by window functions — never the period's rows loaded into Python.
+breakdowns by GROUP BY, percentiles in SQL (see `distribution`) — never the period's rows loaded into Python.
 
 Percentiles are nearest-rank (the p-th percentile is the smallest value with at least p % of the values at
 or below it; the median of an even count is the lower middle), the same on SQLite and PostgreSQL.
@@ -16,8 +16,6 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from server.cards.models import CardHandout, CardType
 from server.care.models import CareTask
-from server.checks.codes import OPEN_FAULT
-from server.checks.models import Fault
 from server.complaints.models import Complaint
 from server.extensions import db
 from server.incidents.models import Incident
@@ -56,7 +54,10 @@ def counts(scope: Scope, names: Iterable[str] = COUNTED) -> dict[str, int]:
     for group in groups.values():
         first = MEASURES[group[0]]
         shared = [first.model.branch_id == scope.branch_id, first.when >= scope.start, first.when < scope.end]
-        sums = [func.coalesce(func.sum(case((_all(MEASURES[name].where(scope)[3:]), 1), else_=0)), 0) for name in group]
+        sums = [
+            func.coalesce(func.sum(case((and_(true(), *MEASURES[name].conditions(scope)), 1), else_=0)), 0)
+            for name in group
+        ]
         row = db.session.execute(select(*sums).where(*shared)).one()
         result.update(zip(group, (int(value) for value in row), strict=True))
     return result
@@ -179,15 +180,6 @@ def vip_serials(scope: Scope) -> list[str]:
         .order_by(CardHandout.serial)
     )
     return list(db.session.scalars(stmt))
-
-
-def open_faults_count(branch_id: str) -> int:
-    stmt = select(func.count()).where(Fault.branch_id == branch_id, Fault.status.in_(OPEN_FAULT))
-    return int(db.session.scalar(stmt) or 0)
-
-
-def _all(conditions: list[ColumnElement]) -> ColumnElement:
-    return and_(true(), *conditions)
 
 
 def _minutes(seconds: int | None) -> float | None:

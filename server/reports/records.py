@@ -23,7 +23,12 @@ LIMIT = 200
 
 # What a list shows of each kind of record: no personal numbers, the customer by the greeting staff use.
 COLUMNS: dict[Any, dict[str, Any]] = {
-    Visit: {"ticket": Visit.ticket, "business_type": Visit.business_type, "status": Visit.status, "wait": wait_seconds},
+    Visit: {
+        "ticket": Visit.ticket,
+        "business_type": Visit.business_type,
+        "status": Visit.status,
+        "wait_seconds": wait_seconds,
+    },
     CareTask: {"kind": CareTask.kind, "status": CareTask.status, "visit_id": CareTask.visit_id},
     Customer: {"family_name": Customer.family_name, "honorific": Customer.honorific, "tier": Customer.tier},
     CardHandout: {"card_type": CardHandout.card_type, "serial": CardHandout.serial},
@@ -84,7 +89,7 @@ def _listed(measure: Measure, conditions: list) -> list[dict]:
 def _row(model: Any, row, names: list[str]) -> dict:
     record_id, at, *values = row
     shown = {name: getattr(value, "value", value) for name, value in zip(names, values, strict=True)}
-    if "wait" in shown:
-        shown["waited_minutes"] = None if shown["wait"] is None else round(shown.pop("wait") / 60, 1)
-        shown.pop("wait", None)
+    if "wait_seconds" in shown:  # shown in minutes, as everywhere on the phone
+        seconds = shown.pop("wait_seconds")
+        shown["waited_minutes"] = None if seconds is None else round(seconds / 60, 1)
     return {"id": record_id, "type": model.__tablename__, "at": at.isoformat() if at else None, **shown}

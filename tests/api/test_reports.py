@@ -6,8 +6,6 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
-
 from server.cards.models import CardType
 from server.care.models import CareKind
 from server.complaints.codes import Cause, ReceivedVia, Status
@@ -186,8 +184,7 @@ def test_hostile_dates_are_refused(floor):
     assert_error(floor.lobby.get("/api/v1/performance?period=year"), 422, "validation_failed")
 
 
-@pytest.mark.parametrize("seeded", [True])
-def test_the_tolerance_is_the_branchs(app, floor, seeded):
+def test_the_tolerance_is_the_branchs(app, floor):
     seed_day(app, floor)
     assert floor.supervisor.patch("/api/v1/settings", {"wait_tolerance_minutes": 25}).status_code == 200
     waiting = floor.lobby.get(f"/api/v1/reports/day?date={DAY.isoformat()}").get_json()["figures"]["waiting"]

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from server.care.models import CareTask
 from server.complaints.models import Complaint
+from server.customers.models import Customer
 from server.extensions import db
 from tests.helpers import arrive, assert_error, make_team
 
@@ -29,8 +30,12 @@ def test_a_handover_lists_what_is_open_and_the_next_one_takes_it_over(app, floor
     about_evening = lobby.post(
         "/api/v1/complaints", {**COMPLAINT, "summary": "态度差", "about_staff_id": people["evening"].id}
     ).get_json()["complaint"]["id"]
-    visit = arrive(lobby, 20, ticket="V001", business_type="wealth_management", customer_id=floor.customer_id)
+    with app.app_context():  # a VIP is waiting
+        db.session.get(Customer, floor.customer_id).tier = "vip"
+        db.session.commit()
+    arrive(lobby, 20, ticket="V001", business_type="wealth_management", customer_id=floor.customer_id)
     draft = lobby.get("/api/v1/handovers").get_json()
+    assert [v["ticket"] for v in draft["open"]["waiting_vips"]] == ["V001"]
     assert {c["id"] for c in draft["open"]["complaints"]} == {mine, about_evening}
     evening_id = people["evening"].id
     assert evening_id in {t["id"] for t in draft["takers"]}
@@ -55,7 +60,6 @@ def test_a_handover_lists_what_is_open_and_the_next_one_takes_it_over(app, floor
     today = datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
     log = floor.supervisor.get(f"/api/v1/reports/day?date={today}").get_json()
     assert [h["id"] for h in log["handovers"]] == [body["id"]]
-    assert visit["visit"]["id"]
 
 
 def test_a_taken_care_task_passes_with_the_shift(app, floor, api_factory, make_user, push):
